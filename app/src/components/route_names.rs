@@ -1,0 +1,74 @@
+//! The names in a page's URL, validated with the same rules the server uses.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::domain::names::{PackageName, RepositoryName, SubjectName, VersionName};
+
+/// The `/:subject/:repo/:package/:version` path of a page, as far as it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteNames {
+    pub subject: SubjectName,
+    pub repo: Option<RepositoryName>,
+    pub package: Option<PackageName>,
+    pub version: Option<VersionName>,
+}
+
+impl RouteNames {
+    /// `None` when any segment present is not a valid name: such a URL can never name
+    /// anything, so the page shows "not found".
+    pub fn from_segments(
+        subject: Option<&str>,
+        repo: Option<&str>,
+        package: Option<&str>,
+        version: Option<&str>,
+    ) -> Option<Self> {
+        fn opt<T, E>(s: Option<&str>, parse: impl Fn(&str) -> Result<T, E>) -> Option<Option<T>> {
+            match s {
+                None => Some(None),
+                Some(s) => parse(s).ok().map(Some),
+            }
+        }
+        Some(Self {
+            subject: SubjectName::parse(subject?).ok()?,
+            repo: opt(repo, RepositoryName::parse)?,
+            package: opt(package, PackageName::parse)?,
+            version: opt(version, VersionName::parse)?,
+        })
+    }
+
+    pub fn subject_href(&self) -> String {
+        format!("/{}", self.subject)
+    }
+
+    pub fn repo_href(&self) -> Option<String> {
+        Some(format!("/{}/{}", self.subject, self.repo.as_ref()?))
+    }
+
+    pub fn package_href(&self) -> Option<String> {
+        Some(format!("{}/{}", self.repo_href()?, self.package.as_ref()?))
+    }
+
+    pub fn version_href(&self) -> Option<String> {
+        Some(format!(
+            "{}/{}",
+            self.package_href()?,
+            self.version.as_ref()?
+        ))
+    }
+}
+
+/// The current route's names, re-validated whenever the URL changes.
+pub fn use_route_names() -> Memo<Option<RouteNames>> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params.with(|p| {
+            RouteNames::from_segments(
+                p.get_str("subject"),
+                p.get_str("repo"),
+                p.get_str("package"),
+                p.get_str("version"),
+            )
+        })
+    })
+}

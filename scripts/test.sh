@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, the unit and integration tests (real SQLite, real
+# files, real HTTP on loopback), and the Playwright suite in Debian's Chromium against the
+# real server. Installs what is missing first, like scripts/run.sh.
+source "$(dirname "$0")/lib/setup.sh"
+
+ensure_build_tools
+ensure_test_tools
+build_spa
+build_server
+cd "$WHARF_ROOT"
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (server and domain; the UI with its browser feature)"
+cargo clippy --locked --release --all-targets -- -D warnings
+cargo clippy --locked --release -p app --features csr --all-targets -- -D warnings
+
+step "unit and integration tests"
+cargo test --locked --release
+
+step "end-to-end tests (Playwright, Chromium)"
+(cd end2end && WHARF_BIN="$WHARF_BIN" WHARF_DIST_DIR="$WHARF_ROOT/dist" npx playwright test)
+
+step "all tests passed"

@@ -1,0 +1,304 @@
+//! Configuration: built-in defaults, then an optional TOML file, then `WHARF_*` environment
+//! variables. Every bad value is reported with where it came from, in one line.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Why the configuration could not be read. Each message fits on one line.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    ReadFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the configuration file {path} is not valid: {message}")]
+    ParseFile { path: PathBuf, message: String },
+    #[error("{origin}: {message}")]
+    BadValue { origin: Origin, message: String },
+}
+
+/// Where a setting's value came from, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Env(&'static str),
+    File { path: PathBuf, key: &'static str },
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Env(name) => write!(f, "environment variable {name}"),
+            Origin::File { path, key } => write!(f, "{key} in {}", path.display()),
+        }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines with `key=value` fields.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// The server's settings, all validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// Holds the SQLite database, the blobs and the server's secret key.
+    pub data_dir: PathBuf,
+    /// The address users reach Wharf at, used in links the server writes. `None` means
+    /// "what the server listens on".
+    pub public_url: Option<String>,
+    /// The built single-page app (Trunk's `dist/`).
+    pub dist_dir: PathBuf,
+    pub log_format: LogFormat,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("data"),
+            public_url: None,
+            dist_dir: PathBuf::from("dist"),
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+/// The TOML file's shape. Unknown keys are an error so a typo is not silently ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    data_dir: Option<String>,
+    public_url: Option<String>,
+    dist_dir: Option<String>,
+    log_format: Option<String>,
+}
+
+/// One setting: its file key and its environment variable.
+struct Setting {
+    key: &'static str,
+    env: &'static str,
+}
+
+const LISTEN: Setting = Setting {
+    key: "listen",
+    env: "WHARF_LISTEN",
+};
+const DATA_DIR: Setting = Setting {
+    key: "data_dir",
+    env: "WHARF_DATA_DIR",
+};
+const PUBLIC_URL: Setting = Setting {
+    key: "public_url",
+    env: "WHARF_PUBLIC_URL",
+};
+const DIST_DIR: Setting = Setting {
+    key: "dist_dir",
+    env: "WHARF_DIST_DIR",
+};
+const LOG_FORMAT: Setting = Setting {
+    key: "log_format",
+    env: "WHARF_LOG_FORMAT",
+};
+
+/// The environment variable that names a configuration file, when `--config` is not given.
+pub const CONFIG_FILE_ENV: &str = "WHARF_CONFIG";
+
+impl Config {
+    /// Reads the file (if any) and the given environment.
+    pub fn load(
+        file: Option<&Path>,
+        env: &BTreeMap<String, String>,
+    ) -> Result<Config, ConfigError> {
+        let file_path = file
+            .map(Path::to_path_buf)
+            .or_else(|| env.get(CONFIG_FILE_ENV).map(PathBuf::from));
+        let from_file = match &file_path {
+            Some(path) => {
+                let text =
+                    std::fs::read_to_string(path).map_err(|source| ConfigError::ReadFile {
+                        path: path.clone(),
+                        source,
+                    })?;
+                toml::from_str::<FileConfig>(&text).map_err(|e| ConfigError::ParseFile {
+                    path: path.clone(),
+                    message: e.message().to_owned(),
+                })?
+            }
+            None => FileConfig::default(),
+        };
+
+        // The value of a setting and where it came from: environment over file.
+        let pick = |setting: &Setting, file_value: &Option<String>| -> Option<(String, Origin)> {
+            if let Some(v) = env.get(setting.env) {
+                return Some((v.clone(), Origin::Env(setting.env)));
+            }
+            let path = file_path.clone()?;
+            file_value.clone().map(|v| {
+                (
+                    v,
+                    Origin::File {
+                        path,
+                        key: setting.key,
+                    },
+                )
+            })
+        };
+
+        let mut config = Config::default();
+        if let Some((v, origin)) = pick(&LISTEN, &from_file.listen) {
+            config.listen =
+                parse_listen(&v).map_err(|message| ConfigError::BadValue { origin, message })?;
+        }
+        if let Some((v, origin)) = pick(&DATA_DIR, &from_file.data_dir) {
+            config.data_dir =
+                parse_dir(&v).map_err(|message| ConfigError::BadValue { origin, message })?;
+        }
+        if let Some((v, origin)) = pick(&DIST_DIR, &from_file.dist_dir) {
+            config.dist_dir =
+                parse_dir(&v).map_err(|message| ConfigError::BadValue { origin, message })?;
+        }
+        if let Some((v, origin)) = pick(&PUBLIC_URL, &from_file.public_url) {
+            config.public_url = Some(
+                parse_public_url(&v)
+                    .map_err(|message| ConfigError::BadValue { origin, message })?,
+            );
+        }
+        if let Some((v, origin)) = pick(&LOG_FORMAT, &from_file.log_format) {
+            config.log_format = match v.trim().to_ascii_lowercase().as_str() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                _ => {
+                    return Err(ConfigError::BadValue {
+                        origin,
+                        message: format!("{v:?} is not a log format (use \"text\" or \"json\")"),
+                    })
+                }
+            };
+        }
+        Ok(config)
+    }
+
+    /// The base URL links are built from, without a trailing slash.
+    pub fn public_base_url(&self, bound: SocketAddr) -> String {
+        match &self.public_url {
+            Some(url) => url.clone(),
+            None => format!("http://{bound}"),
+        }
+    }
+}
+
+fn parse_listen(v: &str) -> Result<SocketAddr, String> {
+    v.trim().parse::<SocketAddr>().map_err(|_| {
+        format!("{v:?} is not an address to listen on (expected IP:PORT, e.g. 127.0.0.1:8080)")
+    })
+}
+
+fn parse_dir(v: &str) -> Result<PathBuf, String> {
+    if v.trim().is_empty() {
+        return Err("must not be empty".to_owned());
+    }
+    Ok(PathBuf::from(v))
+}
+
+fn parse_public_url(v: &str) -> Result<String, String> {
+    let v = v.trim().trim_end_matches('/');
+    let rest = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"))
+        .ok_or_else(|| format!("{v:?} is not an http:// or https:// URL"))?;
+    if rest.is_empty() || rest.contains(char::is_whitespace) || rest.contains(['?', '#']) {
+        return Err(format!("{v:?} is not a usable base URL"));
+    }
+    Ok(v.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_apply_without_file_or_env() {
+        let c = Config::load(None, &env(&[])).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.data_dir, PathBuf::from("data"));
+        assert_eq!(c.public_url, None);
+        assert_eq!(c.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wharf.toml");
+        std::fs::write(
+            &path,
+            "listen = \"127.0.0.1:9000\"\ndata_dir = \"/srv/wharf\"\nlog_format = \"json\"\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&path), &env(&[("WHARF_LISTEN", "0.0.0.0:7000")])).unwrap();
+        assert_eq!(c.listen.to_string(), "0.0.0.0:7000");
+        assert_eq!(c.data_dir, PathBuf::from("/srv/wharf"));
+        assert_eq!(c.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn config_file_can_be_named_by_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.toml");
+        std::fs::write(&path, "public_url = \"https://pkgs.example.org/\"\n").unwrap();
+        let c = Config::load(None, &env(&[("WHARF_CONFIG", path.to_str().unwrap())])).unwrap();
+        assert_eq!(c.public_url.as_deref(), Some("https://pkgs.example.org"));
+    }
+
+    #[test]
+    fn bad_values_name_their_origin() {
+        let err = Config::load(None, &env(&[("WHARF_LISTEN", "localhost")])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "environment variable WHARF_LISTEN: \"localhost\" is not an address to listen on \
+             (expected IP:PORT, e.g. 127.0.0.1:8080)"
+        );
+        let err = Config::load(None, &env(&[("WHARF_PUBLIC_URL", "ftp://x")])).unwrap_err();
+        assert!(err.to_string().contains("WHARF_PUBLIC_URL"), "{err}");
+        let err = Config::load(None, &env(&[("WHARF_LOG_FORMAT", "xml")])).unwrap_err();
+        assert!(err.to_string().contains("not a log format"), "{err}");
+    }
+
+    #[test]
+    fn bad_file_values_name_the_file_and_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wharf.toml");
+        std::fs::write(&path, "listen = \"nope\"\n").unwrap();
+        let err = Config::load(Some(&path), &env(&[])).unwrap_err();
+        assert!(err.to_string().starts_with("listen in "), "{err}");
+    }
+
+    #[test]
+    fn unknown_file_keys_and_missing_files_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wharf.toml");
+        std::fs::write(&path, "lissen = \"127.0.0.1:1\"\n").unwrap();
+        let err = Config::load(Some(&path), &env(&[])).unwrap_err();
+        assert!(err.to_string().contains("unknown field `lissen`"), "{err}");
+        let err = Config::load(Some(&dir.path().join("missing.toml")), &env(&[])).unwrap_err();
+        assert!(matches!(err, ConfigError::ReadFile { .. }));
+    }
+}

@@ -1,0 +1,89 @@
+//! The data-access layer. Everything above it calls typed methods on [`Db`]; no handler
+//! writes SQL, and no sqlx type leaves this module. The SQL is kept to what SQLite and
+//! PostgreSQL both accept (`$n` placeholders, `RETURNING`), so PostgreSQL can come in
+//! behind these same methods (a second pool kind and migrations folder) without touching
+//! the handlers.
+
+mod users;
+
+use std::path::Path;
+
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, SqlitePool};
+
+pub use users::{NewUser, UserRecord};
+
+/// A database failure, split by what callers can do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// A unique constraint refused the write (the name is taken, …).
+    #[error("already exists")]
+    Conflict,
+    #[error("not found")]
+    NotFound,
+    #[error("database error: {0}")]
+    Other(#[from] sqlx::Error),
+}
+
+impl DbError {
+    /// Turns unique-constraint violations into [`DbError::Conflict`].
+    fn from_write(e: sqlx::Error) -> DbError {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => DbError::Conflict,
+            _ => DbError::Other(e),
+        }
+    }
+}
+
+/// A pool of connections to Wharf's database.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: SqlitePool,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+impl Db {
+    /// Opens (creating it if needed) the SQLite database at `path` and applies migrations.
+    pub async fn open_sqlite(path: &Path) -> Result<Db, DbError> {
+        // WAL lets readers run beside the one writer; the busy timeout makes a second
+        // writer wait instead of failing.
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .disable_statement_logging();
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        SQLITE_MIGRATIONS
+            .run(&pool)
+            .await
+            .map_err(|e| DbError::Other(e.into()))?;
+        Ok(Db { pool })
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Milliseconds since the Unix epoch, the unit of every stored time.
+pub fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

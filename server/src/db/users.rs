@@ -1,0 +1,86 @@
+//! Users (subjects).
+
+use sqlx::Row;
+
+use super::{now_millis, Db, DbError};
+
+/// What creating a user stores. Secrets arrive already hashed or sealed.
+#[derive(Debug)]
+pub struct NewUser<'a> {
+    pub name: &'a str,
+    pub name_key: &'a str,
+    pub password_hash: &'a str,
+    pub api_key_mac: &'a str,
+    pub api_key_sealed: &'a str,
+    pub is_admin: bool,
+    pub is_premium: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: i64,
+    pub name: String,
+    pub password_hash: String,
+    pub api_key_mac: String,
+    pub api_key_sealed: String,
+    pub is_admin: bool,
+    pub is_premium: bool,
+    pub created_at: i64,
+}
+
+const USER_COLUMNS: &str = "id, name, password_hash, api_key_mac, api_key_sealed, \
+                            is_admin, is_premium, created_at";
+
+fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<UserRecord, sqlx::Error> {
+    Ok(UserRecord {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        password_hash: row.try_get("password_hash")?,
+        api_key_mac: row.try_get("api_key_mac")?,
+        api_key_sealed: row.try_get("api_key_sealed")?,
+        is_admin: row.try_get("is_admin")?,
+        is_premium: row.try_get("is_premium")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+impl Db {
+    /// Creates a user; [`DbError::Conflict`] when the name (in any case) is taken.
+    pub async fn insert_user(&self, user: &NewUser<'_>) -> Result<i64, DbError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (name, name_key, password_hash, api_key_mac, api_key_sealed, \
+             is_admin, is_premium, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             RETURNING id",
+        )
+        .bind(user.name)
+        .bind(user.name_key)
+        .bind(user.password_hash)
+        .bind(user.api_key_mac)
+        .bind(user.api_key_sealed)
+        .bind(user.is_admin)
+        .bind(user.is_premium)
+        .bind(now_millis())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(DbError::from_write)?;
+        Ok(id)
+    }
+
+    /// Finds a user by name, in any case.
+    pub async fn find_user_by_name(&self, name_key: &str) -> Result<UserRecord, DbError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE name_key = $1");
+        let row = sqlx::query(&sql)
+            .bind(name_key)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(DbError::NotFound)?;
+        Ok(user_from_row(&row)?)
+    }
+
+    pub async fn count_users(&self) -> Result<i64, DbError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,61 @@
+//! The one mapping from failures to HTTP: every JSON error is `{"message": "..."}`, the
+//! shape Bintray's clients parse. The message is for the user; details go to the log.
+
+use app::api_types::ErrorBody;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+    /// What went wrong, for the log only (never sent to the client).
+    detail: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            message: message.into(),
+            detail: None,
+        }
+    }
+
+    pub fn not_found() -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "Not Found")
+    }
+
+    /// A failure of ours: the client learns only that it happened.
+    pub fn internal(detail: impl std::fmt::Display) -> ApiError {
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: "Internal server error".to_owned(),
+            detail: Some(detail.to_string()),
+        }
+    }
+
+    pub fn unavailable(detail: impl std::fmt::Display) -> ApiError {
+        ApiError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            message: "Service unavailable".to_owned(),
+            detail: Some(detail.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Some(detail) = &self.detail {
+            tracing::error!(status = self.status.as_u16(), %detail, "request failed");
+        }
+        (
+            self.status,
+            Json(ErrorBody {
+                message: self.message,
+            }),
+        )
+            .into_response()
+    }
+}

@@ -1,0 +1,112 @@
+//! Wharf's server: the single-page app, the Bintray-compatible REST API and the registry.
+//!
+//! [`start`] prepares everything a running server needs (data directory, database,
+//! secrets, the built UI); [`serve`] answers HTTP on a listener the caller bound, so tests
+//! own their port (`127.0.0.1:0`) and their shutdown.
+
+pub mod accounts;
+pub mod compress;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod secrets;
+pub mod shutdown;
+pub mod spa;
+pub mod state;
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::db::{Db, DbError};
+use crate::secrets::{Secrets, SecretsError};
+use crate::spa::{Spa, SpaError};
+use crate::state::{AppState, Inner};
+
+/// Why the server could not start. Each message is one line for the person running it.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot use the data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open the database {path}: {source}")]
+    Database { path: PathBuf, source: DbError },
+    #[error(transparent)]
+    Secrets(#[from] SecretsError),
+    #[error(transparent)]
+    Spa(#[from] SpaError),
+}
+
+/// The data directory's layout.
+pub fn database_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("wharf.db")
+}
+
+pub fn blobs_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("blobs")
+}
+
+/// Creates the data directory if needed and proves it is writable.
+pub fn prepare_data_dir(data_dir: &Path) -> Result<(), StartError> {
+    let err = |source| StartError::DataDir {
+        path: data_dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(data_dir).map_err(err)?;
+    std::fs::create_dir_all(blobs_dir(data_dir)).map_err(err)?;
+    let probe = data_dir.join(".write-test");
+    std::fs::write(&probe, b"ok").map_err(err)?;
+    std::fs::remove_file(&probe).map_err(err)?;
+    Ok(())
+}
+
+/// Opens the data directory and its database (applying migrations) and the secrets.
+pub async fn open_storage(config: &Config) -> Result<(Db, Secrets), StartError> {
+    prepare_data_dir(&config.data_dir)?;
+    let secrets = Secrets::load_or_create(&config.data_dir)?;
+    let path = database_path(&config.data_dir);
+    let db = Db::open_sqlite(&path)
+        .await
+        .map_err(|source| StartError::Database { path, source })?;
+    Ok((db, secrets))
+}
+
+/// Everything [`serve`] needs, ready.
+pub async fn start(config: Config) -> Result<AppState, StartError> {
+    let (db, secrets) = open_storage(&config).await?;
+    let spa = Spa::load(&config.dist_dir)?;
+    if spa.is_built() {
+        spa.compress_in_background();
+    } else {
+        tracing::warn!(
+            dist_dir = %spa.dir().display(),
+            "the web UI is not built; pages explain how to build it, the API works"
+        );
+    }
+    Ok(AppState::new(Inner {
+        config,
+        db,
+        secrets,
+        spa,
+    }))
+}
+
+/// Answers HTTP on `listener` until `shutdown` completes, then lets requests in flight
+/// finish and closes the database.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let db = state.db.clone();
+    let app = http::router(state);
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    db.close().await;
+    result
+}

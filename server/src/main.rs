@@ -1,0 +1,195 @@
+//! `wharf`: runs the server, and administers accounts.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use server::config::{Config, LogFormat};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "wharf", version, about = "The package host you run yourself")]
+struct Cli {
+    /// A TOML configuration file (default: $WHARF_CONFIG). Environment variables
+    /// (WHARF_LISTEN, WHARF_DATA_DIR, WHARF_PUBLIC_URL, …) override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve {
+        /// Stop when standard input closes, so a supervising process that dies takes the
+        /// server with it.
+        #[arg(long)]
+        stop_on_stdin_eof: bool,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. The password comes from $WHARF_PASSWORD or is asked for; the
+    /// new account's API key is printed as the last line of standard output.
+    Add {
+        name: String,
+        /// May administer the server.
+        #[arg(long)]
+        admin: bool,
+        /// A Premium plan (private GitHub repositories can be imported).
+        #[arg(long)]
+        premium: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let env: BTreeMap<String, String> = std::env::vars().collect();
+    let config = match Config::load(cli.config.as_deref(), &env) {
+        Ok(c) => c,
+        Err(e) => return fail(format!("invalid configuration: {e}")),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail(format!("cannot start the async runtime: {e}")),
+    };
+    let result = match cli.command.unwrap_or(Command::Serve {
+        stop_on_stdin_eof: false,
+    }) {
+        Command::Serve { stop_on_stdin_eof } => {
+            init_logging(config.log_format, "info,sqlx=warn");
+            runtime.block_on(run_server(config, stop_on_stdin_eof))
+        }
+        Command::User {
+            action:
+                UserCommand::Add {
+                    name,
+                    admin,
+                    premium,
+                },
+        } => {
+            init_logging(config.log_format, "warn");
+            runtime.block_on(add_user(config, &name, admin, premium, &env))
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fail(message),
+    }
+}
+
+/// One clear line on standard error and a non-zero exit, never a panic.
+fn fail(message: String) -> ExitCode {
+    eprintln!("wharf: {message}");
+    ExitCode::FAILURE
+}
+
+fn init_logging(format: LogFormat, default_filter: &str) {
+    let filter = EnvFilter::try_from_env("WHARF_LOG")
+        .or_else(|_| EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+async fn run_server(config: Config, stop_on_stdin_eof: bool) -> Result<(), String> {
+    let listen = config.listen;
+    let state = server::start(config).await.map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    // Scripts and tests read this line to learn the port (WHARF_LISTEN may say port 0).
+    println!("Wharf is listening on http://{bound}");
+    let public = state.config.public_base_url(bound);
+    if public != format!("http://{bound}") {
+        println!("Users reach it at {public}");
+    }
+    let _ = std::io::stdout().flush();
+    tracing::info!(address = %bound, public_url = %public, "listening");
+    let shutdown = async move {
+        if stop_on_stdin_eof {
+            tokio::select! {
+                () = server::shutdown::signal() => {}
+                () = server::shutdown::stdin_closed() => {}
+            }
+        } else {
+            server::shutdown::signal().await;
+        }
+    };
+    server::serve(listener, state, shutdown)
+        .await
+        .map_err(|e| format!("the server stopped with an error: {e}"))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn add_user(
+    config: Config,
+    name: &str,
+    admin: bool,
+    premium: bool,
+    env: &BTreeMap<String, String>,
+) -> Result<(), String> {
+    let password = match env.get("WHARF_PASSWORD") {
+        Some(p) => p.clone(),
+        None => ask_password()?,
+    };
+    let (db, secrets) = server::open_storage(&config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let (user, key) = server::accounts::create_user(&db, &secrets, name, &password, admin, premium)
+        .await
+        .map_err(|e| format!("cannot create user {name:?}: {e}"))?;
+    db.close().await;
+    let mut roles = Vec::new();
+    if user.is_admin {
+        roles.push("admin");
+    }
+    roles.push(if user.is_premium {
+        "premium"
+    } else {
+        "free plan"
+    });
+    println!(
+        "Created user {} ({}). API key:",
+        user.name,
+        roles.join(", ")
+    );
+    println!("{}", key.expose());
+    Ok(())
+}
+
+fn ask_password() -> Result<String, String> {
+    if !std::io::stdin().is_terminal() {
+        return Err(
+            "no password: set WHARF_PASSWORD, or run the command in a terminal to be asked"
+                .to_owned(),
+        );
+    }
+    let first = rpassword::prompt_password("Password: ").map_err(|e| e.to_string())?;
+    let second = rpassword::prompt_password("Password again: ").map_err(|e| e.to_string())?;
+    if first != second {
+        return Err("the two passwords differ".to_owned());
+    }
+    Ok(first)
+}
