@@ -102,7 +102,8 @@ fn init_logging(format: LogFormat, default_filter: &str) {
         .unwrap_or_else(|_| EnvFilter::new(default_filter));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
@@ -110,11 +111,12 @@ fn init_logging(format: LogFormat, default_filter: &str) {
 }
 
 async fn run_server(config: Config, stop_on_stdin_eof: bool) -> Result<(), String> {
+    // The port first: a taken port should fail before anything is written to disk.
     let listen = config.listen;
-    let state = server::start(config).await.map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let state = server::start(config).await.map_err(|e| e.to_string())?;
     let bound = listener
         .local_addr()
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;

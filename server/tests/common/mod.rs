@@ -1,0 +1,101 @@
+//! A real Wharf on 127.0.0.1:0 with a throw-away data directory; it stops when dropped.
+
+#![allow(dead_code)] // each test file uses a different part
+
+use std::path::{Path, PathBuf};
+
+use server::config::Config;
+use tokio::sync::oneshot;
+
+pub struct TestServer {
+    pub url: String,
+    pub data_dir: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestServer {
+    pub async fn start(dist_dir: &Path) -> TestServer {
+        let data_dir = tempfile::tempdir().unwrap();
+        let config = Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: data_dir.path().join("data"),
+            dist_dir: dist_dir.to_path_buf(),
+            ..Config::default()
+        };
+        let state = server::start(config).await.expect("server starts");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(server::serve(listener, state, async move {
+            let _ = stopped.await;
+        }));
+        TestServer {
+            url,
+            data_dir,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.url, path)
+    }
+
+    /// Stops the server and waits until it has finished.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A client that neither follows redirects nor decompresses, so tests see the wire.
+pub fn raw_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_gzip()
+        .no_brotli()
+        .build()
+        .unwrap()
+}
+
+pub const WASM_NAME: &str = "frontend-0123456789abcdef_bg.wasm";
+pub const JS_NAME: &str = "frontend-0123456789abcdef.js";
+pub const INDEX_HTML: &str =
+    "<!DOCTYPE html><html><head><title>Wharf</title></head><body></body></html>";
+
+/// A dist/ shaped like Trunk's output.
+pub fn fake_dist() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
+    std::fs::write(dist.join(JS_NAME), js_body()).unwrap();
+    std::fs::write(dist.join(WASM_NAME), wasm_body()).unwrap();
+    std::fs::write(dist.join("robots.txt"), "User-agent: *\n").unwrap();
+    (dir, dist)
+}
+
+pub fn js_body() -> Vec<u8> {
+    "export function start() { console.log('wharf'); }\n"
+        .repeat(200)
+        .into_bytes()
+}
+
+pub fn wasm_body() -> Vec<u8> {
+    let mut body = b"\0asm\x01\0\0\0".to_vec();
+    body.extend((0..20_000u32).map(|i| (i % 7) as u8));
+    body
+}
