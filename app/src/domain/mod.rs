@@ -1,3 +1,7 @@
 //! Pure domain logic: no I/O, no framework, unit-tested on the host.
 
+pub mod file_path;
+pub mod flags;
+pub mod matrix;
 pub mod names;
+pub mod repo_type;

@@ -53,9 +53,9 @@ impl fmt::Display for NameKind {
     }
 }
 
-/// Top-level path words of the REST API, the download and registry endpoints and the app's
-/// own pages. A subject with one of these names would shadow, or be shadowed by, them.
-pub const RESERVED_SUBJECT_NAMES: &[&str] = &[
+/// Top-level path words of the REST API, the downloads and the Docker registry. Unknown
+/// paths under them answer JSON, never the app's HTML.
+pub const API_WORDS: &[&str] = &[
     // Bintray REST API v1 families (served at `/` as well as `/api/v1/`).
     "api",
     "repos",
@@ -91,11 +91,15 @@ pub const RESERVED_SUBJECT_NAMES: &[&str] = &[
     "v1",
     "v2",
     "token",
-    // Server endpoints and the app's pages.
+    // Server endpoints.
     "healthz",
     "metrics",
     "auth",
     "oauth",
+];
+
+/// The app's own top-level pages and files, which no subject may shadow either.
+pub const PAGE_WORDS: &[&str] = &[
     "login",
     "logout",
     "signin",
@@ -120,6 +124,14 @@ pub const RESERVED_SUBJECT_NAMES: &[&str] = &[
     "index.html",
     "wharf",
 ];
+
+/// Whether `s` is one of [`API_WORDS`] or [`PAGE_WORDS`] (any case).
+pub fn is_reserved_subject(s: &str) -> bool {
+    API_WORDS
+        .iter()
+        .chain(PAGE_WORDS)
+        .any(|r| r.eq_ignore_ascii_case(s))
+}
 
 const SIMPLE_ALLOWED: &str = "letters, digits, '-', '_' and '.'";
 const VERSION_ALLOWED: &str = "letters, digits, '-', '_', '.' and '+'";
@@ -225,10 +237,7 @@ impl SubjectName {
         if s.contains("-docker-") {
             return Err(NameError::DockerSeparator { kind });
         }
-        if RESERVED_SUBJECT_NAMES
-            .iter()
-            .any(|r| r.eq_ignore_ascii_case(s))
-        {
+        if is_reserved_subject(s) {
             return Err(NameError::Reserved {
                 kind,
                 name: s.to_owned(),

@@ -4,7 +4,10 @@
 //! behind these same methods (a second pool kind and migrations folder) without touching
 //! the handlers.
 
+mod packages;
+mod repositories;
 mod users;
+mod versions;
 
 use std::path::Path;
 
@@ -13,7 +16,15 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, SqlitePool};
 
+pub use packages::{PackageFields, PackageRecord, Page};
+pub use repositories::{RepositoryFields, RepositoryRecord};
 pub use users::{NewUser, UserRecord};
+pub use versions::{VersionFields, VersionRecord};
+
+/// Who is looking: the signed-in user's id, or `None` for an anonymous visitor. Reads of
+/// private things take it, so "only the owner sees it" lives in the query itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewer(pub Option<i64>);
 
 /// A database failure, split by what callers can do about it.
 #[derive(Debug, thiserror::Error)]
@@ -86,4 +97,13 @@ pub fn now_millis() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+/// Labels, licences and other short lists are stored as a JSON array of strings.
+fn labels_to_json(labels: &[String]) -> String {
+    serde_json::to_string(labels).unwrap_or_else(|_| "[]".to_owned())
+}
+
+fn labels_from_json(text: String) -> Vec<String> {
+    serde_json::from_str(&text).unwrap_or_default()
 }

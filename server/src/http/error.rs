@@ -6,6 +6,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use crate::registry::RegistryError;
+
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
@@ -50,12 +52,47 @@ impl IntoResponse for ApiError {
         if let Some(detail) = &self.detail {
             tracing::error!(status = self.status.as_u16(), %detail, "request failed");
         }
-        (
+        let mut response = (
             self.status,
             Json(ErrorBody {
                 message: self.message,
             }),
         )
-            .into_response()
+            .into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Basic realm=\"Wharf\""),
+            );
+        }
+        response
+    }
+}
+
+impl From<RegistryError> for ApiError {
+    fn from(e: RegistryError) -> Self {
+        let status = match &e {
+            RegistryError::SubjectNotFound(_)
+            | RegistryError::RepoNotFound(_)
+            | RegistryError::PackageNotFound(_)
+            | RegistryError::VersionNotFound(_) => StatusCode::NOT_FOUND,
+            RegistryError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            RegistryError::Forbidden => StatusCode::FORBIDDEN,
+            RegistryError::Conflict(_) => StatusCode::CONFLICT,
+            RegistryError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            RegistryError::Internal(detail) => return ApiError::internal(detail),
+        };
+        ApiError::new(status, e.to_string())
+    }
+}
+
+impl ApiError {
+    /// 401 with the challenge curl and browsers understand.
+    pub fn unauthenticated() -> ApiError {
+        ApiError::from(RegistryError::Unauthenticated)
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, message)
     }
 }

@@ -1,5 +1,6 @@
 //! The HTTP surface: one module per resource, wired here.
 
+mod api;
 pub mod error;
 mod health;
 mod spa_fallback;
@@ -15,6 +16,7 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
+        .merge(api::router())
         .fallback(spa_fallback::spa_fallback)
         .layer(
             TraceLayer::new_for_http()

@@ -12,7 +12,7 @@ use crate::state::AppState;
 /// app's HTML, so API clients see an answer they can parse.
 fn is_api_path(path: &str) -> bool {
     let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
-    matches!(first, "api" | "healthz")
+    app::domain::names::API_WORDS.contains(&first)
 }
 
 pub async fn spa_fallback(
@@ -40,6 +40,9 @@ mod tests {
         assert!(is_api_path("/api"));
         assert!(is_api_path("/api/v1/repos/x"));
         assert!(!is_api_path("/apis"));
+        assert!(is_api_path("/repos"));
+        assert!(is_api_path("/dl/alice/generic/x"));
+        assert!(!is_api_path("/signin"));
         assert!(!is_api_path("/alice/generic"));
         assert!(!is_api_path("/"));
     }

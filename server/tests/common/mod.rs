@@ -38,6 +38,21 @@ impl TestServer {
         }
     }
 
+    /// Creates an account straight in the server's database; returns its API key.
+    pub async fn add_user(&self, name: &str) -> String {
+        let data = self.data_dir.path().join("data");
+        let db = server::db::Db::open_sqlite(&data.join("wharf.db"))
+            .await
+            .unwrap();
+        let secrets = server::secrets::Secrets::load_or_create(&data).unwrap();
+        let (_, key) =
+            server::accounts::create_user(&db, &secrets, name, "password-of-test", false, false)
+                .await
+                .unwrap();
+        db.close().await;
+        key.expose().to_owned()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.url, path)
     }
@@ -98,4 +113,85 @@ pub fn wasm_body() -> Vec<u8> {
     let mut body = b"\0asm\x01\0\0\0".to_vec();
     body.extend((0..20_000u32).map(|i| (i % 7) as u8));
     body
+}
+
+/// A JSON API client for one user (or anonymous), against one server.
+#[derive(Clone)]
+pub struct Api {
+    pub base: String,
+    pub auth: Option<(String, String)>,
+    pub client: reqwest::Client,
+}
+
+impl Api {
+    pub fn anonymous(server: &TestServer) -> Api {
+        Api {
+            base: server.url.clone(),
+            auth: None,
+            client: raw_client(),
+        }
+    }
+
+    pub fn user(server: &TestServer, name: &str, key: &str) -> Api {
+        Api {
+            auth: Some((name.to_owned(), key.to_owned())),
+            ..Api::anonymous(server)
+        }
+    }
+
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let req = self
+            .client
+            .request(method, format!("{}{}", self.base, path));
+        match &self.auth {
+            Some((u, k)) => req.basic_auth(u, Some(k)),
+            None => req,
+        }
+    }
+
+    /// Sends and returns the status and the JSON body (Null when there is none).
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        let json = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+        };
+        (status, json)
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        self.send(self.request(reqwest::Method::GET, path)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (u16, serde_json::Value) {
+        self.send(self.request(reqwest::Method::DELETE, path)).await
+    }
+
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        self.send(
+            self.request(reqwest::Method::POST, path)
+                .body(body.to_string()),
+        )
+        .await
+    }
+
+    pub async fn patch(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        self.send(
+            self.request(reqwest::Method::PATCH, path)
+                .body(body.to_string()),
+        )
+        .await
+    }
+
+    pub async fn head(&self, path: &str) -> u16 {
+        self.request(reqwest::Method::HEAD, path)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
 }

@@ -1,4 +1,12 @@
 //! JSON bodies shared by the server and the browser.
+//!
+//! The Bintray objects keep Bintray's field names exactly: clients written for
+//! api.bintray.com read them.
+
+mod bintray;
+mod lenient;
+
+pub use bintray::*;
 
 use serde::{Deserialize, Serialize};
 
@@ -15,4 +23,24 @@ pub struct Health {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub message: String,
+}
+
+/// `{"message": "success"}`, Bintray's answer to updates and deletes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Success {
+    pub message: String,
+}
+
+impl Success {
+    pub fn new() -> Success {
+        Success {
+            message: "success".to_owned(),
+        }
+    }
+}
+
+impl Default for Success {
+    fn default() -> Self {
+        Success::new()
+    }
 }

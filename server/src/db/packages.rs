@@ -1,0 +1,177 @@
+//! Packages of a repository. Callers reach a package only through a repository record
+//! they were allowed to see.
+
+use sqlx::Row;
+
+use super::{labels_from_json, labels_to_json, now_millis, Db, DbError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageRecord {
+    pub id: i64,
+    pub repository_id: i64,
+    pub name: String,
+    pub description: Option<String>,
+    pub labels: Vec<String>,
+    pub licenses: Vec<String>,
+    pub vcs_url: Option<String>,
+    pub website_url: Option<String>,
+    pub issue_tracker_url: Option<String>,
+    pub github_repo: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PackageFields {
+    pub description: Option<String>,
+    pub labels: Vec<String>,
+    pub licenses: Vec<String>,
+    pub vcs_url: Option<String>,
+    pub website_url: Option<String>,
+    pub issue_tracker_url: Option<String>,
+    pub github_repo: Option<String>,
+}
+
+impl From<&PackageRecord> for PackageFields {
+    fn from(p: &PackageRecord) -> Self {
+        PackageFields {
+            description: p.description.clone(),
+            labels: p.labels.clone(),
+            licenses: p.licenses.clone(),
+            vcs_url: p.vcs_url.clone(),
+            website_url: p.website_url.clone(),
+            issue_tracker_url: p.issue_tracker_url.clone(),
+            github_repo: p.github_repo.clone(),
+        }
+    }
+}
+
+const SELECT: &str = "SELECT id, repository_id, name, description, labels, licenses, vcs_url, \
+     website_url, issue_tracker_url, github_repo, created_at, updated_at FROM packages";
+
+fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<PackageRecord, sqlx::Error> {
+    Ok(PackageRecord {
+        id: row.try_get("id")?,
+        repository_id: row.try_get("repository_id")?,
+        name: row.try_get("name")?,
+        description: row.try_get("description")?,
+        labels: labels_from_json(row.try_get("labels")?),
+        licenses: labels_from_json(row.try_get("licenses")?),
+        vcs_url: row.try_get("vcs_url")?,
+        website_url: row.try_get("website_url")?,
+        issue_tracker_url: row.try_get("issue_tracker_url")?,
+        github_repo: row.try_get("github_repo")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// One page of a listing, and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+impl Db {
+    /// Package names of a repository, by name, `limit` from `offset`, optionally only
+    /// those starting with `prefix`.
+    pub async fn list_packages(
+        &self,
+        repository_id: i64,
+        prefix: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Page<PackageRecord>, DbError> {
+        // substr() rather than LIKE: names contain '_', which LIKE treats as a wildcard.
+        let filter = "repository_id = $1 AND ($2 IS NULL OR substr(name, 1, length($2)) = $2)";
+        let total: i64 =
+            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM packages WHERE {filter}"))
+                .bind(repository_id)
+                .bind(prefix)
+                .fetch_one(&self.pool)
+                .await?;
+        let rows = sqlx::query(&format!(
+            "{SELECT} WHERE {filter} ORDER BY name LIMIT $3 OFFSET $4"
+        ))
+        .bind(repository_id)
+        .bind(prefix)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Page {
+            items: rows.iter().map(from_row).collect::<Result<_, _>>()?,
+            total,
+        })
+    }
+
+    pub async fn find_package(
+        &self,
+        repository_id: i64,
+        name: &str,
+    ) -> Result<PackageRecord, DbError> {
+        let row = sqlx::query(&format!("{SELECT} WHERE repository_id = $1 AND name = $2"))
+            .bind(repository_id)
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(DbError::NotFound)?;
+        Ok(from_row(&row)?)
+    }
+
+    pub async fn insert_package(
+        &self,
+        repository_id: i64,
+        name: &str,
+        f: &PackageFields,
+    ) -> Result<i64, DbError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO packages (repository_id, name, description, labels, licenses, vcs_url, \
+             website_url, issue_tracker_url, github_repo, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+        )
+        .bind(repository_id)
+        .bind(name)
+        .bind(&f.description)
+        .bind(labels_to_json(&f.labels))
+        .bind(labels_to_json(&f.licenses))
+        .bind(&f.vcs_url)
+        .bind(&f.website_url)
+        .bind(&f.issue_tracker_url)
+        .bind(&f.github_repo)
+        .bind(now_millis())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(DbError::from_write)?;
+        Ok(id)
+    }
+
+    pub async fn update_package(&self, id: i64, f: &PackageFields) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE packages SET description = $1, labels = $2, licenses = $3, vcs_url = $4, \
+             website_url = $5, issue_tracker_url = $6, github_repo = $7, updated_at = $8 \
+             WHERE id = $9",
+        )
+        .bind(&f.description)
+        .bind(labels_to_json(&f.labels))
+        .bind(labels_to_json(&f.licenses))
+        .bind(&f.vcs_url)
+        .bind(&f.website_url)
+        .bind(&f.issue_tracker_url)
+        .bind(&f.github_repo)
+        .bind(now_millis())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn delete_package(&self, id: i64) -> Result<(), DbError> {
+        sqlx::query("DELETE FROM packages WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

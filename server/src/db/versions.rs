@@ -1,0 +1,165 @@
+//! Versions of a package.
+
+use sqlx::Row;
+
+use super::{now_millis, Db, DbError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionRecord {
+    pub id: i64,
+    pub package_id: i64,
+    pub name: String,
+    pub description: Option<String>,
+    pub vcs_tag: Option<String>,
+    pub release_notes: Option<String>,
+    pub is_prerelease: bool,
+    pub released_at: Option<i64>,
+    pub downloads: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// Whether any of its files is published.
+    pub published: bool,
+    /// Its place in the package, oldest first (1, 2, …).
+    pub ordinal: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct VersionFields {
+    pub description: Option<String>,
+    pub vcs_tag: Option<String>,
+    pub release_notes: Option<String>,
+    pub is_prerelease: bool,
+    pub released_at: Option<i64>,
+}
+
+impl From<&VersionRecord> for VersionFields {
+    fn from(v: &VersionRecord) -> Self {
+        VersionFields {
+            description: v.description.clone(),
+            vcs_tag: v.vcs_tag.clone(),
+            release_notes: v.release_notes.clone(),
+            is_prerelease: v.is_prerelease,
+            released_at: v.released_at,
+        }
+    }
+}
+
+const SELECT: &str = "SELECT v.id, v.package_id, v.name, v.description, v.vcs_tag, \
+     v.release_notes, v.is_prerelease, v.released_at, v.downloads, v.created_at, v.updated_at, \
+     EXISTS (SELECT 1 FROM files f WHERE f.version_id = v.id AND f.is_published) AS published, \
+     (SELECT COUNT(*) FROM versions o WHERE o.package_id = v.package_id AND o.id <= v.id) AS ordinal \
+     FROM versions v";
+
+fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<VersionRecord, sqlx::Error> {
+    Ok(VersionRecord {
+        id: row.try_get("id")?,
+        package_id: row.try_get("package_id")?,
+        name: row.try_get("name")?,
+        description: row.try_get("description")?,
+        vcs_tag: row.try_get("vcs_tag")?,
+        release_notes: row.try_get("release_notes")?,
+        is_prerelease: row.try_get("is_prerelease")?,
+        released_at: row.try_get("released_at")?,
+        downloads: row.try_get("downloads")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        published: row.try_get("published")?,
+        ordinal: row.try_get("ordinal")?,
+    })
+}
+
+impl Db {
+    /// Version names of a package, newest first.
+    pub async fn version_names(&self, package_id: i64) -> Result<Vec<String>, DbError> {
+        Ok(
+            sqlx::query_scalar("SELECT name FROM versions WHERE package_id = $1 ORDER BY id DESC")
+                .bind(package_id)
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The newest version with at least one published file.
+    pub async fn latest_published_version(
+        &self,
+        package_id: i64,
+    ) -> Result<Option<VersionRecord>, DbError> {
+        let row = sqlx::query(&format!(
+            "{SELECT} WHERE v.package_id = $1 AND EXISTS (SELECT 1 FROM files f \
+             WHERE f.version_id = v.id AND f.is_published) ORDER BY v.id DESC LIMIT 1"
+        ))
+        .bind(package_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(from_row).transpose()?)
+    }
+
+    pub async fn find_version(
+        &self,
+        package_id: i64,
+        name: &str,
+    ) -> Result<VersionRecord, DbError> {
+        let row = sqlx::query(&format!("{SELECT} WHERE v.package_id = $1 AND v.name = $2"))
+            .bind(package_id)
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(DbError::NotFound)?;
+        Ok(from_row(&row)?)
+    }
+
+    pub async fn insert_version(
+        &self,
+        package_id: i64,
+        name: &str,
+        f: &VersionFields,
+    ) -> Result<i64, DbError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO versions (package_id, name, description, vcs_tag, release_notes, \
+             is_prerelease, released_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        )
+        .bind(package_id)
+        .bind(name)
+        .bind(&f.description)
+        .bind(&f.vcs_tag)
+        .bind(&f.release_notes)
+        .bind(f.is_prerelease)
+        .bind(f.released_at)
+        .bind(now_millis())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(DbError::from_write)?;
+        sqlx::query("UPDATE packages SET updated_at = $1 WHERE id = $2")
+            .bind(now_millis())
+            .bind(package_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(id)
+    }
+
+    pub async fn update_version(&self, id: i64, f: &VersionFields) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE versions SET description = $1, vcs_tag = $2, release_notes = $3, \
+             is_prerelease = $4, released_at = $5, updated_at = $6 WHERE id = $7",
+        )
+        .bind(&f.description)
+        .bind(&f.vcs_tag)
+        .bind(&f.release_notes)
+        .bind(f.is_prerelease)
+        .bind(f.released_at)
+        .bind(now_millis())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn delete_version(&self, id: i64) -> Result<(), DbError> {
+        sqlx::query("DELETE FROM versions WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

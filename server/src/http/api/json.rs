@@ -1,0 +1,102 @@
+//! Database records as the Bintray JSON objects clients read.
+
+use app::api_types::{Package, Repository, RepositorySummary, Version};
+
+use crate::db::{Db, DbError, PackageRecord, RepositoryRecord, VersionRecord};
+
+/// Bintray's timestamp format: `2019-07-01T20:51:42.879Z`.
+pub fn iso(millis: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(millis)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string()
+}
+
+pub fn repository_summary(r: &RepositoryRecord) -> RepositorySummary {
+    RepositorySummary {
+        name: r.name.clone(),
+        owner: r.owner_name.clone(),
+    }
+}
+
+pub fn repository(r: &RepositoryRecord) -> Repository {
+    Repository {
+        name: r.name.clone(),
+        owner: r.owner_name.clone(),
+        repo_type: r.repo_type.clone(),
+        private: r.is_private,
+        premium: false,
+        desc: r.description.clone(),
+        labels: r.labels.clone(),
+        created: iso(r.created_at),
+        package_count: r.package_count,
+        gpg_sign_metadata: false,
+        gpg_sign_files: false,
+        gpg_use_owner_key: false,
+    }
+}
+
+pub async fn package(db: &Db, r: &RepositoryRecord, p: &PackageRecord) -> Result<Package, DbError> {
+    let versions = db.version_names(p.id).await?;
+    let latest = db.latest_published_version(p.id).await?.map(|v| v.name);
+    Ok(Package {
+        name: p.name.clone(),
+        repo: r.name.clone(),
+        owner: r.owner_name.clone(),
+        desc: p.description.clone(),
+        labels: p.labels.clone(),
+        attribute_names: Some(Vec::new()),
+        licenses: p.licenses.clone(),
+        custom_licenses: Vec::new(),
+        followers_count: 0,
+        created: iso(p.created_at),
+        updated: iso(p.updated_at),
+        website_url: p.website_url.clone(),
+        issue_tracker_url: p.issue_tracker_url.clone(),
+        github_repo: p.github_repo.clone(),
+        github_release_notes_file: None,
+        public_download_numbers: false,
+        public_stats: false,
+        linked_to_repos: Vec::new(),
+        versions,
+        latest_version: latest,
+        rating: 0.0,
+        rating_count: 0,
+        system_ids: Vec::new(),
+        vcs_url: p.vcs_url.clone(),
+        permissions: Vec::new(),
+    })
+}
+
+pub fn version(r: &RepositoryRecord, p: &PackageRecord, v: &VersionRecord) -> Version {
+    Version {
+        name: v.name.clone(),
+        desc: v.description.clone(),
+        package: p.name.clone(),
+        repo: r.name.clone(),
+        owner: r.owner_name.clone(),
+        labels: Vec::new(),
+        published: v.published,
+        attribute_names: Some(Vec::new()),
+        created: iso(v.created_at),
+        updated: iso(v.updated_at),
+        released: v.released_at.map(iso),
+        prerelease: v.is_prerelease,
+        ordinal: v.ordinal as f64,
+        github_release_notes_file: None,
+        github_use_tag_release_notes: false,
+        vcs_tag: v.vcs_tag.clone(),
+        rating_count: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iso;
+
+    #[test]
+    fn timestamps_use_bintrays_format() {
+        assert_eq!(iso(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso(1_561_999_902_879), "2019-07-01T16:51:42.879Z");
+    }
+}

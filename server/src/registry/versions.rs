@@ -1,0 +1,194 @@
+//! Versions.
+
+use app::api_types::VersionChanges;
+use app::domain::names::VersionName;
+
+use super::{clean_text, find_package, owned_package, Caller, RegistryError, Result};
+use crate::db::{Db, DbError, PackageRecord, RepositoryRecord, VersionFields, VersionRecord};
+
+/// A version of a package the caller may see. `_latest` is the newest version with a
+/// published file.
+pub async fn find_version(
+    db: &Db,
+    caller: &Caller,
+    subject: &str,
+    repo: &str,
+    package: &str,
+    version: &str,
+) -> Result<(RepositoryRecord, PackageRecord, VersionRecord)> {
+    let (repo, package) = find_package(db, caller, subject, repo, package).await?;
+    let version = version_in(db, &package, version).await?;
+    Ok((repo, package, version))
+}
+
+pub(super) async fn version_in(
+    db: &Db,
+    package: &PackageRecord,
+    version: &str,
+) -> Result<VersionRecord> {
+    if version == VersionName::LATEST_ALIAS {
+        return db
+            .latest_published_version(package.id)
+            .await?
+            .ok_or_else(|| RegistryError::VersionNotFound(version.to_owned()));
+    }
+    match db.find_version(package.id, version).await {
+        Ok(v) => Ok(v),
+        Err(DbError::NotFound) => Err(RegistryError::VersionNotFound(version.to_owned())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Milliseconds since the epoch from `2019-07-01`, `2019-07-01T20:51:42.879Z` or any RFC
+/// 3339 date-time.
+pub fn parse_released(s: &str) -> Result<i64> {
+    let s = s.trim();
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(dt.timestamp_millis());
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(d
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists")
+            .and_utc()
+            .timestamp_millis());
+    }
+    if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f") {
+        return Ok(dt.and_utc().timestamp_millis());
+    }
+    Err(RegistryError::BadRequest(format!(
+        "'released' must be an ISO 8601 date or date-time, not {s:?}"
+    )))
+}
+
+fn apply(changes: VersionChanges, base: VersionFields) -> Result<VersionFields> {
+    Ok(VersionFields {
+        description: match changes.desc {
+            Some(d) => clean_text(Some(d)),
+            None => base.description,
+        },
+        vcs_tag: match changes.vcs_tag {
+            Some(t) => clean_text(Some(t)),
+            None => base.vcs_tag,
+        },
+        released_at: match changes.released.as_deref().map(str::trim) {
+            Some("") => None,
+            Some(r) => Some(parse_released(r)?),
+            None => base.released_at,
+        },
+        ..base
+    })
+}
+
+pub async fn create_version(
+    db: &Db,
+    caller: &Caller,
+    subject: &str,
+    repo: &str,
+    package: &str,
+    changes: VersionChanges,
+) -> Result<(RepositoryRecord, PackageRecord, VersionRecord)> {
+    let (repo, package) = owned_package(db, caller, subject, repo, package).await?;
+    let name = changes
+        .name
+        .clone()
+        .ok_or_else(|| RegistryError::BadRequest("The version needs a name".to_owned()))?;
+    let name = VersionName::parse(&name).map_err(|e| RegistryError::BadRequest(e.to_string()))?;
+    let fields = apply(changes, VersionFields::default())?;
+    match db.insert_version(package.id, name.as_str(), &fields).await {
+        Ok(_) => {}
+        Err(DbError::Conflict) => {
+            return Err(RegistryError::Conflict(format!(
+                "Version {name} for package '{}' already exists",
+                package.name
+            )))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let version = version_in(db, &package, name.as_str()).await?;
+    Ok((repo, package, version))
+}
+
+/// The version the caller owns, created if missing (uploads create versions; packages
+/// must exist already).
+pub async fn owned_version_or_create(
+    db: &Db,
+    caller: &Caller,
+    subject: &str,
+    repo: &str,
+    package: &str,
+    version: &str,
+) -> Result<(RepositoryRecord, PackageRecord, VersionRecord)> {
+    let (repo, package) = owned_package(db, caller, subject, repo, package).await?;
+    let name = VersionName::parse(version).map_err(|e| RegistryError::BadRequest(e.to_string()))?;
+    match db.find_version(package.id, name.as_str()).await {
+        Ok(v) => return Ok((repo, package, v)),
+        Err(DbError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    match db
+        .insert_version(package.id, name.as_str(), &VersionFields::default())
+        .await
+    {
+        // Another upload may have created it a moment ago: either way, it exists now.
+        Ok(_) | Err(DbError::Conflict) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let v = version_in(db, &package, name.as_str()).await?;
+    Ok((repo, package, v))
+}
+
+pub async fn owned_version(
+    db: &Db,
+    caller: &Caller,
+    subject: &str,
+    repo: &str,
+    package: &str,
+    version: &str,
+) -> Result<(RepositoryRecord, PackageRecord, VersionRecord)> {
+    let (repo, package) = owned_package(db, caller, subject, repo, package).await?;
+    let version = version_in(db, &package, version).await?;
+    Ok((repo, package, version))
+}
+
+pub async fn update_version(
+    db: &Db,
+    caller: &Caller,
+    subject: &str,
+    repo: &str,
+    package: &str,
+    version: &str,
+    changes: VersionChanges,
+) -> Result<()> {
+    let (_, _, found) = owned_version(db, caller, subject, repo, package, version).await?;
+    let fields = apply(changes, VersionFields::from(&found))?;
+    db.update_version(found.id, &fields).await?;
+    Ok(())
+}
+
+pub async fn delete_version(
+    db: &Db,
+    caller: &Caller,
+    subject: &str,
+    repo: &str,
+    package: &str,
+    version: &str,
+) -> Result<()> {
+    let (_, _, found) = owned_version(db, caller, subject, repo, package, version).await?;
+    db.delete_version(found.id).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_released;
+
+    #[test]
+    fn released_accepts_dates_and_date_times() {
+        assert_eq!(parse_released("1970-01-02").unwrap(), 86_400_000);
+        assert_eq!(parse_released("1970-01-01T00:00:01.500Z").unwrap(), 1_500);
+        assert_eq!(parse_released("1970-01-01T01:00:00+01:00").unwrap(), 0);
+        assert_eq!(parse_released("1970-01-01T00:00:02").unwrap(), 2_000);
+        assert!(parse_released("yesterday").is_err());
+    }
+}
