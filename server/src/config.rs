@@ -60,6 +60,8 @@ pub struct Config {
     /// The built single-page app (Trunk's `dist/`).
     pub dist_dir: PathBuf,
     pub log_format: LogFormat,
+    /// The largest file an upload may bring, in bytes; larger ones get 413.
+    pub max_upload_bytes: u64,
 }
 
 impl Default for Config {
@@ -70,6 +72,7 @@ impl Default for Config {
             public_url: None,
             dist_dir: PathBuf::from("dist"),
             log_format: LogFormat::Text,
+            max_upload_bytes: 8 * 1024 * 1024 * 1024,
         }
     }
 }
@@ -83,6 +86,7 @@ struct FileConfig {
     public_url: Option<String>,
     dist_dir: Option<String>,
     log_format: Option<String>,
+    max_upload_bytes: Option<u64>,
 }
 
 /// One setting: its file key and its environment variable.
@@ -110,6 +114,11 @@ const DIST_DIR: Setting = Setting {
 const LOG_FORMAT: Setting = Setting {
     key: "log_format",
     env: "WHARF_LOG_FORMAT",
+};
+
+const MAX_UPLOAD: Setting = Setting {
+    key: "max_upload_bytes",
+    env: "WHARF_MAX_UPLOAD_BYTES",
 };
 
 /// The environment variable that names a configuration file, when `--config` is not given.
@@ -186,6 +195,20 @@ impl Config {
                     })
                 }
             };
+        }
+        if let Some((v, origin)) = pick(
+            &MAX_UPLOAD,
+            &from_file.max_upload_bytes.map(|n| n.to_string()),
+        ) {
+            config.max_upload_bytes =
+                v.trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| ConfigError::BadValue {
+                        origin,
+                        message: format!("{v:?} is not a positive number of bytes"),
+                    })?;
         }
         Ok(config)
     }
@@ -278,6 +301,10 @@ mod tests {
         );
         let err = Config::load(None, &env(&[("WHARF_PUBLIC_URL", "ftp://x")])).unwrap_err();
         assert!(err.to_string().contains("WHARF_PUBLIC_URL"), "{err}");
+        let err = Config::load(None, &env(&[("WHARF_MAX_UPLOAD_BYTES", "-1")])).unwrap_err();
+        assert!(err.to_string().contains("WHARF_MAX_UPLOAD_BYTES"), "{err}");
+        let c = Config::load(None, &env(&[("WHARF_MAX_UPLOAD_BYTES", "1024")])).unwrap();
+        assert_eq!(c.max_upload_bytes, 1024);
         let err = Config::load(None, &env(&[("WHARF_LOG_FORMAT", "xml")])).unwrap_err();
         assert!(err.to_string().contains("not a log format"), "{err}");
     }

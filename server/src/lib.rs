@@ -14,6 +14,7 @@ pub mod secrets;
 pub mod shutdown;
 pub mod spa;
 pub mod state;
+pub mod storage;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -40,6 +41,8 @@ pub enum StartError {
     Secrets(#[from] SecretsError),
     #[error(transparent)]
     Spa(#[from] SpaError),
+    #[error("cannot open the blob store: {0}")]
+    Storage(#[from] crate::storage::StorageError),
 }
 
 /// The data directory's layout.
@@ -79,6 +82,7 @@ pub async fn open_storage(config: &Config) -> Result<(Db, Secrets), StartError> 
 /// Everything [`serve`] needs, ready.
 pub async fn start(config: Config) -> Result<AppState, StartError> {
     let (db, secrets) = open_storage(&config).await?;
+    let blobs = crate::storage::BlobStore::local(&blobs_dir(&config.data_dir))?;
     let spa = Spa::load(&config.dist_dir)?;
     if spa.is_built() {
         spa.compress_in_background();
@@ -93,6 +97,7 @@ pub async fn start(config: Config) -> Result<AppState, StartError> {
         db,
         secrets,
         spa,
+        blobs,
     }))
 }
 

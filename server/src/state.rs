@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::secrets::Secrets;
 use crate::spa::Spa;
+use crate::storage::BlobStore;
 
 #[derive(Clone, Debug)]
 pub struct AppState(Arc<Inner>);
@@ -17,6 +18,7 @@ pub struct Inner {
     pub db: Db,
     pub secrets: Secrets,
     pub spa: Spa,
+    pub blobs: BlobStore,
 }
 
 impl AppState {

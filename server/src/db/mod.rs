@@ -4,6 +4,7 @@
 //! behind these same methods (a second pool kind and migrations folder) without touching
 //! the handlers.
 
+mod files;
 mod packages;
 mod repositories;
 mod users;
@@ -16,6 +17,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, SqlitePool};
 
+pub use files::{FileRecord, NewFile};
 pub use packages::{PackageFields, PackageRecord, Page};
 pub use repositories::{RepositoryFields, RepositoryRecord};
 pub use users::{NewUser, UserRecord};

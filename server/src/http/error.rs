@@ -75,11 +75,13 @@ impl From<RegistryError> for ApiError {
             RegistryError::SubjectNotFound(_)
             | RegistryError::RepoNotFound(_)
             | RegistryError::PackageNotFound(_)
-            | RegistryError::VersionNotFound(_) => StatusCode::NOT_FOUND,
+            | RegistryError::VersionNotFound(_)
+            | RegistryError::FileNotFound(_) => StatusCode::NOT_FOUND,
             RegistryError::Unauthenticated => StatusCode::UNAUTHORIZED,
             RegistryError::Forbidden => StatusCode::FORBIDDEN,
             RegistryError::Conflict(_) => StatusCode::CONFLICT,
             RegistryError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            RegistryError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             RegistryError::Internal(detail) => return ApiError::internal(detail),
         };
         ApiError::new(status, e.to_string())

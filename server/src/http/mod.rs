@@ -3,6 +3,7 @@
 mod api;
 pub mod error;
 mod health;
+mod range;
 mod spa_fallback;
 
 use axum::extract::Request;

@@ -1,10 +1,12 @@
 //! The registry's rules: who may see and change which repository, package and version,
 //! and what a valid one is. Handlers parse and map; everything they decide lives here.
 
+mod content;
 mod packages;
 mod repositories;
 mod versions;
 
+pub use content::*;
 pub use packages::*;
 pub use repositories::*;
 pub use versions::*;
@@ -24,6 +26,8 @@ pub enum RegistryError {
     PackageNotFound(String),
     #[error("Version '{0}' was not found")]
     VersionNotFound(String),
+    #[error("File '{0}' was not found")]
+    FileNotFound(String),
     #[error("This resource requires authentication")]
     Unauthenticated,
     #[error("forbidden")]
@@ -32,6 +36,8 @@ pub enum RegistryError {
     Conflict(String),
     #[error("{0}")]
     BadRequest(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
     #[error("internal error: {0}")]
     Internal(String),
 }

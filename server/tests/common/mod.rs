@@ -16,13 +16,19 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start(dist_dir: &Path) -> TestServer {
+        TestServer::start_with(dist_dir, |_| {}).await
+    }
+
+    /// Starts with a configuration changed by `tweak`.
+    pub async fn start_with(dist_dir: &Path, tweak: impl FnOnce(&mut Config)) -> TestServer {
         let data_dir = tempfile::tempdir().unwrap();
-        let config = Config {
+        let mut config = Config {
             listen: "127.0.0.1:0".parse().unwrap(),
             data_dir: data_dir.path().join("data"),
             dist_dir: dist_dir.to_path_buf(),
             ..Config::default()
         };
+        tweak(&mut config);
         let state = server::start(config).await.expect("server starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -51,6 +57,23 @@ impl TestServer {
                 .unwrap();
         db.close().await;
         key.expose().to_owned()
+    }
+
+    /// Every file under the blob store (staged uploads included).
+    pub fn blob_files(&self) -> Vec<PathBuf> {
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = entry.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else {
+                    out.push(p);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.data_dir.path().join("data").join("blobs"), &mut out);
+        out
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,8 +1,8 @@
 //! Database records as the Bintray JSON objects clients read.
 
-use app::api_types::{Package, Repository, RepositorySummary, Version};
+use app::api_types::{File, Package, Repository, RepositorySummary, Version};
 
-use crate::db::{Db, DbError, PackageRecord, RepositoryRecord, VersionRecord};
+use crate::db::{Db, DbError, FileRecord, PackageRecord, RepositoryRecord, VersionRecord};
 
 /// Bintray's timestamp format: `2019-07-01T20:51:42.879Z`.
 pub fn iso(millis: i64) -> String {
@@ -87,6 +87,21 @@ pub fn version(r: &RepositoryRecord, p: &PackageRecord, v: &VersionRecord) -> Ve
         github_use_tag_release_notes: false,
         vcs_tag: v.vcs_tag.clone(),
         rating_count: 0,
+    }
+}
+
+pub fn file(r: &RepositoryRecord, f: &FileRecord) -> File {
+    File {
+        name: f.name.clone(),
+        path: f.path.clone(),
+        package: f.package_name.clone(),
+        version: f.version_name.clone(),
+        repo: r.name.clone(),
+        owner: r.owner_name.clone(),
+        created: iso(f.created_at),
+        size: f.size,
+        sha1: f.sha1.clone(),
+        sha256: f.sha256.clone(),
     }
 }
 

@@ -4,12 +4,16 @@
 
 mod body;
 mod caller;
+mod content;
+mod downloads;
+mod files;
 mod json;
 mod packages;
 mod repos;
 mod versions;
 
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, put};
 use axum::Router;
 
 use crate::state::AppState;
@@ -46,6 +50,23 @@ fn routes() -> Router<AppState> {
                 .patch(versions::update)
                 .delete(versions::delete),
         )
+        .route(
+            "/packages/{subject}/{repo}/{package}/files",
+            get(files::of_package),
+        )
+        .route(
+            "/packages/{subject}/{repo}/{package}/versions/{version}/files",
+            get(files::of_version),
+        )
+        .route(
+            "/content/{subject}/{repo}/{*rest}",
+            put(content::upload)
+                .post(content::publish)
+                .delete(content::delete)
+                // Uploads stream to storage with their own limit (max_upload_bytes).
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/dl/{subject}/{repo}/{*path}", get(downloads::download))
 }
 
 /// The API at both of its mounts.

@@ -1,0 +1,187 @@
+//! Files of versions and the blobs behind them.
+
+use sqlx::Row;
+
+use super::{now_millis, Db, DbError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRecord {
+    pub id: i64,
+    pub repository_id: i64,
+    pub version_id: i64,
+    pub version_name: String,
+    pub package_name: String,
+    pub path: String,
+    pub name: String,
+    pub sha256: String,
+    pub sha1: String,
+    pub md5: String,
+    pub size: i64,
+    pub is_published: bool,
+    pub downloads: i64,
+    pub created_at: i64,
+}
+
+/// A file about to be written.
+#[derive(Debug, Clone)]
+pub struct NewFile<'a> {
+    pub repository_id: i64,
+    pub version_id: i64,
+    pub path: &'a str,
+    pub name: &'a str,
+    pub sha256: &'a str,
+    pub sha1: &'a str,
+    pub md5: &'a str,
+    pub size: i64,
+    pub publish: bool,
+    /// Replace a file already at `path` instead of refusing.
+    pub replace: bool,
+}
+
+const SELECT: &str = "SELECT f.id, f.repository_id, f.version_id, v.name AS version_name, \
+     p.name AS package_name, f.path, f.name, f.blob_sha256, b.sha1, b.md5, b.size, \
+     f.is_published, f.downloads, f.created_at \
+     FROM files f JOIN versions v ON v.id = f.version_id JOIN packages p ON p.id = v.package_id \
+     JOIN blobs b ON b.sha256 = f.blob_sha256";
+
+fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<FileRecord, sqlx::Error> {
+    Ok(FileRecord {
+        id: row.try_get("id")?,
+        repository_id: row.try_get("repository_id")?,
+        version_id: row.try_get("version_id")?,
+        version_name: row.try_get("version_name")?,
+        package_name: row.try_get("package_name")?,
+        path: row.try_get("path")?,
+        name: row.try_get("name")?,
+        sha256: row.try_get("blob_sha256")?,
+        sha1: row.try_get("sha1")?,
+        md5: row.try_get("md5")?,
+        size: row.try_get("size")?,
+        is_published: row.try_get("is_published")?,
+        downloads: row.try_get("downloads")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+impl Db {
+    pub async fn find_file(&self, repository_id: i64, path: &str) -> Result<FileRecord, DbError> {
+        let row = sqlx::query(&format!(
+            "{SELECT} WHERE f.repository_id = $1 AND f.path = $2"
+        ))
+        .bind(repository_id)
+        .bind(path)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(DbError::NotFound)?;
+        Ok(from_row(&row)?)
+    }
+
+    /// Records the blob (once) and the file, in one transaction. Without `replace`, a file
+    /// already at the path is a [`DbError::Conflict`].
+    pub async fn put_file(&self, f: &NewFile<'_>) -> Result<(), DbError> {
+        let now = now_millis();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO blobs (sha256, sha1, md5, size, created_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(f.sha256)
+        .bind(f.sha1)
+        .bind(f.md5)
+        .bind(f.size)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let published_at = f.publish.then_some(now);
+        let insert = "INSERT INTO files (repository_id, version_id, path, name, blob_sha256, \
+             is_published, created_at, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        let sql = if f.replace {
+            format!(
+                "{insert} ON CONFLICT (repository_id, path) DO UPDATE SET \
+                 version_id = excluded.version_id, name = excluded.name, \
+                 blob_sha256 = excluded.blob_sha256, is_published = excluded.is_published, \
+                 created_at = excluded.created_at, published_at = excluded.published_at"
+            )
+        } else {
+            insert.to_owned()
+        };
+        sqlx::query(&sql)
+            .bind(f.repository_id)
+            .bind(f.version_id)
+            .bind(f.path)
+            .bind(f.name)
+            .bind(f.sha256)
+            .bind(f.publish)
+            .bind(now)
+            .bind(published_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(DbError::from_write)?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Publishes the version's unpublished files; returns how many.
+    pub async fn publish_files(&self, version_id: i64) -> Result<i64, DbError> {
+        let done = sqlx::query(
+            "UPDATE files SET is_published = TRUE, published_at = $1 \
+             WHERE version_id = $2 AND NOT is_published",
+        )
+        .bind(now_millis())
+        .bind(version_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() as i64)
+    }
+
+    /// Removes the version's unpublished files; returns how many.
+    pub async fn discard_files(&self, version_id: i64) -> Result<i64, DbError> {
+        let done = sqlx::query("DELETE FROM files WHERE version_id = $1 AND NOT is_published")
+            .bind(version_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() as i64)
+    }
+
+    pub async fn delete_file(&self, id: i64) -> Result<(), DbError> {
+        sqlx::query("DELETE FROM files WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Files of a package, or of one of its versions, by path.
+    pub async fn list_files(
+        &self,
+        package_id: i64,
+        version_id: Option<i64>,
+        include_unpublished: bool,
+    ) -> Result<Vec<FileRecord>, DbError> {
+        let rows = sqlx::query(&format!(
+            "{SELECT} WHERE v.package_id = $1 AND ($2 IS NULL OR f.version_id = $2) \
+             AND (f.is_published OR $3) ORDER BY v.id DESC, f.path"
+        ))
+        .bind(package_id)
+        .bind(version_id)
+        .bind(include_unpublished)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// Counts one download of a file and of its version.
+    pub async fn count_download(&self, file_id: i64, version_id: i64) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE files SET downloads = downloads + 1 WHERE id = $1")
+            .bind(file_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE versions SET downloads = downloads + 1 WHERE id = $1")
+            .bind(version_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,117 @@
+//! `/content/:s/:r/...`: uploads (PUT), publish and discard (POST `.../:p/:v/publish`),
+//! deletion (DELETE).
+
+use app::api_types::{FilesCount, PublishRequest, Success};
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+
+use super::body::OptionalJsonBody;
+use super::caller::ApiCaller;
+use crate::http::error::ApiError;
+use crate::registry::{self, UploadOptions, UploadTarget};
+use crate::state::AppState;
+
+/// `X-Bintray-Package` → ("package", value), and so on.
+fn bintray_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter_map(|(name, value)| {
+            let suffix = name.as_str().strip_prefix("x-bintray-")?;
+            Some((suffix.to_owned(), value.to_str().ok()?.to_owned()))
+        })
+        .collect()
+}
+
+/// Query pairs, percent-decoded, repeated keys kept.
+fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
+    raw.map(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((subject, repo, rest)): Path<(String, String, String)>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<Success>), ApiError> {
+    let options = UploadOptions {
+        headers: bintray_headers(&headers),
+        query: query_pairs(query.as_deref()),
+    };
+    let target = UploadTarget::parse(&rest, &options)?;
+    let expected = headers
+        .get("x-checksum-sha2")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    registry::upload(
+        &state.db,
+        &state.blobs,
+        &caller,
+        &subject,
+        &repo,
+        &target,
+        expected.as_deref(),
+        body.into_data_stream(),
+        state.config.max_upload_bytes,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Success::new())))
+}
+
+/// Only `.../:package/:version/publish` is a POST here.
+pub async fn publish(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((subject, repo, rest)): Path<(String, String, String)>,
+    OptionalJsonBody(request): OptionalJsonBody<PublishRequest>,
+) -> Result<Json<FilesCount>, ApiError> {
+    let segments: Vec<&str> = rest.split('/').collect();
+    let [package, version, "publish"] = segments[..] else {
+        return Err(ApiError::not_found());
+    };
+    let files = registry::publish(
+        &state.db,
+        &caller,
+        &subject,
+        &repo,
+        package,
+        version,
+        request.discard.unwrap_or(false),
+    )
+    .await?;
+    Ok(Json(FilesCount { files }))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((subject, repo, rest)): Path<(String, String, String)>,
+) -> Result<Json<Success>, ApiError> {
+    registry::delete_file(&state.db, &caller, &subject, &repo, &rest).await?;
+    Ok(Json(Success::new()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::query_pairs;
+
+    #[test]
+    fn query_values_are_decoded_and_repeats_kept() {
+        assert_eq!(
+            query_pairs(Some("publish=1&publish=1&names=a%2Cb")),
+            [
+                ("publish".to_owned(), "1".to_owned()),
+                ("publish".to_owned(), "1".to_owned()),
+                ("names".to_owned(), "a,b".to_owned())
+            ]
+        );
+    }
+}

@@ -1,0 +1,91 @@
+//! `/dl/:subject/:repo/:file_path`: downloads with `HEAD`, `Range`, `ETag` and the
+//! checksum headers jfrog-cli reads to skip files it already has.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use futures_util::TryStreamExt;
+
+use super::caller::ApiCaller;
+use crate::http::error::ApiError;
+use crate::http::range::{self, RangeRequest};
+use crate::registry;
+use crate::state::AppState;
+
+pub async fn download(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    method: Method,
+    Path((subject, repo, path)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let file = registry::downloadable_file(&state.db, &caller, &subject, &repo, &path).await?;
+    let etag = format!("\"{}\"", file.sha256);
+    let size = file.size as u64;
+    let content_type = mime_guess::from_path(&file.name)
+        .first_raw()
+        .unwrap_or("application/octet-stream");
+    let mut response = Response::builder()
+        .header(header::ETAG, &etag)
+        .header(header::ACCEPT_RANGES, "bytes")
+        .header(header::CONTENT_TYPE, content_type)
+        .header("x-checksum-sha1", &file.sha1)
+        .header("x-checksum-sha256", &file.sha256)
+        .header("x-checksum-md5", &file.md5);
+    let if_none_match = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok());
+    if if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*")) {
+        return Ok(response
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Body::empty())
+            .expect("valid response"));
+    }
+    let range = range::parse(
+        headers.get(header::RANGE).and_then(|v| v.to_str().ok()),
+        size,
+    );
+    let (status, byte_range) = match range {
+        RangeRequest::Full => (StatusCode::OK, None),
+        RangeRequest::Partial(r) => {
+            response = response.header(
+                header::CONTENT_RANGE,
+                format!("bytes {}-{}/{size}", r.start, r.end - 1),
+            );
+            (StatusCode::PARTIAL_CONTENT, Some(r))
+        }
+        RangeRequest::Unsatisfiable => {
+            return Ok((
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                [(
+                    header::CONTENT_RANGE,
+                    HeaderValue::from_str(&format!("bytes */{size}")).expect("ascii"),
+                )],
+            )
+                .into_response());
+        }
+    };
+    let length = byte_range.as_ref().map_or(size, |r| r.end - r.start);
+    response = response
+        .status(status)
+        .header(header::CONTENT_LENGTH, length);
+    if method == Method::HEAD {
+        return Ok(response.body(Body::empty()).expect("valid response"));
+    }
+    // An empty file has no bytes to ask the store for.
+    let body = if size == 0 {
+        Body::empty()
+    } else {
+        let stream = state
+            .blobs
+            .get(&file.sha256, byte_range)
+            .await
+            .map_err(ApiError::internal)?;
+        Body::from_stream(stream.map_err(std::io::Error::other))
+    };
+    if let Err(e) = state.db.count_download(file.id, file.version_id).await {
+        tracing::warn!(error = %e, "could not count a download");
+    }
+    Ok(response.body(body).expect("valid response"))
+}
