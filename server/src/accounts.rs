@@ -7,11 +7,18 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use rand::RngCore;
 
-use crate::db::{Db, DbError, NewUser, UserRecord};
+use std::time::{Duration, Instant};
+
+use crate::db::{now_millis, Db, DbError, NewUser, UserRecord};
 use crate::secrets::Secrets;
+use crate::throttle::Throttle;
 
 /// What [`Secrets::mac`] is keyed with for API keys.
 pub const API_KEY_PURPOSE: &str = "api-key";
+/// What [`Secrets::mac`] is keyed with for session ids.
+pub const SESSION_PURPOSE: &str = "session";
+/// How long a browser session lasts.
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 
 const PASSWORD_MIN: usize = 8;
 const PASSWORD_MAX: usize = 1024;
@@ -28,6 +35,12 @@ pub enum AccountError {
     Db(DbError),
     #[error("password hashing failed: {0}")]
     Hashing(String),
+    #[error("wrong user name or password")]
+    BadCredentials,
+    #[error("the password is not right")]
+    WrongPassword,
+    #[error("too many failed attempts; try again in {} seconds", .0.as_secs().max(1))]
+    Throttled(Duration),
 }
 
 /// An API key in the clear: shown to its owner, never logged (`Debug` hides it).
@@ -110,6 +123,149 @@ pub async fn create_user(
     Ok((user, key))
 }
 
+/// A new browser session: the cookie value (shown once, stored only as an HMAC) and the
+/// CSRF token the page must echo on every change.
+#[derive(Clone)]
+pub struct NewSession {
+    pub token: String,
+    pub csrf_token: String,
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    hex::encode(buf)
+}
+
+pub async fn start_session(
+    db: &Db,
+    secrets: &Secrets,
+    user_id: i64,
+) -> Result<NewSession, AccountError> {
+    let session = NewSession {
+        token: random_hex(32),
+        csrf_token: random_hex(32),
+    };
+    let expires = now_millis() + SESSION_LIFETIME.as_millis() as i64;
+    db.insert_session(
+        &secrets.mac(SESSION_PURPOSE, &session.token),
+        user_id,
+        &session.csrf_token,
+        expires,
+    )
+    .await
+    .map_err(AccountError::Db)?;
+    Ok(session)
+}
+
+/// The user and CSRF token of a live session.
+pub async fn resolve_session(
+    db: &Db,
+    secrets: &Secrets,
+    token: &str,
+) -> Result<Option<(UserRecord, String)>, AccountError> {
+    match db.find_session(&secrets.mac(SESSION_PURPOSE, token)).await {
+        Ok(found) => Ok(Some(found)),
+        Err(DbError::NotFound) => Ok(None),
+        Err(e) => Err(AccountError::Db(e)),
+    }
+}
+
+pub async fn end_session(db: &Db, secrets: &Secrets, token: &str) -> Result<(), AccountError> {
+    db.delete_session(&secrets.mac(SESSION_PURPOSE, token))
+        .await
+        .map_err(AccountError::Db)
+}
+
+/// Checks a name and password, slowing down repeated failures for the same name.
+pub async fn sign_in(
+    db: &Db,
+    throttle: &Throttle,
+    name: &str,
+    password: &str,
+) -> Result<UserRecord, AccountError> {
+    let key = name.trim().to_ascii_lowercase();
+    throttle
+        .check(&key, Instant::now())
+        .map_err(AccountError::Throttled)?;
+    let user = match db.find_user_by_name(&key).await {
+        Ok(u) => Some(u),
+        Err(DbError::NotFound) => None,
+        Err(e) => return Err(AccountError::Db(e)),
+    };
+    // Verify against a real hash even for an unknown name, so timing does not tell.
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let dummy = DUMMY.get_or_init(|| hash_password("not a password").unwrap_or_default());
+    let stored = user
+        .as_ref()
+        .map(|u| u.password_hash.as_str())
+        .unwrap_or(dummy);
+    let ok = verify_password(password, stored);
+    match user {
+        Some(u) if ok => {
+            throttle.success(&key);
+            Ok(u)
+        }
+        _ => {
+            throttle.failure(&key, Instant::now());
+            Err(AccountError::BadCredentials)
+        }
+    }
+}
+
+/// Re-checks the signed-in user's password before a sensitive action.
+fn confirm_password(
+    throttle: &Throttle,
+    user: &UserRecord,
+    password: &str,
+) -> Result<(), AccountError> {
+    let key = user.name.to_ascii_lowercase();
+    throttle
+        .check(&key, Instant::now())
+        .map_err(AccountError::Throttled)?;
+    if verify_password(password, &user.password_hash) {
+        throttle.success(&key);
+        Ok(())
+    } else {
+        throttle.failure(&key, Instant::now());
+        Err(AccountError::WrongPassword)
+    }
+}
+
+/// The user's API key in the clear, after their password.
+pub fn reveal_api_key(
+    secrets: &Secrets,
+    throttle: &Throttle,
+    user: &UserRecord,
+    password: &str,
+) -> Result<ApiKey, AccountError> {
+    confirm_password(throttle, user, password)?;
+    secrets
+        .open(&user.api_key_sealed)
+        .map(ApiKey)
+        .map_err(|e| AccountError::Hashing(e.to_string()))
+}
+
+/// A new API key for the user, after their password; the old one stops working at once.
+pub async fn regenerate_api_key(
+    db: &Db,
+    secrets: &Secrets,
+    throttle: &Throttle,
+    user: &UserRecord,
+    password: &str,
+) -> Result<ApiKey, AccountError> {
+    confirm_password(throttle, user, password)?;
+    let key = ApiKey::generate();
+    db.set_api_key(
+        user.id,
+        &secrets.mac(API_KEY_PURPOSE, key.expose()),
+        &secrets.seal(key.expose()),
+    )
+    .await
+    .map_err(AccountError::Db)?;
+    Ok(key)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +307,82 @@ mod tests {
         assert!(!user.api_key_sealed.contains(key.expose()));
         assert_eq!(secrets.open(&user.api_key_sealed).unwrap(), key.expose());
         assert!(verify_password("s3cret-pass", &user.password_hash));
+    }
+
+    #[tokio::test]
+    async fn sessions_resolve_until_ended_and_are_stored_as_macs() {
+        let (_dir, db) = db().await;
+        let s = Secrets::for_tests(4);
+        let (user, _) = create_user(&db, &s, "carol", "password1", false, false)
+            .await
+            .unwrap();
+        let session = start_session(&db, &s, user.id).await.unwrap();
+        let (found, csrf) = resolve_session(&db, &s, &session.token)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.id, user.id);
+        assert_eq!(csrf, session.csrf_token);
+        assert!(resolve_session(&db, &s, "forged").await.unwrap().is_none());
+        end_session(&db, &s, &session.token).await.unwrap();
+        assert!(resolve_session(&db, &s, &session.token)
+            .await
+            .unwrap()
+            .is_none());
+    }
+
+    #[tokio::test]
+    async fn sign_in_checks_the_password_and_throttles_guessing() {
+        let (_dir, db) = db().await;
+        let s = Secrets::for_tests(4);
+        create_user(&db, &s, "dave", "password1", false, false)
+            .await
+            .unwrap();
+        let throttle = Throttle::default();
+        assert_eq!(
+            sign_in(&db, &throttle, "DAVE", "password1")
+                .await
+                .unwrap()
+                .name,
+            "dave"
+        );
+        for _ in 0..5 {
+            assert!(matches!(
+                sign_in(&db, &throttle, "dave", "nope").await,
+                Err(AccountError::BadCredentials)
+            ));
+        }
+        // Now even the right password must wait.
+        assert!(matches!(
+            sign_in(&db, &throttle, "dave", "password1").await,
+            Err(AccountError::Throttled(_))
+        ));
+        assert!(matches!(
+            sign_in(&db, &throttle, "nobody", "x").await,
+            Err(AccountError::BadCredentials)
+        ));
+    }
+
+    #[tokio::test]
+    async fn api_keys_are_revealed_and_regenerated_only_with_the_password() {
+        let (_dir, db) = db().await;
+        let s = Secrets::for_tests(5);
+        let (user, key) = create_user(&db, &s, "erin", "password1", false, false)
+            .await
+            .unwrap();
+        let t = Throttle::default();
+        assert!(matches!(
+            reveal_api_key(&s, &t, &user, "wrong"),
+            Err(AccountError::WrongPassword)
+        ));
+        assert_eq!(reveal_api_key(&s, &t, &user, "password1").unwrap(), key);
+        let new_key = regenerate_api_key(&db, &s, &t, &user, "password1")
+            .await
+            .unwrap();
+        assert_ne!(new_key, key);
+        let stored = db.find_user_by_name("erin").await.unwrap();
+        assert!(s.verify_mac(API_KEY_PURPOSE, new_key.expose(), &stored.api_key_mac));
+        assert!(!s.verify_mac(API_KEY_PURPOSE, key.expose(), &stored.api_key_mac));
     }
 
     #[tokio::test]

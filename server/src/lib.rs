@@ -15,6 +15,7 @@ pub mod shutdown;
 pub mod spa;
 pub mod state;
 pub mod storage;
+pub mod throttle;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -98,6 +99,7 @@ pub async fn start(config: Config) -> Result<AppState, StartError> {
         secrets,
         spa,
         blobs,
+        throttle: Default::default(),
     }))
 }
 

@@ -19,6 +19,8 @@ pub struct Inner {
     pub secrets: Secrets,
     pub spa: Spa,
     pub blobs: BlobStore,
+    /// Failed sign-ins and API-key attempts, by user name.
+    pub throttle: crate::throttle::Throttle,
 }
 
 impl AppState {

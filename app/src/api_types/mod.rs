@@ -44,3 +44,38 @@ impl Default for Success {
         Success::new()
     }
 }
+
+/// The signed-in user as the app sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub name: String,
+    pub is_admin: bool,
+    pub is_premium: bool,
+}
+
+/// `GET /api/ui/session`: who is signed in, and the token every change must carry in the
+/// `X-CSRF-Token` header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub user: Option<SessionUser>,
+    pub csrf_token: Option<String>,
+}
+
+/// `POST /api/ui/signin` and `/api/ui/signup`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credentials {
+    pub name: String,
+    pub password: String,
+}
+
+/// `POST /api/ui/api-key/reveal` and `/regenerate`: the password again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordConfirmation {
+    pub password: String,
+}
+
+/// The API key in the clear, for its owner only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyBody {
+    pub api_key: String,
+}

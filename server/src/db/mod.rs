@@ -7,6 +7,7 @@
 mod files;
 mod packages;
 mod repositories;
+mod sessions;
 mod users;
 mod versions;
 

@@ -77,6 +77,27 @@ impl Db {
         Ok(user_from_row(&row)?)
     }
 
+    pub async fn find_user_by_id(&self, id: i64) -> Result<UserRecord, DbError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(DbError::NotFound)?;
+        Ok(user_from_row(&row)?)
+    }
+
+    /// Replaces the user's API key (the old one stops working at once).
+    pub async fn set_api_key(&self, id: i64, mac: &str, sealed: &str) -> Result<(), DbError> {
+        sqlx::query("UPDATE users SET api_key_mac = $1, api_key_sealed = $2 WHERE id = $3")
+            .bind(mac)
+            .bind(sealed)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn count_users(&self) -> Result<i64, DbError> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(&self.pool)

@@ -14,6 +14,7 @@ pub struct ApiError {
     message: String,
     /// What went wrong, for the log only (never sent to the client).
     detail: Option<String>,
+    headers: Vec<(axum::http::HeaderName, String)>,
 }
 
 impl ApiError {
@@ -22,7 +23,13 @@ impl ApiError {
             status,
             message: message.into(),
             detail: None,
+            headers: Vec::new(),
         }
+    }
+
+    pub fn with_header(mut self, name: axum::http::HeaderName, value: String) -> ApiError {
+        self.headers.push((name, value));
+        self
     }
 
     pub fn not_found() -> ApiError {
@@ -35,6 +42,7 @@ impl ApiError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             message: "Internal server error".to_owned(),
             detail: Some(detail.to_string()),
+            headers: Vec::new(),
         }
     }
 
@@ -43,6 +51,7 @@ impl ApiError {
             status: StatusCode::SERVICE_UNAVAILABLE,
             message: "Service unavailable".to_owned(),
             detail: Some(detail.to_string()),
+            headers: Vec::new(),
         }
     }
 }
@@ -59,6 +68,11 @@ impl IntoResponse for ApiError {
             }),
         )
             .into_response();
+        for (name, value) in self.headers {
+            if let Ok(v) = axum::http::HeaderValue::from_str(&value) {
+                response.headers_mut().insert(name, v);
+            }
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

@@ -1,17 +1,41 @@
 //! Who is calling: HTTP Basic `username:apikey` (what every Bintray client sends up
-//! front), or nobody. Wrong credentials are refused outright rather than treated as
-//! anonymous, so a typo in a CI secret fails loudly.
+//! front), the browser's session cookie, or nobody. Wrong credentials are refused outright
+//! rather than treated as anonymous, so a typo in a CI secret fails loudly. A change made
+//! with the session cookie must carry the session's CSRF token in `X-CSRF-Token`: another
+//! site can make a browser send the cookie, but cannot read the token or set the header.
 
 use axum::extract::FromRequestParts;
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode};
 use base64::Engine;
+use std::time::Instant;
 
-use crate::accounts::API_KEY_PURPOSE;
+use crate::accounts::{self, API_KEY_PURPOSE};
 use crate::db::DbError;
 use crate::http::error::ApiError;
 use crate::registry::Caller;
 use crate::state::AppState;
+
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "wharf_session";
+
+/// The session cookie's value, if the request has one.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn csrf_refused() -> ApiError {
+    ApiError::new(StatusCode::FORBIDDEN, "Missing or invalid CSRF token")
+}
 
 /// The extractor form of [`Caller`].
 pub struct ApiCaller(pub Caller);
@@ -21,24 +45,61 @@ impl FromRequestParts<AppState> for ApiCaller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let Some(header) = parts.headers.get(AUTHORIZATION) else {
-            return Ok(ApiCaller(Caller::anonymous()));
+            return from_session(parts, state).await;
         };
         let (name, key) = parse_basic(header.to_str().map_err(|_| ApiError::unauthenticated())?)
             .ok_or_else(ApiError::unauthenticated)?;
-        let user = match state.db.find_user_by_name(&name.to_ascii_lowercase()).await {
-            Ok(u) => u,
-            Err(DbError::NotFound) => return Err(ApiError::unauthenticated()),
+        let throttle_key = name.to_ascii_lowercase();
+        if let Err(wait) = state.throttle.check(&throttle_key, Instant::now()) {
+            return Err(ApiError::from(accounts::AccountError::Throttled(wait)));
+        }
+        let user = match state.db.find_user_by_name(&throttle_key).await {
+            Ok(u) => Some(u),
+            Err(DbError::NotFound) => None,
             Err(e) => return Err(ApiError::internal(e)),
         };
-        if !state
-            .secrets
-            .verify_mac(API_KEY_PURPOSE, &key, &user.api_key_mac)
-        {
-            tracing::info!(user = %user.name, "API key refused");
-            return Err(ApiError::unauthenticated());
+        match user {
+            Some(user)
+                if state
+                    .secrets
+                    .verify_mac(API_KEY_PURPOSE, &key, &user.api_key_mac) =>
+            {
+                state.throttle.success(&throttle_key);
+                Ok(ApiCaller(Caller { user: Some(user) }))
+            }
+            _ => {
+                tracing::info!(user = %name, "API key refused");
+                state.throttle.failure(&throttle_key, Instant::now());
+                Err(ApiError::unauthenticated())
+            }
         }
-        Ok(ApiCaller(Caller { user: Some(user) }))
     }
+}
+
+async fn from_session(parts: &Parts, state: &AppState) -> Result<ApiCaller, ApiError> {
+    let Some(token) = session_cookie(&parts.headers) else {
+        return Ok(ApiCaller(Caller::anonymous()));
+    };
+    // An expired or unknown session is simply no session: the page signs in again.
+    let Some((user, csrf)) = accounts::resolve_session(&state.db, &state.secrets, &token)
+        .await
+        .map_err(ApiError::internal)?
+    else {
+        return Ok(ApiCaller(Caller::anonymous()));
+    };
+    let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe {
+        use subtle::ConstantTimeEq;
+        let sent = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !bool::from(sent.as_bytes().ct_eq(csrf.as_bytes())) {
+            return Err(csrf_refused());
+        }
+    }
+    Ok(ApiCaller(Caller { user: Some(user) }))
 }
 
 /// `Basic base64(user:key)` → `(user, key)`.
@@ -57,7 +118,16 @@ fn parse_basic(value: &str) -> Option<(String, String)> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_basic;
+    use super::{parse_basic, session_cookie};
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        let mut h = axum::http::HeaderMap::new();
+        h.insert("cookie", "a=1; wharf_session=abc; b=2".parse().unwrap());
+        assert_eq!(session_cookie(&h).as_deref(), Some("abc"));
+        h.insert("cookie", "wharf_session=".parse().unwrap());
+        assert_eq!(session_cookie(&h), None);
+    }
 
     #[test]
     fn basic_credentials_are_decoded() {

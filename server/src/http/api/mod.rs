@@ -10,6 +10,7 @@ mod files;
 mod json;
 mod packages;
 mod repos;
+mod session;
 mod versions;
 
 use axum::extract::DefaultBodyLimit;
@@ -69,7 +70,25 @@ fn routes() -> Router<AppState> {
         .route("/dl/{subject}/{repo}/{*path}", get(downloads::download))
 }
 
-/// The API at both of its mounts.
+/// The browser's own calls (accounts), beside the Bintray API.
+fn ui_routes() -> Router<AppState> {
+    use axum::routing::post;
+    Router::new()
+        .route("/api/ui/session", get(session::info))
+        .route("/api/ui/signup", post(session::sign_up))
+        .route("/api/ui/signin", post(session::sign_in))
+        .route("/api/ui/signout", post(session::sign_out))
+        .route("/api/ui/api-key/reveal", post(session::reveal_api_key))
+        .route(
+            "/api/ui/api-key/regenerate",
+            post(session::regenerate_api_key),
+        )
+}
+
+/// The API at both of its mounts, and the browser's calls.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(routes()).nest("/api/v1", routes())
+    Router::new()
+        .merge(routes())
+        .nest("/api/v1", routes())
+        .merge(ui_routes())
 }

@@ -1,0 +1,195 @@
+//! `/api/ui/*`: the browser's account calls. Sessions live in an HttpOnly, SameSite=Lax
+//! cookie; every change made with that cookie must carry the session's CSRF token in
+//! `X-CSRF-Token` (checked in the caller extractor).
+
+use app::api_types::{
+    ApiKeyBody, Credentials, PasswordConfirmation, SessionInfo, SessionUser, Success,
+};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use super::body::JsonBody;
+use super::caller::{session_cookie, ApiCaller, SESSION_COOKIE};
+use crate::accounts::{self, AccountError, SESSION_LIFETIME};
+use crate::db::UserRecord;
+use crate::http::error::ApiError;
+use crate::state::AppState;
+
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::InvalidName(_) | AccountError::BadPassword => {
+                ApiError::bad_request(e.to_string())
+            }
+            AccountError::NameTaken(_) => ApiError::new(StatusCode::CONFLICT, e.to_string()),
+            AccountError::BadCredentials | AccountError::WrongPassword => {
+                ApiError::new(StatusCode::UNAUTHORIZED, e.to_string())
+            }
+            AccountError::Throttled(wait) => {
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, e.to_string())
+                    .with_header(header::RETRY_AFTER, wait.as_secs().max(1).to_string())
+            }
+            AccountError::Db(_) | AccountError::Hashing(_) => ApiError::internal(e),
+        }
+    }
+}
+
+fn session_user(u: &UserRecord) -> SessionUser {
+    SessionUser {
+        name: u.name.clone(),
+        is_admin: u.is_admin,
+        is_premium: u.is_premium,
+    }
+}
+
+fn secure(state: &AppState) -> bool {
+    state
+        .config
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"))
+}
+
+fn cookie(state: &AppState, value: &str, max_age: u64) -> HeaderValue {
+    let secure = if secure(state) { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .expect("hex and ASCII")
+}
+
+async fn signed_in(state: &AppState, user: &UserRecord) -> Result<Response, ApiError> {
+    let session = accounts::start_session(&state.db, &state.secrets, user.id).await?;
+    let body = SessionInfo {
+        user: Some(session_user(user)),
+        csrf_token: Some(session.csrf_token),
+    };
+    let mut response = Json(body).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        cookie(state, &session.token, SESSION_LIFETIME.as_secs()),
+    );
+    Ok(response)
+}
+
+pub async fn info(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<SessionInfo>, ApiError> {
+    let Some(token) = session_cookie(&headers) else {
+        return Ok(Json(SessionInfo {
+            user: None,
+            csrf_token: None,
+        }));
+    };
+    let found = accounts::resolve_session(&state.db, &state.secrets, &token).await?;
+    Ok(Json(match found {
+        Some((user, csrf)) => SessionInfo {
+            user: Some(session_user(&user)),
+            csrf_token: Some(csrf),
+        },
+        None => SessionInfo {
+            user: None,
+            csrf_token: None,
+        },
+    }))
+}
+
+/// Sign-in and sign-up come without a session, so no CSRF token protects them: demanding
+/// a JSON content type does instead, since another site's form cannot send one.
+fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    if is_json {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Send the credentials as application/json",
+        ))
+    }
+}
+
+pub async fn sign_up(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(c): JsonBody<Credentials>,
+) -> Result<Response, ApiError> {
+    require_json(&headers)?;
+    let (user, _) = accounts::create_user(
+        &state.db,
+        &state.secrets,
+        c.name.trim(),
+        &c.password,
+        false,
+        false,
+    )
+    .await?;
+    let mut response = signed_in(&state, &user).await?;
+    *response.status_mut() = StatusCode::CREATED;
+    Ok(response)
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(c): JsonBody<Credentials>,
+) -> Result<Response, ApiError> {
+    require_json(&headers)?;
+    let user = accounts::sign_in(&state.db, &state.throttle, &c.name, &c.password).await?;
+    signed_in(&state, &user).await
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    ApiCaller(_caller): ApiCaller,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(token) = session_cookie(&headers) {
+        accounts::end_session(&state.db, &state.secrets, &token).await?;
+    }
+    let mut response = Json(Success::new()).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cookie(&state, "", 0));
+    Ok(response)
+}
+
+fn signed_in_user(caller: &crate::registry::Caller) -> Result<&UserRecord, ApiError> {
+    caller.user.as_ref().ok_or_else(ApiError::unauthenticated)
+}
+
+pub async fn reveal_api_key(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    JsonBody(p): JsonBody<PasswordConfirmation>,
+) -> Result<Json<ApiKeyBody>, ApiError> {
+    let user = signed_in_user(&caller)?;
+    let key = accounts::reveal_api_key(&state.secrets, &state.throttle, user, &p.password)?;
+    Ok(Json(ApiKeyBody {
+        api_key: key.expose().to_owned(),
+    }))
+}
+
+pub async fn regenerate_api_key(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    JsonBody(p): JsonBody<PasswordConfirmation>,
+) -> Result<Json<ApiKeyBody>, ApiError> {
+    let user = signed_in_user(&caller)?;
+    let key = accounts::regenerate_api_key(
+        &state.db,
+        &state.secrets,
+        &state.throttle,
+        user,
+        &p.password,
+    )
+    .await?;
+    Ok(Json(ApiKeyBody {
+        api_key: key.expose().to_owned(),
+    }))
+}
