@@ -10,6 +10,8 @@ pub mod api_types;
 pub mod domain;
 
 #[cfg(feature = "csr")]
+mod api;
+#[cfg(feature = "csr")]
 mod components;
 #[cfg(feature = "csr")]
 mod pages;

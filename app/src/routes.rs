@@ -7,10 +7,18 @@ use leptos_router::{
     path,
 };
 
+use crate::components::session::provide_session;
 use crate::components::shell::Shell;
 use crate::pages::{
-    home::HomePage, not_found::NotFoundPage, package::PackagePage, repository::RepositoryPage,
-    sign_in::SignInPage, subject::SubjectPage, version::VersionPage,
+    home::HomePage,
+    new_repository::NewRepositoryPage,
+    not_found::NotFoundPage,
+    package::PackagePage,
+    profile::ProfilePage,
+    repository::RepositoryPage,
+    sign_in::{SignInPage, SignUpPage},
+    subject::SubjectPage,
+    version::VersionPage,
 };
 
 /// The whole single-page app. Static routes come before the `:subject` ones so that a
@@ -18,6 +26,7 @@ use crate::pages::{
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_session();
     view! {
         <Title text="Wharf" />
         <Router>
@@ -25,6 +34,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/signin") view=SignInPage />
+                    <Route path=path!("/signup") view=SignUpPage />
+                    <Route path=path!("/profile") view=ProfilePage />
+                    <Route path=path!("/new") view=NewRepositoryPage />
                     <Route path=path!("/:subject") view=SubjectPage />
                     <Route path=path!("/:subject/:repo") view=RepositoryPage />
                     <Route path=path!("/:subject/:repo/:package") view=PackagePage />

@@ -1,4 +1,4 @@
-import { test as base, expect, Page } from "@playwright/test";
+import { test as base, expect, Page, APIRequestContext } from "@playwright/test";
 
 // Every page must load without a JavaScript error or a console error: a wasm bundle that
 // fails to start (a broken optimiser, a missing file) shows up here first.
@@ -7,7 +7,10 @@ export const test = base.extend<{ errors: string[] }>({
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
     page.on("console", (m) => {
-      if (m.type() === "error") errors.push(`console: ${m.text()}`);
+      // The browser logs every 4xx answer to fetch(); the app shows those itself, and the
+      // tests check what it shows. Anything else is an error in the page.
+      const expectedHttp = /^Failed to load resource: the server responded with a status of 4\d\d/;
+      if (m.type() === "error" && !expectedHttp.test(m.text())) errors.push(`console: ${m.text()}`);
     });
     await use(errors);
     expect(errors, "errors in the page").toEqual([]);
@@ -23,4 +26,24 @@ export async function appReady(page: Page) {
 
 export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
+}
+
+/** A new account made through the API, with its API key, and a helper for its calls. */
+export async function newAccount(request: APIRequestContext, prefix: string) {
+  const user = `${prefix}${Math.random().toString(36).slice(2, 8)}`;
+  const password = "a long enough password";
+  const signup = await request.post("/api/ui/signup", { data: { name: user, password } });
+  expect(signup.status(), await signup.text()).toBe(201);
+  const csrf = (await signup.json()).csrf_token as string;
+  const reveal = await request.post("/api/ui/api-key/reveal", {
+    data: { password },
+    headers: { "X-CSRF-Token": csrf },
+  });
+  const key = (await reveal.json()).api_key as string;
+  const auth = { Authorization: "Basic " + Buffer.from(`${user}:${key}`).toString("base64") };
+  const call = async (method: "post" | "put", path: string, data: unknown) => {
+    const res = await request[method](path, { data: data as any, headers: auth });
+    expect(res.status(), `${method} ${path}: ${await res.text()}`).toBe(201);
+  };
+  return { user, password, key, call };
 }

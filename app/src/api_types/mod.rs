@@ -79,3 +79,9 @@ pub struct PasswordConfirmation {
 pub struct ApiKeyBody {
     pub api_key: String,
 }
+
+/// What the app sends to publish or discard a version's files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishRequestBody {
+    pub discard: bool,
+}

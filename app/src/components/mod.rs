@@ -1,6 +1,10 @@
 //! Widgets shared by several screens, one per file.
 
 pub mod breadcrumbs;
+pub mod copy_button;
 pub mod entity_page;
+pub mod form;
+pub mod load;
 pub mod route_names;
+pub mod session;
 pub mod shell;

@@ -1,9 +1,13 @@
-//! The frame around every page: header with the product name and sign-in link, footer.
+//! The frame around every page: header with the product name and the account links,
+//! footer.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
 
-use crate::api_types::Health;
+use super::session::use_session;
+use crate::api;
+use crate::api_types::{Health, Success};
 
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
@@ -16,7 +20,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                         <span class="brand-name">"Wharf"</span>
                     </A>
                     <span class="topbar-spacer"></span>
-                    <A href="/signin" attr:class="button button-ghost">"Sign in"</A>
+                    <AccountLinks />
                 </nav>
             </header>
             <main class="content" id="main">{children()}</main>
@@ -25,14 +29,42 @@ pub fn Shell(children: Children) -> impl IntoView {
     }
 }
 
+#[component]
+fn AccountLinks() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let _ = api::post::<_, Success>("/api/ui/signout", session.csrf(), &()).await;
+            session.clear();
+            navigate("/", Default::default());
+        });
+    };
+    move || match session.user() {
+        Some(user) => {
+            let home = format!("/{}", user.name);
+            let sign_out = sign_out.clone();
+            view! {
+                <A href=home attr:class="topbar-link" attr:data-testid="signed-in-user">{user.name.clone()}</A>
+                <A href="/profile" attr:class="topbar-link">"Profile"</A>
+                <button type="button" class="button button-ghost" on:click=sign_out>"Sign out"</button>
+            }
+            .into_any()
+        }
+        None => view! {
+            <A href="/signin" attr:class="button button-ghost">"Sign in"</A>
+            <A href="/signup" attr:class="button">"Sign up"</A>
+        }
+        .into_any(),
+    }
+}
+
 /// The footer shows the server's version, read from `/healthz`: the first sign that the
 /// browser reaches the API behind the page.
 #[component]
 fn Footer() -> impl IntoView {
-    let health = LocalResource::new(|| async {
-        let response = gloo_net::http::Request::get("/healthz").send().await.ok()?;
-        response.json::<Health>().await.ok()
-    });
+    let health = LocalResource::new(|| async { api::get::<Health>("/healthz").await.ok() });
     let version = move || match health.get() {
         Some(Some(h)) => format!("Wharf {}", h.version),
         Some(None) => "Wharf (server unreachable)".to_owned(),

@@ -16,7 +16,8 @@ pub fn HomePage() -> impl IntoView {
                 "and they become packages and versions."
             </p>
             <div class="hero-actions">
-                <A href="/signin" attr:class="button">"Sign in"</A>
+                <A href="/signup" attr:class="button">"Create an account"</A>
+                <A href="/signin" attr:class="button button-ghost">"Sign in"</A>
             </div>
         </section>
         <section class="features" aria-label="Features">

@@ -1,18 +1,109 @@
-//! `/:subject/:repo/:package`: a package and its versions.
+//! `/:subject/:repo/:package`: a package, its versions, and its links.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
-use crate::components::entity_page::EntityPage;
+use crate::api::{self, segment};
+use crate::api_types::Package;
+use crate::components::copy_button::CopyButton;
+use crate::components::entity_page::EntityHeader;
+use crate::components::load::Load;
+use crate::components::route_names::{use_route_names, RouteNames};
+use crate::components::session::use_session;
+use crate::pages::not_found::NotFoundPage;
+use crate::pages::repository::Labels;
 
 #[component]
 pub fn PackagePage() -> impl IntoView {
+    let names = use_route_names();
+    move || match names.get() {
+        Some(n) if n.package.is_some() && n.version.is_none() => {
+            view! { <PackageView names=n /> }.into_any()
+        }
+        _ => view! { <NotFoundPage /> }.into_any(),
+    }
+}
+
+fn link(label: &'static str, url: Option<String>) -> Option<impl IntoView> {
+    url.map(|u| {
+        let text = u.clone();
+        view! {
+            <dt>{label}</dt>
+            <dd><a href=u rel="noopener noreferrer nofollow">{text}</a></dd>
+        }
+    })
+}
+
+#[component]
+fn PackageView(names: RouteNames) -> impl IntoView {
+    let session = use_session();
+    let s = names.subject.to_string();
+    let r = names
+        .repo
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let p = names
+        .package
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let url = format!("/packages/{}/{}/{}", segment(&s), segment(&r), segment(&p));
+    let package = LocalResource::new(move || {
+        let url = url.clone();
+        let _ = session.user();
+        async move { api::get::<Package>(&url).await }
+    });
     view! {
-        <EntityPage
-            kind="Package"
-            body=|names| {
-                let repo = names.repo.as_ref().map(ToString::to_string).unwrap_or_default();
-                view! { <p class="lead">"Versions of this package in " <strong>{repo}</strong> "."</p> }
+        <Load resource=package render={move |pkg: Package| {
+            let page_url = web_sys::window()
+                .and_then(|w| w.location().href().ok())
+                .unwrap_or_default();
+            let share = Signal::derive(move || page_url.clone());
+            let base = format!("/{}/{}/{}", pkg.owner, pkg.repo, pkg.name);
+            let versions = pkg.versions.clone();
+            view! {
+                <EntityHeader names=names.clone() kind="Package">
+                    {pkg.latest_version.clone().map(|v| view! { <span class="badge badge-latest">{format!("latest {v}")}</span> })}
+                </EntityHeader>
+                <div class="columns">
+                    <section class="card">
+                        {pkg.desc.clone().map(|d| view! { <p class="lead">{d}</p> })}
+                        <Labels labels=pkg.labels.clone() />
+                        <h2>"Versions"</h2>
+                        {if versions.is_empty() {
+                            view! { <p class="muted">"No versions yet."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="item-list" data-testid="version-list">
+                                    {versions
+                                        .into_iter()
+                                        .map(|v| {
+                                            let href = format!("{base}/{v}");
+                                            view! { <li><A href=href>{v}</A></li> }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }}
+                    </section>
+                    <aside class="card">
+                        <dl class="facts">
+                            {(!pkg.licenses.is_empty()).then(|| view! { <dt>"Licenses"</dt><dd>{pkg.licenses.join(", ")}</dd> })}
+                            {link("Website", pkg.website_url.clone())}
+                            {link("Issues", pkg.issue_tracker_url.clone())}
+                            {link("Source", pkg.vcs_url.clone())}
+                            <dt>"Updated"</dt>
+                            <dd>{crate::domain::display::date_part(&pkg.updated).to_owned()}</dd>
+                        </dl>
+                        <div class="share">
+                            <span class="muted">"Link to this package"</span>
+                            <CopyButton text=share label="Copy link" />
+                        </div>
+                    </aside>
+                </div>
             }
-        />
+        }} />
     }
 }

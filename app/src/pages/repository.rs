@@ -1,18 +1,220 @@
-//! `/:subject/:repo`: a repository and its packages.
+//! `/:subject/:repo`: a repository, its packages (filter and pages of 50) and, for its
+//! owner, a form to create a package.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use serde::Serialize;
 
-use crate::components::entity_page::EntityPage;
+use crate::api::{self, segment};
+use crate::api_types::{Package, PackageSummary, Repository};
+use crate::components::entity_page::EntityHeader;
+use crate::components::form::{non_empty, split_list, ErrorNote, TextField};
+use crate::components::load::Load;
+use crate::components::route_names::{use_route_names, RouteNames};
+use crate::components::session::use_session;
+use crate::pages::not_found::NotFoundPage;
+
+const PAGE: u64 = 50;
 
 #[component]
 pub fn RepositoryPage() -> impl IntoView {
+    let names = use_route_names();
+    move || match names.get() {
+        Some(n) if n.repo.is_some() && n.package.is_none() => {
+            view! { <RepositoryView names=n /> }.into_any()
+        }
+        _ => view! { <NotFoundPage /> }.into_any(),
+    }
+}
+
+#[component]
+fn RepositoryView(names: RouteNames) -> impl IntoView {
+    let session = use_session();
+    let subject = names.subject.to_string();
+    let repo_name = names
+        .repo
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let url = format!("/repos/{}/{}", segment(&subject), segment(&repo_name));
+    // The session matters: a private repository appears once the owner is known.
+    let repo = LocalResource::new(move || {
+        let url = url.clone();
+        let _ = session.user();
+        async move { api::get::<Repository>(&url).await }
+    });
     view! {
-        <EntityPage
-            kind="Repository"
-            body=|names| {
-                let owner = names.subject.to_string();
-                view! { <p class="lead">"Packages in this repository of " <strong>{owner}</strong> "."</p> }
+        <Load resource=repo render={move |r: Repository| {
+            let own = session.is(&r.owner);
+            view! {
+                <EntityHeader names=names.clone() kind="Repository">
+                    <span class="badge">{r.repo_type.clone()}</span>
+                    {r.private.then(|| view! { <span class="badge badge-private">"private"</span> })}
+                </EntityHeader>
+                <section class="card">
+                    {r.desc.clone().map(|d| view! { <p class="lead">{d}</p> })}
+                    <Labels labels=r.labels.clone() />
+                    <p class="muted">{format!("{} packages", r.package_count)}</p>
+                </section>
+                {own.then(|| view! { <NewPackageForm owner=r.owner.clone() repo=r.name.clone() /> })}
+                <PackageList owner=r.owner.clone() repo=r.name.clone() />
             }
-        />
+        }} />
+    }
+}
+
+/// Labels as small tags.
+#[component]
+pub fn Labels(labels: Vec<String>) -> impl IntoView {
+    (!labels.is_empty()).then(|| {
+        view! {
+            <ul class="labels" aria-label="Labels">
+                {labels.into_iter().map(|l| view! { <li class="label">{l}</li> }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+#[component]
+fn PackageList(owner: String, repo: String) -> impl IntoView {
+    let filter = RwSignal::new(String::new());
+    let start = RwSignal::new(0u64);
+    let base = format!("/repos/{}/{}/packages", segment(&owner), segment(&repo));
+    let packages = LocalResource::new(move || {
+        let prefix = filter.get();
+        let url = format!(
+            "{base}?start_pos={}&start_name={}",
+            start.get(),
+            segment(prefix.trim())
+        );
+        async move { api::get_page::<Vec<PackageSummary>>(&url).await }
+    });
+    let on_filter = move |ev| {
+        filter.set(event_target_value(&ev));
+        start.set(0);
+    };
+    view! {
+        <section class="card" aria-labelledby="packages-title">
+            <div class="section-head">
+                <h2 id="packages-title">"Packages"</h2>
+                <input
+                    class="filter"
+                    type="search"
+                    placeholder="Filter by name prefix"
+                    aria-label="Filter packages"
+                    prop:value=move || filter.get()
+                    on:input=on_filter
+                />
+            </div>
+            <Load resource=packages render={move |(list, total): (Vec<PackageSummary>, u64)| {
+                let owner = owner.clone();
+                let repo = repo.clone();
+                let from = start.get_untracked();
+                let shown = list.len() as u64;
+                view! {
+                    {if list.is_empty() {
+                        view! { <p class="muted">"No packages to show."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="item-list" data-testid="package-list">
+                                {list
+                                    .into_iter()
+                                    .map(|p| {
+                                        let href = format!("/{owner}/{repo}/{}", p.name);
+                                        view! { <li><A href=href>{p.name}</A></li> }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }}
+                    <div class="pager">
+                        <span class="muted">
+                            {if shown == 0 { String::new() } else { format!("{}–{} of {total}", from + 1, from + shown) }}
+                        </span>
+                        <button
+                            class="button button-small button-ghost"
+                            disabled=from == 0
+                            on:click=move |_| start.update(|s| *s = s.saturating_sub(PAGE))
+                        >
+                            "Previous"
+                        </button>
+                        <button
+                            class="button button-small button-ghost"
+                            disabled=from + shown >= total
+                            on:click=move |_| start.update(|s| *s += PAGE)
+                        >
+                            "Next"
+                        </button>
+                    </div>
+                }
+            }} />
+        </section>
+    }
+}
+
+#[derive(Serialize)]
+struct NewPackage {
+    name: String,
+    desc: Option<String>,
+    labels: Vec<String>,
+    licenses: Vec<String>,
+    vcs_url: Option<String>,
+    website_url: Option<String>,
+    issue_tracker_url: Option<String>,
+}
+
+#[component]
+fn NewPackageForm(owner: String, repo: String) -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let name = RwSignal::new(String::new());
+    let desc = RwSignal::new(String::new());
+    let licenses = RwSignal::new(String::new());
+    let vcs = RwSignal::new(String::new());
+    let website = RwSignal::new(String::new());
+    let issues = RwSignal::new(String::new());
+    let labels = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = NewPackage {
+            name: name.get_untracked().trim().to_owned(),
+            desc: non_empty(desc.get_untracked()),
+            labels: split_list(&labels.get_untracked()),
+            licenses: split_list(&licenses.get_untracked()),
+            vcs_url: non_empty(vcs.get_untracked()),
+            website_url: non_empty(website.get_untracked()),
+            issue_tracker_url: non_empty(issues.get_untracked()),
+        };
+        let url = format!("/packages/{}/{}", segment(&owner), segment(&repo));
+        let navigate = navigate.clone();
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match api::post::<_, Package>(&url, session.csrf(), &body).await {
+                Ok(p) => navigate(
+                    &format!("/{}/{}/{}", p.owner, p.repo, p.name),
+                    Default::default(),
+                ),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <details class="card disclosure">
+            <summary>"New package"</summary>
+            <form class="form" on:submit=submit>
+                <TextField label="Name" name="package-name" value=name required=true />
+                <TextField label="Description" name="package-desc" value=desc />
+                <TextField label="Licenses" name="package-licenses" value=licenses placeholder="Apache-2.0, MIT" hint="Separated by commas." />
+                <TextField label="Version control URL" name="package-vcs" value=vcs kind="url" placeholder="https://github.com/you/project.git" />
+                <TextField label="Website" name="package-website" value=website kind="url" />
+                <TextField label="Issue tracker" name="package-issues" value=issues kind="url" />
+                <TextField label="Labels" name="package-labels" value=labels hint="Separated by commas." />
+                <ErrorNote error=error />
+                <button class="button" type="submit">"Create package"</button>
+            </form>
+        </details>
     }
 }

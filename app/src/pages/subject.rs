@@ -1,20 +1,73 @@
 //! `/:subject`: a user and their repositories.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
-use crate::components::entity_page::EntityPage;
+use crate::api::{self, segment};
+use crate::api_types::RepositorySummary;
+use crate::components::entity_page::EntityHeader;
+use crate::components::load::Load;
+use crate::components::route_names::{use_route_names, RouteNames};
+use crate::components::session::use_session;
+use crate::pages::not_found::NotFoundPage;
 
 #[component]
 pub fn SubjectPage() -> impl IntoView {
+    let names = use_route_names();
+    move || match names.get() {
+        Some(n) if n.repo.is_none() => view! { <Subject names=n /> }.into_any(),
+        _ => view! { <NotFoundPage /> }.into_any(),
+    }
+}
+
+#[component]
+fn Subject(names: RouteNames) -> impl IntoView {
+    let session = use_session();
+    let subject = names.subject.to_string();
+    let url = format!("/repos/{}", segment(&subject));
+    let repos = LocalResource::new(move || {
+        let url = url.clone();
+        async move { api::get::<Vec<RepositorySummary>>(&url).await }
+    });
+    let own = {
+        let subject = subject.clone();
+        move || session.is(&subject)
+    };
     view! {
-        <EntityPage
-            kind="User"
-            body=|names| {
-                let subject = names.subject.to_string();
-                view! {
-                    <p class="lead">"Repositories owned by " <strong>{subject}</strong> "."</p>
-                }
+        <Load resource=repos render={move |list: Vec<RepositorySummary>| {
+            let names = names.clone();
+            let own = own.clone();
+            let empty = list.is_empty();
+            view! {
+                <EntityHeader names=names.clone() kind="User">
+                    <Show when=own.clone()>
+                        <A href="/new" attr:class="button">"New repository"</A>
+                    </Show>
+                </EntityHeader>
+                <section class="card">
+                    <h2>"Repositories"</h2>
+                    {if empty {
+                        view! { <p class="muted">"No repositories to show."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="item-list" data-testid="repository-list">
+                                {list
+                                    .into_iter()
+                                    .map(|r| {
+                                        let href = format!("/{}/{}", r.owner, r.name);
+                                        view! {
+                                            <li>
+                                                <A href=href>{r.name}</A>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }}
+                </section>
             }
-        />
+        }} />
     }
 }

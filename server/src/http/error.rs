@@ -73,12 +73,6 @@ impl IntoResponse for ApiError {
                 response.headers_mut().insert(name, v);
             }
         }
-        if self.status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                axum::http::header::WWW_AUTHENTICATE,
-                axum::http::HeaderValue::from_static("Basic realm=\"Wharf\""),
-            );
-        }
         response
     }
 }
@@ -103,7 +97,9 @@ impl From<RegistryError> for ApiError {
 }
 
 impl ApiError {
-    /// 401 with the challenge curl and browsers understand.
+    /// 401. Deliberately without a `WWW-Authenticate: Basic` challenge: every Bintray
+    /// client sends its credentials up front, and the challenge would make browsers pop up
+    /// their own login dialog over the app.
     pub fn unauthenticated() -> ApiError {
         ApiError::from(RegistryError::Unauthenticated)
     }

@@ -1,0 +1,100 @@
+//! `/new`: create a repository (name, type, private, description, labels).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use serde::Serialize;
+
+use crate::api::{self, segment};
+use crate::api_types::Repository;
+use crate::components::form::{non_empty, split_list, ErrorNote, TextField};
+use crate::components::session::use_session;
+use crate::domain::repo_type::RepoType;
+
+#[derive(Serialize)]
+struct NewRepository {
+    name: String,
+    #[serde(rename = "type")]
+    repo_type: String,
+    private: bool,
+    desc: Option<String>,
+    labels: Vec<String>,
+}
+
+#[component]
+pub fn NewRepositoryPage() -> impl IntoView {
+    let session = use_session();
+    move || match session.user() {
+        Some(user) => view! { <NewRepositoryForm owner=user.name /> }.into_any(),
+        None if !session.loaded() => view! { <p class="muted">"Loading…"</p> }.into_any(),
+        None => view! {
+            <section class="card narrow">
+                <h1>"New repository"</h1>
+                <p>"Sign in to create repositories."</p>
+                <A href="/signin" attr:class="button">"Sign in"</A>
+            </section>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn NewRepositoryForm(owner: String) -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let name = RwSignal::new(String::new());
+    let repo_type = RwSignal::new("generic".to_owned());
+    let private = RwSignal::new(false);
+    let desc = RwSignal::new(String::new());
+    let labels = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = NewRepository {
+            name: name.get_untracked().trim().to_owned(),
+            repo_type: repo_type.get_untracked(),
+            private: private.get_untracked(),
+            desc: non_empty(desc.get_untracked()),
+            labels: split_list(&labels.get_untracked()),
+        };
+        let url = format!("/repos/{}/{}", segment(&owner), segment(&body.name));
+        let navigate = navigate.clone();
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match api::post::<_, Repository>(&url, session.csrf(), &body).await {
+                Ok(r) => navigate(&format!("/{}/{}", r.owner, r.name), Default::default()),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <Title text="New repository · Wharf" />
+        <section class="card narrow">
+            <h1>"New repository"</h1>
+            <p class="muted">
+                "A repository holds packages. Imports from GitHub and Docker images go into one too."
+            </p>
+            <form class="form" on:submit=submit>
+                <TextField label="Name" name="repo-name" value=name required=true placeholder="generic" />
+                <div class="field">
+                    <label for="field-repo-type">"Type"</label>
+                    <select id="field-repo-type" name="repo-type" on:change=move |ev| repo_type.set(event_target_value(&ev))>
+                        {RepoType::ALL
+                            .into_iter()
+                            .map(|t| view! { <option value=t.as_str() selected=t == RepoType::Generic>{t.as_str()}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field field-check">
+                    <input id="field-private" type="checkbox" bind:checked=private />
+                    <label for="field-private">"Private: only you can see it"</label>
+                </div>
+                <TextField label="Description" name="repo-desc" value=desc />
+                <TextField label="Labels" name="repo-labels" value=labels hint="Separated by commas." />
+                <ErrorNote error=error />
+                <button class="button" type="submit">"Create repository"</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,139 @@
+import { test, expect, appReady, screenshot } from "./fixtures";
+import { Page, APIRequestContext } from "@playwright/test";
+import { readFileSync } from "node:fs";
+
+// Names unique per run: the suite shares one server.
+const suffix = () => Math.random().toString(36).slice(2, 8);
+
+async function signUp(page: Page, name: string, password: string) {
+  await page.goto("/signup");
+  await appReady(page);
+  await page.getByLabel("User name").fill(name);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.getByTestId("signed-in-user")).toHaveText(name);
+}
+
+async function revealKey(page: Page, password: string): Promise<string> {
+  await page.getByLabel("Your password").fill(password);
+  await page.getByRole("button", { name: "Show API key" }).click();
+  const key = (await page.getByTestId("api-key").textContent())!.trim();
+  expect(key).toMatch(/^[0-9a-f]{40}$/);
+  return key;
+}
+
+function basic(user: string, key: string) {
+  return { Authorization: "Basic " + Buffer.from(`${user}:${key}`).toString("base64") };
+}
+
+async function upload(request: APIRequestContext, user: string, key: string, path: string, body: string) {
+  const res = await request.put(path, { data: body, headers: basic(user, key) });
+  expect(res.status(), await res.text()).toBe(201);
+}
+
+test("sign up, reveal the API key, create a repository and a package, publish, download, share", async ({
+  page,
+  browser,
+  request,
+  errors,
+}) => {
+  const user = `alice${suffix()}`;
+  const password = "correct horse battery";
+  await signUp(page, user, password);
+  const key = await revealKey(page, password);
+  await screenshot(page, "profile-api-key");
+
+  // A wrong password is refused with a message, and the key stays as it was.
+  await page.getByLabel("Your password").fill("not my password");
+  await page.getByRole("button", { name: "Show API key" }).click();
+  await expect(page.getByRole("alert")).toHaveText("the password is not right");
+
+  // Create a repository from the user's page.
+  await page.getByTestId("signed-in-user").click();
+  await expect(page).toHaveURL(new RegExp(`/${user}$`));
+  await page.getByRole("link", { name: "New repository" }).click();
+  await page.getByLabel("Name").fill("generic");
+  await page.getByLabel("Description").fill("Build outputs");
+  await page.getByRole("button", { name: "Create repository" }).click();
+  await expect(page).toHaveURL(new RegExp(`/${user}/generic$`));
+  await expect(page.locator(".entity-kind")).toHaveText("Repository");
+  await expect(page.getByText("Build outputs")).toBeVisible();
+
+  // Create a package in it.
+  await page.getByText("New package").click();
+  await page.getByLabel("Name").fill("mypkg");
+  await page.getByLabel("Description").fill("The tool everybody needs");
+  await page.getByLabel("Licenses").fill("Apache-2.0, MIT");
+  await page.getByRole("button", { name: "Create package" }).click();
+  await expect(page).toHaveURL(new RegExp(`/${user}/generic/mypkg$`));
+  await expect(page.getByText("No versions yet.")).toBeVisible();
+
+  // Upload and publish through the REST API with the revealed key.
+  const content = `hello from ${user}\n`;
+  await upload(request, user, key, `/content/${user}/generic/mypkg/1.0/dist/hello.txt?publish=1`, content);
+
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByTestId("version-list").getByRole("link")).toHaveText(["1.0"]);
+  await expect(page.getByText("latest 1.0")).toBeVisible();
+  await expect(page.getByText("Apache-2.0, MIT")).toBeVisible();
+  await screenshot(page, "package-page");
+
+  await page.getByTestId("version-list").getByRole("link", { name: "1.0" }).click();
+  await expect(page).toHaveURL(new RegExp(`/${user}/generic/mypkg/1.0$`));
+  const table = page.getByTestId("file-table");
+  await expect(table.getByRole("cell", { name: "dist/hello.txt" })).toBeVisible();
+  await expect(table).toContainText(`${content.length} B`);
+  await screenshot(page, "version-page");
+
+  // The download link gives back the same bytes.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    table.getByRole("link", { name: "Download" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe("hello.txt");
+  expect(readFileSync((await download.path())!, "utf8")).toBe(content);
+
+  // The shared link, opened by someone who is not signed in, shows the public package.
+  const anonymous = await browser.newContext();
+  const visitor = await anonymous.newPage();
+  await visitor.goto(`/${user}/generic/mypkg`);
+  await expect(visitor.getByRole("heading", { level: 1 })).toHaveText("mypkg");
+  await expect(visitor.getByText("The tool everybody needs")).toBeVisible();
+  await expect(visitor.getByRole("link", { name: "Sign in" }).first()).toBeVisible();
+
+  // A private repository's package is not-found to the visitor, and visible to its owner.
+  const api = { headers: basic(user, key) };
+  expect((await request.post(`/repos/${user}/secret`, { data: { private: true }, ...api })).status()).toBe(201);
+  expect((await request.post(`/packages/${user}/secret`, { data: { name: "hidden" }, ...api })).status()).toBe(201);
+  await upload(request, user, key, `/content/${user}/secret/hidden/0.1/s.txt?publish=1`, "secret");
+  await visitor.goto(`/${user}/secret/hidden`);
+  await expect(visitor.getByTestId("not-found")).toBeVisible();
+  await visitor.goto(`/${user}/secret/hidden/0.1`);
+  await expect(visitor.getByTestId("not-found")).toBeVisible();
+  await screenshot(visitor, "private-not-found");
+  await anonymous.close();
+
+  await page.goto(`/${user}/secret/hidden`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("hidden");
+  await page.goto(`/${user}`);
+  await expect(page.getByTestId("repository-list").getByRole("link")).toHaveText(["generic", "secret"]);
+});
+
+test("sign out and sign in again; wrong passwords are refused", async ({ page, errors }) => {
+  const user = `bob${suffix()}`;
+  await signUp(page, user, "bobs password");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in" })).toBeVisible();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in" }).click();
+  await page.getByLabel("User name").fill(user);
+  await page.getByLabel("Password").fill("wrong password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("wrong user name or password");
+  await page.getByLabel("Password").fill("bobs password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(new RegExp(`/${user}$`));
+  await expect(page.getByText("No repositories to show.")).toBeVisible();
+  await screenshot(page, "signed-in-empty-user");
+});
