@@ -1,5 +1,6 @@
 //! Pure domain logic: no I/O, no framework, unit-tested on the host.
 
+pub mod attributes;
 pub mod display;
 pub mod file_path;
 pub mod flags;

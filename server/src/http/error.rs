@@ -97,9 +97,9 @@ impl From<RegistryError> for ApiError {
 }
 
 impl ApiError {
-    /// 401. Deliberately without a `WWW-Authenticate: Basic` challenge: every Bintray
-    /// client sends its credentials up front, and the challenge would make browsers pop up
-    /// their own login dialog over the app.
+    /// Status 401, deliberately without a `WWW-Authenticate: Basic` challenge: every
+    /// Bintray client sends its credentials up front, and the challenge would make
+    /// browsers pop up their own login dialog over the app.
     pub fn unauthenticated() -> ApiError {
         ApiError::from(RegistryError::Unauthenticated)
     }
