@@ -1,8 +1,14 @@
 //! Repositories, packages, versions and files as the Bintray REST API v1 shows them.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::lenient;
+
+/// `attribute_values=1` adds this: attribute name → values.
+pub type AttributeValues = BTreeMap<String, Vec<Value>>;
 
 /// `GET /repos/:subject` lists these.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +84,8 @@ pub struct Package {
     pub system_ids: Vec<String>,
     pub vcs_url: Option<String>,
     pub permissions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<AttributeValues>,
 }
 
 /// The body of `POST /packages/:s/:r` and `PATCH /packages/:s/:r/:p`.
@@ -116,6 +124,8 @@ pub struct Version {
     pub github_use_tag_release_notes: bool,
     pub vcs_tag: Option<String>,
     pub rating_count: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<AttributeValues>,
 }
 
 /// The body of `POST /packages/:s/:r/:p/versions` and `PATCH .../versions/:v`.

@@ -85,7 +85,9 @@ pub enum AttributeError {
         value: String,
         expected: &'static str,
     },
-    #[error("attribute '{name}': unknown type '{given}' (use string, date, number, boolean or version)")]
+    #[error(
+        "attribute '{name}': unknown type '{given}' (use string, date, number, boolean or version)"
+    )]
     UnknownType { name: String, given: String },
     #[error("attribute '{0}' has no values")]
     NoValues(String),
@@ -181,7 +183,10 @@ impl AttributeInput {
 }
 
 /// Applies a PATCH: each input replaces the attribute of its name, or removes it.
-pub fn merge(current: &mut Vec<Attribute>, changes: Vec<AttributeInput>) -> Result<(), AttributeError> {
+pub fn merge(
+    current: &mut Vec<Attribute>,
+    changes: Vec<AttributeInput>,
+) -> Result<(), AttributeError> {
     for change in changes {
         let name = change.name.trim().to_owned();
         let validated = change.validate()?;
@@ -349,15 +354,30 @@ mod tests {
 
     #[test]
     fn types_are_inferred_from_values() {
-        assert_eq!(attr(json!({"name": "a", "values": ["x", "y"]})).attr_type, AttrType::String);
-        assert_eq!(attr(json!({"name": "a", "values": [1, 2.5]})).attr_type, AttrType::Number);
-        assert_eq!(attr(json!({"name": "a", "values": [true]})).attr_type, AttrType::Boolean);
+        assert_eq!(
+            attr(json!({"name": "a", "values": ["x", "y"]})).attr_type,
+            AttrType::String
+        );
+        assert_eq!(
+            attr(json!({"name": "a", "values": [1, 2.5]})).attr_type,
+            AttrType::Number
+        );
+        assert_eq!(
+            attr(json!({"name": "a", "values": [true]})).attr_type,
+            AttrType::Boolean
+        );
         assert_eq!(
             attr(json!({"name": "a", "values": ["2011-07-14T19:43:37+0100"]})).attr_type,
             AttrType::Date
         );
-        assert_eq!(attr(json!({"name": "a", "values": ["2011-07-14", "text"]})).attr_type, AttrType::String);
-        assert_eq!(attr(json!({"name": "a", "values": "single"})).values, vec![json!("single")]);
+        assert_eq!(
+            attr(json!({"name": "a", "values": ["2011-07-14", "text"]})).attr_type,
+            AttrType::String
+        );
+        assert_eq!(
+            attr(json!({"name": "a", "values": "single"})).values,
+            vec![json!("single")]
+        );
     }
 
     #[test]
@@ -366,7 +386,10 @@ mod tests {
             attr(json!({"name": "v", "values": ["1.2.3"], "type": "version"})).attr_type,
             AttrType::Version
         );
-        assert_eq!(attr(json!({"name": "n", "values": [3], "type": "NUMBER"})).attr_type, AttrType::Number);
+        assert_eq!(
+            attr(json!({"name": "n", "values": [3], "type": "NUMBER"})).attr_type,
+            AttrType::Number
+        );
         let err = input(json!({"name": "n", "values": ["3"], "type": "number"}))
             .validate()
             .unwrap_err();
@@ -391,12 +414,18 @@ mod tests {
             input(json!({"name": " ", "values": [1]})).validate(),
             Err(AttributeError::BadName)
         ));
-        assert_eq!(input(json!({"name": "gone", "values": null})).validate(), Ok(None));
+        assert_eq!(
+            input(json!({"name": "gone", "values": null})).validate(),
+            Ok(None)
+        );
     }
 
     #[test]
     fn merge_replaces_adds_and_removes() {
-        let mut current = vec![attr(json!({"name": "a", "values": [1]})), attr(json!({"name": "b", "values": ["x"]}))];
+        let mut current = vec![
+            attr(json!({"name": "a", "values": [1]})),
+            attr(json!({"name": "b", "values": ["x"]})),
+        ];
         merge(
             &mut current,
             vec![
@@ -419,13 +448,19 @@ mod tests {
             attr(json!({"name": "att5", "values": ["2012-01-01T00:00:00Z"]})),
         ];
         let q = |v: Value| parse_query(&v).unwrap();
-        assert!(matches(&attrs, &q(json!([{"att1": ["v1", "v2"]}, {"att2": "[1,3]"}]))));
+        assert!(matches(
+            &attrs,
+            &q(json!([{"att1": ["v1", "v2"]}, {"att2": "[1,3]"}]))
+        ));
         assert!(!matches(&attrs, &q(json!([{"att1": ["v2"]}]))));
         assert!(matches(&attrs, &q(json!([{"att2": "[,3["}]))));
         assert!(!matches(&attrs, &q(json!([{"att2": "[,2["}]))));
         assert!(matches(&attrs, &q(json!([{"att2": "[2,]"}]))));
         assert!(!matches(&attrs, &q(json!([{"att2": "]2,]"}]))));
-        assert!(matches(&attrs, &q(json!([{"att5": "]2011-07-14T19:43:37+0100,]"}]))));
+        assert!(matches(
+            &attrs,
+            &q(json!([{"att5": "]2011-07-14T19:43:37+0100,]"}]))
+        ));
         assert!(matches(&attrs, &q(json!([{"att2": 2}]))));
         assert!(!matches(&attrs, &q(json!([{"missing": ["x"]}]))));
         assert!(parse_query(&json!([{"a": "[1"}])).is_err());

@@ -4,6 +4,7 @@
 //! behind these same methods (a second pool kind and migrations folder) without touching
 //! the handlers.
 
+mod attributes;
 mod files;
 mod packages;
 mod repositories;
@@ -18,6 +19,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, SqlitePool};
 
+pub use attributes::AttrOwner;
 pub use files::{FileRecord, NewFile};
 pub use packages::{PackageFields, PackageRecord, Page};
 pub use repositories::{RepositoryFields, RepositoryRecord};

@@ -1,11 +1,13 @@
 //! The registry's rules: who may see and change which repository, package and version,
 //! and what a valid one is. Handlers parse and map; everything they decide lives here.
 
+mod attributes;
 mod content;
 mod packages;
 mod repositories;
 mod versions;
 
+pub use attributes::*;
 pub use content::*;
 pub use packages::*;
 pub use repositories::*;

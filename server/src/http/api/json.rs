@@ -1,6 +1,7 @@
 //! Database records as the Bintray JSON objects clients read.
 
-use app::api_types::{File, Package, Repository, RepositorySummary, Version};
+use app::api_types::{AttributeValues, File, Package, Repository, RepositorySummary, Version};
+use app::domain::attributes::Attribute;
 
 use crate::db::{Db, DbError, FileRecord, PackageRecord, RepositoryRecord, VersionRecord};
 
@@ -36,7 +37,31 @@ pub fn repository(r: &RepositoryRecord) -> Repository {
     }
 }
 
-pub async fn package(db: &Db, r: &RepositoryRecord, p: &PackageRecord) -> Result<Package, DbError> {
+/// How attributes appear in a package or version object: their names, or with
+/// `attribute_values=1` a map of name to values instead.
+fn attribute_fields(
+    attrs: &[Attribute],
+    with_values: bool,
+) -> (Option<Vec<String>>, Option<AttributeValues>) {
+    if with_values {
+        let map = attrs
+            .iter()
+            .map(|a| (a.name.clone(), a.values.clone()))
+            .collect();
+        (None, Some(map))
+    } else {
+        (Some(attrs.iter().map(|a| a.name.clone()).collect()), None)
+    }
+}
+
+pub async fn package(
+    db: &Db,
+    r: &RepositoryRecord,
+    p: &PackageRecord,
+    attrs: &[Attribute],
+    with_values: bool,
+) -> Result<Package, DbError> {
+    let (attribute_names, attributes) = attribute_fields(attrs, with_values);
     let versions = db.version_names(p.id).await?;
     let latest = db.latest_published_version(p.id).await?.map(|v| v.name);
     Ok(Package {
@@ -45,7 +70,7 @@ pub async fn package(db: &Db, r: &RepositoryRecord, p: &PackageRecord) -> Result
         owner: r.owner_name.clone(),
         desc: p.description.clone(),
         labels: p.labels.clone(),
-        attribute_names: Some(Vec::new()),
+        attribute_names,
         licenses: p.licenses.clone(),
         custom_licenses: Vec::new(),
         followers_count: 0,
@@ -65,10 +90,18 @@ pub async fn package(db: &Db, r: &RepositoryRecord, p: &PackageRecord) -> Result
         system_ids: Vec::new(),
         vcs_url: p.vcs_url.clone(),
         permissions: Vec::new(),
+        attributes,
     })
 }
 
-pub fn version(r: &RepositoryRecord, p: &PackageRecord, v: &VersionRecord) -> Version {
+pub fn version(
+    r: &RepositoryRecord,
+    p: &PackageRecord,
+    v: &VersionRecord,
+    attrs: &[Attribute],
+    with_values: bool,
+) -> Version {
+    let (attribute_names, attributes) = attribute_fields(attrs, with_values);
     Version {
         name: v.name.clone(),
         desc: v.description.clone(),
@@ -77,7 +110,7 @@ pub fn version(r: &RepositoryRecord, p: &PackageRecord, v: &VersionRecord) -> Ve
         owner: r.owner_name.clone(),
         labels: Vec::new(),
         published: v.published,
-        attribute_names: Some(Vec::new()),
+        attribute_names,
         created: iso(v.created_at),
         updated: iso(v.updated_at),
         released: v.released_at.map(iso),
@@ -87,6 +120,7 @@ pub fn version(r: &RepositoryRecord, p: &PackageRecord, v: &VersionRecord) -> Ve
         github_use_tag_release_notes: false,
         vcs_tag: v.vcs_tag.clone(),
         rating_count: 0,
+        attributes,
     }
 }
 

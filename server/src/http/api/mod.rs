@@ -2,6 +2,7 @@
 //! api.bintray.com clients and the Gradle plugin, which drops path prefixes, expect it)
 //! and at `/api/v1/` (bintray.com/api/v1 clients such as jfrog-cli).
 
+mod attributes;
 mod body;
 mod caller;
 mod content;
@@ -68,6 +69,28 @@ fn routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::disable()),
         )
         .route("/dl/{subject}/{repo}/{*path}", get(downloads::download))
+        .route(
+            "/packages/{subject}/{repo}/{package}/attributes",
+            get(attributes::get_package)
+                .post(attributes::replace_package)
+                .patch(attributes::update_package)
+                .delete(attributes::delete_package),
+        )
+        .route(
+            "/packages/{subject}/{repo}/{package}/versions/{version}/attributes",
+            get(attributes::get_version)
+                .post(attributes::replace_version)
+                .patch(attributes::update_version)
+                .delete(attributes::delete_version),
+        )
+        .route(
+            "/search/attributes/{subject}/{repo}",
+            axum::routing::post(attributes::search_packages),
+        )
+        .route(
+            "/search/attributes/{subject}/{repo}/{package}/versions",
+            axum::routing::post(attributes::search_versions),
+        )
 }
 
 /// The browser's own calls (accounts), beside the Bintray API.

@@ -6,9 +6,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
 use serde::Deserialize;
 
+use super::attributes::{self, ValuesQuery};
 use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::json;
+use crate::db::AttrOwner;
 use crate::http::error::ApiError;
 use crate::registry;
 use crate::state::AppState;
@@ -64,11 +66,14 @@ pub async fn get(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path((subject, repo, package)): Path<(String, String, String)>,
+    Query(vq): Query<ValuesQuery>,
 ) -> Result<Json<Package>, ApiError> {
     let (repo, package) =
         registry::find_package(&state.db, &caller, &subject, &repo, &package).await?;
+    let is_publisher = caller.user.as_ref().is_some_and(|u| u.id == repo.owner_id);
+    let attrs = attributes::shown(&state, AttrOwner::Package(package.id), is_publisher).await?;
     Ok(Json(
-        json::package(&state.db, &repo, &package)
+        json::package(&state.db, &repo, &package, &attrs, vq.with_values())
             .await
             .map_err(ApiError::internal)?,
     ))
@@ -82,7 +87,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Package>), ApiError> {
     let (repo, package) =
         registry::create_package(&state.db, &caller, &subject, &repo, changes).await?;
-    let body = json::package(&state.db, &repo, &package)
+    let body = json::package(&state.db, &repo, &package, &[], false)
         .await
         .map_err(ApiError::internal)?;
     Ok((StatusCode::CREATED, Json(body)))

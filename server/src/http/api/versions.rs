@@ -1,13 +1,15 @@
 //! `/packages/:s/:r/:p/versions[/:v]`.
 
 use app::api_types::{Success, Version, VersionChanges};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 
+use super::attributes::{self, ValuesQuery};
 use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::json;
+use crate::db::AttrOwner;
 use crate::http::error::ApiError;
 use crate::registry;
 use crate::state::AppState;
@@ -18,10 +20,19 @@ pub async fn get(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path((s, r, p, v)): VersionPath,
+    Query(vq): Query<ValuesQuery>,
 ) -> Result<Json<Version>, ApiError> {
     let (repo, package, version) =
         registry::find_version(&state.db, &caller, &s, &r, &p, &v).await?;
-    Ok(Json(json::version(&repo, &package, &version)))
+    let is_publisher = caller.user.as_ref().is_some_and(|u| u.id == repo.owner_id);
+    let attrs = attributes::shown(&state, AttrOwner::Version(version.id), is_publisher).await?;
+    Ok(Json(json::version(
+        &repo,
+        &package,
+        &version,
+        &attrs,
+        vq.with_values(),
+    )))
 }
 
 pub async fn create(
@@ -34,7 +45,7 @@ pub async fn create(
         registry::create_version(&state.db, &caller, &s, &r, &p, changes).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json::version(&repo, &package, &version)),
+        Json(json::version(&repo, &package, &version, &[], false)),
     ))
 }
 

@@ -1,0 +1,122 @@
+//! Attributes of packages and versions, stored as one row per attribute with its values
+//! as a JSON array.
+
+use app::domain::attributes::{AttrType, Attribute};
+use sqlx::Row;
+
+use super::{Db, DbError};
+
+/// Whose attributes: a package's or a version's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttrOwner {
+    Package(i64),
+    Version(i64),
+}
+
+impl AttrOwner {
+    fn column(self) -> (&'static str, i64) {
+        match self {
+            AttrOwner::Package(id) => ("package_id", id),
+            AttrOwner::Version(id) => ("version_id", id),
+        }
+    }
+}
+
+fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Attribute, sqlx::Error> {
+    let type_text: String = row.try_get("attr_type")?;
+    let values_text: String = row.try_get("attr_values")?;
+    Ok(Attribute {
+        name: row.try_get("name")?,
+        values: serde_json::from_str(&values_text).unwrap_or_default(),
+        attr_type: AttrType::parse(&type_text).unwrap_or(AttrType::String),
+    })
+}
+
+impl Db {
+    pub async fn attributes_of(&self, owner: AttrOwner) -> Result<Vec<Attribute>, DbError> {
+        let (column, id) = owner.column();
+        let rows = sqlx::query(&format!(
+            "SELECT name, attr_type, attr_values FROM attributes WHERE {column} = $1 ORDER BY name"
+        ))
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// Replaces all attributes of `owner` with `attributes`, atomically.
+    pub async fn replace_attributes(
+        &self,
+        owner: AttrOwner,
+        attributes: &[Attribute],
+    ) -> Result<(), DbError> {
+        let (column, id) = owner.column();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(&format!("DELETE FROM attributes WHERE {column} = $1"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for a in attributes {
+            sqlx::query(&format!(
+                "INSERT INTO attributes ({column}, name, attr_type, attr_values) VALUES ($1, $2, $3, $4)"
+            ))
+            .bind(id)
+            .bind(&a.name)
+            .bind(a.attr_type.as_str())
+            .bind(serde_json::to_string(&a.values).unwrap_or_else(|_| "[]".to_owned()))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Attributes of every package of a repository, by package id.
+    pub async fn package_attributes_in(
+        &self,
+        repository_id: i64,
+    ) -> Result<Vec<(i64, Attribute)>, DbError> {
+        let rows = sqlx::query(
+            "SELECT a.package_id AS owner, a.name, a.attr_type, a.attr_values FROM attributes a \
+             JOIN packages p ON p.id = a.package_id WHERE p.repository_id = $1",
+        )
+        .bind(repository_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("owner")?, from_row(r)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(DbError::from)
+    }
+
+    /// Attributes of every version of a package, by version id.
+    pub async fn version_attributes_in(
+        &self,
+        package_id: i64,
+    ) -> Result<Vec<(i64, Attribute)>, DbError> {
+        let rows = sqlx::query(
+            "SELECT a.version_id AS owner, a.name, a.attr_type, a.attr_values FROM attributes a \
+             JOIN versions v ON v.id = a.version_id WHERE v.package_id = $1",
+        )
+        .bind(package_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("owner")?, from_row(r)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(DbError::from)
+    }
+
+    pub async fn find_package_by_id(&self, id: i64) -> Result<super::PackageRecord, DbError> {
+        let name: String = sqlx::query_scalar("SELECT name FROM packages WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(DbError::NotFound)?;
+        let repo: i64 = sqlx::query_scalar("SELECT repository_id FROM packages WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+        self.find_package(repo, &name).await
+    }
+}

@@ -1,0 +1,228 @@
+//! `/packages/:s/:r/:p[/versions/:v]/attributes` and `/search/attributes/...`.
+
+use app::api_types::{Package, Success, Version};
+use app::domain::attributes::{parse_query, Attribute, AttributeInput};
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::body::JsonBody;
+use super::caller::ApiCaller;
+use super::json;
+use crate::db::AttrOwner;
+use crate::http::error::ApiError;
+use crate::registry::{self, AttrTarget, Caller};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct NamesQuery {
+    names: Option<String>,
+}
+
+impl NamesQuery {
+    /// `names=a,b` (already percent-decoded), or every attribute.
+    fn names(&self) -> Option<Vec<String>> {
+        self.names.as_deref().map(|n| {
+            n.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ValuesQuery {
+    attribute_values: Option<String>,
+}
+
+impl ValuesQuery {
+    pub fn with_values(&self) -> bool {
+        self.attribute_values
+            .as_deref()
+            .and_then(app::domain::flags::parse_flag)
+            .unwrap_or(false)
+    }
+}
+
+type PackagePath = Path<(String, String, String)>;
+type VersionPath = Path<(String, String, String, String)>;
+
+async fn target(
+    state: &AppState,
+    caller: &Caller,
+    s: &str,
+    r: &str,
+    p: &str,
+    v: Option<&str>,
+) -> Result<AttrTarget, ApiError> {
+    Ok(registry::attr_target(&state.db, caller, s, r, p, v).await?)
+}
+
+async fn get(
+    state: AppState,
+    caller: Caller,
+    (s, r, p, v): (String, String, String, Option<String>),
+    q: NamesQuery,
+) -> Result<Json<Vec<Attribute>>, ApiError> {
+    let t = target(&state, &caller, &s, &r, &p, v.as_deref()).await?;
+    Ok(Json(
+        registry::get_attributes(&state.db, &t, q.names().as_deref()).await?,
+    ))
+}
+
+async fn write(
+    state: AppState,
+    caller: Caller,
+    (s, r, p, v): (String, String, String, Option<String>),
+    inputs: Vec<AttributeInput>,
+    replace: bool,
+) -> Result<Json<Vec<Attribute>>, ApiError> {
+    let t = target(&state, &caller, &s, &r, &p, v.as_deref()).await?;
+    let result = if replace {
+        registry::replace_attributes(&state.db, &caller, &t, inputs).await?
+    } else {
+        registry::update_attributes(&state.db, &caller, &t, inputs).await?
+    };
+    Ok(Json(result))
+}
+
+async fn delete(
+    state: AppState,
+    caller: Caller,
+    (s, r, p, v): (String, String, String, Option<String>),
+    q: NamesQuery,
+) -> Result<Json<Success>, ApiError> {
+    let t = target(&state, &caller, &s, &r, &p, v.as_deref()).await?;
+    registry::delete_attributes(&state.db, &caller, &t, q.names().as_deref()).await?;
+    Ok(Json(Success::new()))
+}
+
+pub async fn get_package(
+    State(st): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((s, r, p)): PackagePath,
+    Query(q): Query<NamesQuery>,
+) -> Result<Json<Vec<Attribute>>, ApiError> {
+    get(st, c, (s, r, p, None), q).await
+}
+
+pub async fn get_version(
+    State(st): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((s, r, p, v)): VersionPath,
+    Query(q): Query<NamesQuery>,
+) -> Result<Json<Vec<Attribute>>, ApiError> {
+    get(st, c, (s, r, p, Some(v)), q).await
+}
+
+pub async fn replace_package(
+    State(st): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((s, r, p)): PackagePath,
+    JsonBody(b): JsonBody<Vec<AttributeInput>>,
+) -> Result<Json<Vec<Attribute>>, ApiError> {
+    write(st, c, (s, r, p, None), b, true).await
+}
+
+pub async fn replace_version(
+    State(st): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((s, r, p, v)): VersionPath,
+    JsonBody(b): JsonBody<Vec<AttributeInput>>,
+) -> Result<Json<Vec<Attribute>>, ApiError> {
+    write(st, c, (s, r, p, Some(v)), b, true).await
+}
+
+pub async fn update_package(
+    State(st): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((s, r, p)): PackagePath,
+    JsonBody(b): JsonBody<Vec<AttributeInput>>,
+) -> Result<Json<Vec<Attribute>>, ApiError> {
+    write(st, c, (s, r, p, None), b, false).await
+}
+
+pub async fn update_version(
+    State(st): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((s, r, p, v)): VersionPath,
+    JsonBody(b): JsonBody<Vec<AttributeInput>>,
+) -> Result<Json<Vec<Attribute>>, ApiError> {
+    write(st, c, (s, r, p, Some(v)), b, false).await
+}
+
+pub async fn delete_package(
+    State(st): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((s, r, p)): PackagePath,
+    Query(q): Query<NamesQuery>,
+) -> Result<Json<Success>, ApiError> {
+    delete(st, c, (s, r, p, None), q).await
+}
+
+pub async fn delete_version(
+    State(st): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path((s, r, p, v)): VersionPath,
+    Query(q): Query<NamesQuery>,
+) -> Result<Json<Success>, ApiError> {
+    delete(st, c, (s, r, p, Some(v)), q).await
+}
+
+/// The attributes to show in a package or version object for this caller.
+pub async fn shown(
+    state: &AppState,
+    owner: AttrOwner,
+    is_publisher: bool,
+) -> Result<Vec<Attribute>, ApiError> {
+    let all = state
+        .db
+        .attributes_of(owner)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(registry::visible(all, is_publisher, None))
+}
+
+pub async fn search_packages(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((s, r)): Path<(String, String)>,
+    Query(vq): Query<ValuesQuery>,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<Json<Vec<Package>>, ApiError> {
+    let query = parse_query(&body).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let (repo, packages) = registry::search_packages(&state.db, &caller, &s, &r, &query).await?;
+    let is_publisher = caller.user.as_ref().is_some_and(|u| u.id == repo.owner_id);
+    let mut out = Vec::with_capacity(packages.len());
+    for p in &packages {
+        let attrs = shown(&state, AttrOwner::Package(p.id), is_publisher).await?;
+        out.push(
+            json::package(&state.db, &repo, p, &attrs, vq.with_values())
+                .await
+                .map_err(ApiError::internal)?,
+        );
+    }
+    Ok(Json(out))
+}
+
+pub async fn search_versions(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((s, r, p)): PackagePath,
+    Query(vq): Query<ValuesQuery>,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<Json<Vec<Version>>, ApiError> {
+    let query = parse_query(&body).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let (repo, package, versions) =
+        registry::search_versions(&state.db, &caller, &s, &r, &p, &query).await?;
+    let is_publisher = caller.user.as_ref().is_some_and(|u| u.id == repo.owner_id);
+    let mut out = Vec::with_capacity(versions.len());
+    for v in &versions {
+        let attrs = shown(&state, AttrOwner::Version(v.id), is_publisher).await?;
+        out.push(json::version(&repo, &package, v, &attrs, vq.with_values()));
+    }
+    Ok(Json(out))
+}
