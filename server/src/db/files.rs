@@ -185,3 +185,63 @@ impl Db {
         Ok(())
     }
 }
+
+/// What a file search looks for.
+#[derive(Debug, Clone, Default)]
+pub struct FileSearch<'a> {
+    /// A glob with `*` and `?` on the file name.
+    pub name_glob: Option<&'a str>,
+    pub sha1: Option<&'a str>,
+    pub subject_key: Option<&'a str>,
+    pub repo: Option<&'a str>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+impl Db {
+    /// Published files in public repositories.
+    pub async fn search_public_files(
+        &self,
+        q: &FileSearch<'_>,
+    ) -> Result<(Vec<(String, String, FileRecord)>, i64), DbError> {
+        // GLOB is SQLite's; PostgreSQL will use a translated LIKE behind this same method.
+        let filter = "r.is_private = FALSE AND f.is_published \
+             AND ($1 IS NULL OR f.name GLOB $1) AND ($2 IS NULL OR b.sha1 = lower($2)) \
+             AND ($3 IS NULL OR u.name_key = $3) AND ($4 IS NULL OR r.name = $4)";
+        let from = "FROM files f JOIN versions v ON v.id = f.version_id \
+             JOIN packages p ON p.id = v.package_id JOIN blobs b ON b.sha256 = f.blob_sha256 \
+             JOIN repositories r ON r.id = f.repository_id JOIN users u ON u.id = r.owner_id";
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from} WHERE {filter}"))
+            .bind(q.name_glob)
+            .bind(q.sha1)
+            .bind(q.subject_key)
+            .bind(q.repo)
+            .fetch_one(&self.pool)
+            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT f.id, f.repository_id, f.version_id, v.name AS version_name, \
+             p.name AS package_name, f.path, f.name, f.blob_sha256, b.sha1, b.md5, b.size, \
+             f.is_published, f.downloads, f.created_at, u.name AS owner_name, r.name AS repo_name \
+             {from} WHERE {filter} ORDER BY f.id LIMIT $5 OFFSET $6"
+        ))
+        .bind(q.name_glob)
+        .bind(q.sha1)
+        .bind(q.subject_key)
+        .bind(q.repo)
+        .bind(q.limit)
+        .bind(q.offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let found = rows
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("owner_name")?,
+                    r.try_get("repo_name")?,
+                    from_row(r)?,
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
+        Ok((found, total))
+    }
+}

@@ -20,7 +20,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, SqlitePool};
 
 pub use attributes::AttrOwner;
-pub use files::{FileRecord, NewFile};
+pub use files::{FileRecord, FileSearch, NewFile};
 pub use packages::{PackageFields, PackageRecord, Page};
 pub use repositories::{RepositoryFields, RepositoryRecord};
 pub use users::{NewUser, UserRecord};

@@ -3,6 +3,7 @@
 //! and at `/api/v1/` (bintray.com/api/v1 clients such as jfrog-cli).
 
 mod attributes;
+mod badges;
 mod body;
 mod caller;
 mod content;
@@ -11,6 +12,7 @@ mod files;
 mod json;
 mod packages;
 mod repos;
+mod search;
 mod session;
 mod versions;
 
@@ -32,6 +34,13 @@ fn routes() -> Router<AppState> {
         )
         .route("/repos/{subject}/{repo}/packages", get(packages::list))
         .route("/search/repos", get(repos::search))
+        .route("/search/packages", get(search::packages))
+        .route("/search/file", get(search::files))
+        .route("/users/{user}", get(search::user))
+        .route(
+            "/packages/{subject}/{repo}/{package}/images/download.svg",
+            get(badges::download_badge),
+        )
         .route(
             "/packages/{subject}/{repo}",
             axum::routing::post(packages::create),
@@ -108,10 +117,27 @@ fn ui_routes() -> Router<AppState> {
         )
 }
 
-/// The API at both of its mounts, and the browser's calls.
+/// The API at both of its mounts, the browser's calls, and the stable links beside the
+/// pages.
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(routes())
         .nest("/api/v1", routes())
         .merge(ui_routes())
+        .route(
+            "/{subject}/{repo}/{package}/_latestVersion",
+            get(badges::latest_version),
+        )
+}
+
+/// Percent-encodes one path segment for a Location header.
+pub fn path_segment(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' | b'+' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

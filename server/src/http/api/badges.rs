@@ -1,0 +1,94 @@
+//! The latest-version badge and the stable link next to it in READMEs.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::caller::ApiCaller;
+use crate::http::error::ApiError;
+use crate::registry;
+use crate::state::AppState;
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A flat two-part badge; widths estimated from character counts (Verdana 11px).
+pub fn badge_svg(label: &str, value: &str, colour: &str) -> String {
+    let w = |s: &str| 10 + s.chars().count() as u32 * 7;
+    let (lw, vw) = (w(label), w(value));
+    let total = lw + vw;
+    let (label, value) = (escape(label), escape(value));
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{total}" height="20" role="img" aria-label="{label}: {value}"><title>{label}: {value}</title><rect width="{lw}" height="20" fill="#555"/><rect x="{lw}" width="{vw}" height="20" fill="{colour}"/><g fill="#fff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11"><text x="{lx}" y="14">{label}</text><text x="{vx}" y="14">{value}</text></g></svg>"##,
+        lx = lw / 2,
+        vx = lw + vw / 2,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct BadgeQuery {
+    version: Option<String>,
+}
+
+/// `/packages/:s/:r/:p/images/download.svg[?version=V]`.
+pub async fn download_badge(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((s, r, p)): Path<(String, String, String)>,
+    Query(q): Query<BadgeQuery>,
+) -> Result<Response, ApiError> {
+    let wanted = q.version.unwrap_or_else(|| "_latest".to_owned());
+    let (svg, status) = match registry::find_version(&state.db, &caller, &s, &r, &p, &wanted).await
+    {
+        Ok((_, _, v)) => (badge_svg("download", &v.name, "#0f5e9c"), StatusCode::OK),
+        Err(registry::RegistryError::VersionNotFound(_)) => {
+            (badge_svg("download", "none", "#9f9f9f"), StatusCode::OK)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok((
+        status,
+        [
+            (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
+            // READMEs embed it: let caches revalidate soon.
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        svg,
+    )
+        .into_response())
+}
+
+/// `/:s/:r/:p/_latestVersion`: to the latest version's page.
+pub async fn latest_version(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((s, r, p)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    let (repo, package, v) =
+        registry::find_version(&state.db, &caller, &s, &r, &p, "_latest").await?;
+    Ok(Redirect::to(&format!(
+        "/{}/{}/{}/{}",
+        repo.owner_name,
+        repo.name,
+        crate::http::api::path_segment(&package.name),
+        crate::http::api::path_segment(&v.name)
+    ))
+    .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::badge_svg;
+
+    #[test]
+    fn badges_escape_their_text() {
+        let svg = badge_svg("download", "1.0<x>", "#0f5e9c");
+        assert!(svg.contains("1.0&lt;x&gt;"));
+        assert!(svg.starts_with("<svg"));
+    }
+}

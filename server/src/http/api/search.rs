@@ -1,0 +1,171 @@
+//! `/search/packages`, `/search/file` and `/users/:user`: public things only.
+
+use app::api_types::{File, Package};
+use app::domain::names::SubjectName;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use super::caller::ApiCaller;
+use super::json;
+use crate::db::{FileSearch, RepositoryRecord, Viewer};
+use crate::http::error::ApiError;
+use crate::registry::{self, PAGE_SIZE};
+use crate::state::AppState;
+
+fn subject_key(s: Option<&str>) -> Option<String> {
+    s.filter(|s| !s.is_empty()).map(|s| {
+        SubjectName::parse(s)
+            .map(|n| n.key())
+            .unwrap_or_else(|_| s.to_ascii_lowercase())
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PackageSearch {
+    name: Option<String>,
+    desc: Option<String>,
+    subject: Option<String>,
+    repo: Option<String>,
+}
+
+pub async fn packages(
+    State(state): State<AppState>,
+    Query(q): Query<PackageSearch>,
+) -> Result<Json<Vec<Package>>, ApiError> {
+    let non_empty = |s: &Option<String>| s.clone().filter(|v| !v.is_empty());
+    let (name, desc, repo) = (non_empty(&q.name), non_empty(&q.desc), non_empty(&q.repo));
+    let subject = subject_key(q.subject.as_deref());
+    if name.is_none() && desc.is_none() && subject.is_none() && repo.is_none() {
+        return Err(ApiError::bad_request(
+            "Search needs at least one of 'name', 'desc', 'subject' and 'repo'",
+        ));
+    }
+    let found = state
+        .db
+        .search_public_packages(
+            name.as_deref(),
+            desc.as_deref(),
+            subject.as_deref(),
+            repo.as_deref(),
+        )
+        .await
+        .map_err(ApiError::internal)?;
+    let mut out = Vec::with_capacity(found.len());
+    for (owner_id, p) in found {
+        let repo = state
+            .db
+            .find_repository(
+                owner_id,
+                &repo_name(&state, p.repository_id).await?,
+                Viewer(None),
+            )
+            .await
+            .map_err(ApiError::internal)?;
+        out.push(
+            json::package(&state.db, &repo, &p, &[], false)
+                .await
+                .map_err(ApiError::internal)?,
+        );
+    }
+    Ok(Json(out))
+}
+
+async fn repo_name(state: &AppState, repository_id: i64) -> Result<String, ApiError> {
+    Ok(state
+        .db
+        .find_repository_by_id(repository_id)
+        .await
+        .map_err(ApiError::internal)?
+        .1)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FileSearchQuery {
+    name: Option<String>,
+    sha1: Option<String>,
+    subject: Option<String>,
+    repo: Option<String>,
+    start_pos: Option<i64>,
+}
+
+pub async fn files(
+    State(state): State<AppState>,
+    Query(q): Query<FileSearchQuery>,
+) -> Result<(HeaderMap, Json<Vec<File>>), ApiError> {
+    let name = q.name.as_deref().filter(|s| !s.is_empty());
+    let sha1 = q.sha1.as_deref().filter(|s| !s.is_empty());
+    if name.is_none() && sha1.is_none() {
+        return Err(ApiError::bad_request("Search needs 'name' or 'sha1'"));
+    }
+    let subject = subject_key(q.subject.as_deref());
+    let start = q.start_pos.unwrap_or(0).max(0);
+    let (found, total) = state
+        .db
+        .search_public_files(&FileSearch {
+            name_glob: name,
+            sha1,
+            subject_key: subject.as_deref(),
+            repo: q.repo.as_deref().filter(|s| !s.is_empty()),
+            offset: start,
+            limit: PAGE_SIZE,
+        })
+        .await
+        .map_err(ApiError::internal)?;
+    let mut headers = HeaderMap::new();
+    let count = found.len() as i64;
+    headers.insert("x-rangelimit-total", HeaderValue::from(total));
+    headers.insert("x-rangelimit-startpos", HeaderValue::from(start));
+    headers.insert(
+        "x-rangelimit-endpos",
+        HeaderValue::from(if count == 0 { start } else { start + count - 1 }),
+    );
+    let body = found
+        .into_iter()
+        .map(|(owner, repo, f)| File {
+            name: f.name,
+            path: f.path,
+            package: f.package_name,
+            version: f.version_name,
+            repo,
+            owner,
+            created: json::iso(f.created_at),
+            size: f.size,
+            sha1: f.sha1,
+            sha256: f.sha256,
+        })
+        .collect();
+    Ok((headers, Json(body)))
+}
+
+/// `GET /users/:user`.
+#[derive(Debug, Serialize)]
+pub struct UserJson {
+    name: String,
+    full_name: Option<String>,
+    gravatar_id: Option<String>,
+    repos: Vec<String>,
+    organizations: Vec<String>,
+    followers_count: i64,
+    registered: String,
+}
+
+pub async fn user(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(name): Path<String>,
+) -> Result<Json<UserJson>, ApiError> {
+    let repos: Vec<RepositoryRecord> =
+        registry::list_repositories(&state.db, &caller, &name).await?;
+    let user = registry::find_subject(&state.db, &name).await?;
+    Ok(Json(UserJson {
+        name: user.name,
+        full_name: None,
+        gravatar_id: None,
+        repos: repos.into_iter().map(|r| r.name).collect(),
+        organizations: Vec::new(),
+        followers_count: 0,
+        registered: json::iso(user.created_at),
+    }))
+}
