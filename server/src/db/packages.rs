@@ -186,7 +186,7 @@ impl Db {
         subject_key: Option<&str>,
         repo: Option<&str>,
     ) -> Result<Vec<(i64, PackageRecord)>, DbError> {
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query(
             "SELECT p.id, p.repository_id, p.name, p.description, p.labels, p.licenses, \
              p.vcs_url, p.website_url, p.issue_tracker_url, p.github_repo, p.created_at, \
              p.updated_at, r.owner_id AS owner_id FROM packages p \
@@ -195,8 +195,8 @@ impl Db {
              AND ($1 IS NULL OR instr(lower(p.name), lower($1)) > 0) \
              AND ($2 IS NULL OR instr(lower(coalesce(p.description, '')), lower($2)) > 0) \
              AND ($3 IS NULL OR u.name_key = $3) AND ($4 IS NULL OR r.name = $4) \
-             ORDER BY u.name, r.name, p.name LIMIT 1000"
-        ))
+             ORDER BY u.name, r.name, p.name LIMIT 1000",
+        )
         .bind(name)
         .bind(desc)
         .bind(subject_key)
