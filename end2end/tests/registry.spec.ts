@@ -78,6 +78,13 @@ test("sign up, reveal the API key, create a repository and a package, publish, d
   await expect(page.getByTestId("version-list").getByRole("link")).toHaveText(["1.0"]);
   await expect(page.getByText("latest 1.0")).toBeVisible();
   await expect(page.getByText("Apache-2.0, MIT")).toBeVisible();
+  await expect(page.getByTestId("badge-markdown")).toContainText(`/packages/${user}/generic/mypkg/images/download.svg`);
+  const badge = page.getByRole("img", { name: "Download badge" });
+  await expect(badge).toBeVisible();
+  expect(await badge.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  // The badge the page shows names the version just published, not a cached "none".
+  const shown = await page.evaluate(async (src) => (await fetch(src)).text(), await badge.getAttribute("src"));
+  expect(shown).toContain(">1.0<");
   await screenshot(page, "package-page");
 
   await page.getByTestId("version-list").getByRole("link", { name: "1.0" }).click();

@@ -201,6 +201,31 @@ impl Spa {
             .map(|asset| asset.respond(method, headers))
     }
 
+    /// `index.html` rewritten by `edit` (page-specific tags), never cached by browsers.
+    pub fn index_with(
+        &self,
+        method: &Method,
+        edit: impl FnOnce(&str) -> String,
+    ) -> Option<Response> {
+        let asset = self.assets.get(INDEX)?;
+        let html = edit(std::str::from_utf8(&asset.identity).ok()?);
+        let length = html.len();
+        let body = if method == Method::HEAD {
+            Body::empty()
+        } else {
+            Body::from(html)
+        };
+        Some(
+            Response::builder()
+                .header(header::CONTENT_TYPE, asset.content_type.clone())
+                .header(header::CACHE_CONTROL, CACHE_REVALIDATE)
+                .header(header::CONTENT_LENGTH, length)
+                .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+                .body(body)
+                .expect("valid response"),
+        )
+    }
+
     /// `index.html`, whatever the path: the app's router decides what the URL shows.
     pub fn index(&self, method: &Method, headers: &HeaderMap) -> Response {
         match self.assets.get(INDEX) {

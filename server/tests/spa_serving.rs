@@ -225,3 +225,89 @@ async fn first_start_creates_the_data_directory_with_database_blobs_and_key() {
     assert!(data.join("secret.key").is_file());
     server.stop().await;
 }
+
+#[tokio::test]
+async fn shared_links_preview_public_things_and_nothing_private() {
+    use serde_json::json;
+    let (_keep, dist) = fake_dist();
+    let server = TestServer::start(&dist).await;
+    let alice = Api::user(&server, "alice", &server.add_user("alice").await);
+    assert_eq!(
+        alice
+            .post("/repos/alice/generic", json!({"desc": "Alice's files"}))
+            .await
+            .0,
+        201
+    );
+    assert_eq!(
+        alice
+            .post(
+                "/packages/alice/generic",
+                json!({"name": "tool", "desc": "The <best> tool"})
+            )
+            .await
+            .0,
+        201
+    );
+    assert_eq!(
+        alice
+            .post(
+                "/packages/alice/generic/tool/versions",
+                json!({"name": "1.0", "desc": "First release"})
+            )
+            .await
+            .0,
+        201
+    );
+    assert_eq!(
+        alice
+            .post(
+                "/repos/alice/secret",
+                json!({"private": true, "desc": "hush"})
+            )
+            .await
+            .0,
+        201
+    );
+    let client = raw_client();
+    let page = |path: &str| {
+        let client = client.clone();
+        let url = server.url(path);
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+
+    let html = page("/alice/generic/tool").await;
+    assert!(
+        html.contains("<title>tool · alice/generic · Wharf</title>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<meta property=\"og:description\" content=\"The &lt;best&gt; tool\" />"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            "og:url\" content=\"{}/alice/generic/tool\"",
+            server.url
+        )),
+        "{html}"
+    );
+    let html = page("/alice/generic/tool/1.0").await;
+    assert!(
+        html.contains("<title>tool 1.0 · alice/generic · Wharf</title>"),
+        "{html}"
+    );
+    assert!(html.contains("content=\"First release\""), "{html}");
+    let html = page("/alice/generic").await;
+    assert!(html.contains("content=\"Alice&#39;s files\""), "{html}");
+
+    // Private and unknown things get the plain page.
+    for path in [
+        "/alice/secret",
+        "/alice/generic/nope",
+        "/alice/generic/tool/9.9",
+    ] {
+        assert_eq!(page(path).await, INDEX_HTML, "{path}");
+    }
+    server.stop().await;
+}

@@ -61,6 +61,23 @@ fn PackageView(names: RouteNames) -> impl IntoView {
                 .unwrap_or_default();
             let share = Signal::derive(move || page_url.clone());
             let base = format!("/{}/{}/{}", pkg.owner, pkg.repo, pkg.name);
+            let origin = web_sys::window()
+                .and_then(|w| w.location().origin().ok())
+                .unwrap_or_default();
+            let badge = format!(
+                "/packages/{}/{}/{}/images/download.svg",
+                segment(&pkg.owner),
+                segment(&pkg.repo),
+                segment(&pkg.name)
+            );
+            let markdown = format!(
+                "[![Download]({origin}{badge})]({origin}/{}/{}/{}/_latestVersion)",
+                segment(&pkg.owner),
+                segment(&pkg.repo),
+                segment(&pkg.name)
+            );
+            let markdown_text = markdown.clone();
+            let markdown_signal = Signal::derive(move || markdown_text.clone());
             let versions = pkg.versions.clone();
             view! {
                 <EntityHeader names=names.clone() kind="Package">
@@ -100,6 +117,11 @@ fn PackageView(names: RouteNames) -> impl IntoView {
                         <div class="share">
                             <span class="muted">"Link to this package"</span>
                             <CopyButton text=share label="Copy link" />
+                        </div>
+                        <div class="badge-snippet">
+                            <img src=badge alt="Download badge" height="20" />
+                            <code class="snippet-inline" data-testid="badge-markdown">{markdown}</code>
+                            <CopyButton text=markdown_signal label="Copy Markdown" />
                         </div>
                     </aside>
                 </div>

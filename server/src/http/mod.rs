@@ -3,6 +3,7 @@
 mod api;
 pub mod error;
 mod health;
+mod page_meta;
 mod range;
 mod spa_fallback;
 

@@ -111,8 +111,9 @@ pub fn raw_client() -> reqwest::Client {
 
 pub const WASM_NAME: &str = "frontend-0123456789abcdef_bg.wasm";
 pub const JS_NAME: &str = "frontend-0123456789abcdef.js";
-pub const INDEX_HTML: &str =
-    "<!DOCTYPE html><html><head><title>Wharf</title></head><body></body></html>";
+pub const INDEX_HTML: &str = "<!DOCTYPE html><html><head><title>Wharf</title>\
+     <meta name=\"description\" content=\"Wharf\" /><!-- wharf:meta --></head>\
+     <body></body></html>";
 
 /// A dist/ shaped like Trunk's output.
 pub fn fake_dist() -> (tempfile::TempDir, PathBuf) {

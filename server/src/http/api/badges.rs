@@ -1,9 +1,10 @@
 //! The latest-version badge and the stable link next to it in READMEs.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 use super::caller::ApiCaller;
 use crate::http::error::ApiError;
@@ -41,6 +42,7 @@ pub async fn download_badge(
     ApiCaller(caller): ApiCaller,
     Path((s, r, p)): Path<(String, String, String)>,
     Query(q): Query<BadgeQuery>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let wanted = q.version.unwrap_or_else(|| "_latest".to_owned());
     let (svg, status) = match registry::find_version(&state.db, &caller, &s, &r, &p, &wanted).await
@@ -51,13 +53,23 @@ pub async fn download_badge(
         }
         Err(e) => return Err(e.into()),
     };
+    // Revalidated on every view (a cheap 304), so a new release shows at once.
+    let etag = format!("\"{}\"", hex::encode(&Sha256::digest(svg.as_bytes())[..12]));
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let common = [
+        (header::CACHE_CONTROL, "no-cache".to_owned()),
+        (header::ETAG, etag),
+    ];
+    if fresh {
+        return Ok((StatusCode::NOT_MODIFIED, common).into_response());
+    }
     Ok((
         status,
-        [
-            (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
-            // READMEs embed it: let caches revalidate soon.
-            (header::CACHE_CONTROL, "public, max-age=300"),
-        ],
+        common,
+        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
         svg,
     )
         .into_response())
