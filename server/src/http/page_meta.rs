@@ -63,7 +63,7 @@ pub async fn for_path(state: &AppState, base_url: &str, path: &str) -> Option<Pa
     let segments: Vec<String> = path
         .trim_matches('/')
         .split('/')
-        .map(|s| percent_decode(s))
+        .map(percent_decode)
         .collect::<Option<_>>()?;
     let anon = Caller::anonymous();
     let db = &state.db;
