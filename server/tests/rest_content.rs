@@ -533,3 +533,87 @@ async fn private_repositories_serve_files_only_to_their_owner() {
     assert_eq!(download(&w.bob, "/dl/alice/secret/s.txt").await.0, 404);
     assert_eq!(w.bob.get("/packages/alice/secret/p/files").await.0, 404);
 }
+
+#[tokio::test]
+async fn maven_deploys_take_the_version_from_the_path() {
+    let w = world().await;
+    assert_eq!(
+        w.alice
+            .post("/repos/alice/maven", json!({"type": "maven"}))
+            .await
+            .0,
+        201
+    );
+    assert_eq!(
+        w.alice
+            .post("/packages/alice/maven", json!({"name": "lib"}))
+            .await
+            .0,
+        201
+    );
+    let base = "/maven/alice/maven/lib/;publish=1/com/example/lib/1.2.0";
+    assert_eq!(
+        put(&w.alice, &format!("{base}/lib-1.2.0.jar"), b"jar bytes")
+            .await
+            .0,
+        201
+    );
+    assert_eq!(
+        put(&w.alice, &format!("{base}/lib-1.2.0.pom"), b"<project/>")
+            .await
+            .0,
+        201
+    );
+    // maven-metadata.xml is accepted (Maven sends it) but Wharf keeps its own view.
+    let (status, body) = put(
+        &w.alice,
+        "/maven/alice/maven/lib/com/example/lib/maven-metadata.xml",
+        b"<metadata/>",
+    )
+    .await;
+    assert_eq!((status, body), (201, json!({"message": "success"})));
+
+    let (_, version) = w.anon.get("/packages/alice/maven/lib/versions/1.2.0").await;
+    assert_eq!(version["published"], true);
+    let (status, _, bytes) = download(
+        &w.anon,
+        "/dl/alice/maven/com/example/lib/1.2.0/lib-1.2.0.jar",
+    )
+    .await;
+    assert_eq!((status, bytes.as_slice()), (200, &b"jar bytes"[..]));
+
+    let (status, body) = put(
+        &w.alice,
+        "/maven/alice/maven/lib/com/example/lib/1.2.0/other-1.2.0.jar",
+        b"x",
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (
+            400,
+            json!({"message": "Provided artifact path does not comply with Maven's convention"})
+        )
+    );
+    let (status, _) = put(
+        &w.alice,
+        "/maven/alice/generic/mypkg/com/x/mypkg/1/mypkg-1.jar",
+        b"x",
+    )
+    .await;
+    assert_eq!(
+        status, 400,
+        "generic repositories take /content, not /maven"
+    );
+    let (status, _) = put(
+        &w.alice,
+        "/maven/alice/maven/nopkg/com/x/nopkg/1/nopkg-1.jar",
+        b"x",
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        put(&w.bob, &format!("{base}/lib-1.2.0.jar"), b"x").await.0,
+        403
+    );
+}

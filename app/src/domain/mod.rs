@@ -5,5 +5,6 @@ pub mod display;
 pub mod file_path;
 pub mod flags;
 pub mod matrix;
+pub mod maven;
 pub mod names;
 pub mod repo_type;

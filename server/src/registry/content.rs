@@ -118,6 +118,49 @@ impl UploadTarget {
     }
 }
 
+impl UploadTarget {
+    /// Reads `rest` of `/maven/:s/:r/<rest>`: the package, then a Maven path whose version
+    /// directory names the version. `None` for `maven-metadata.xml` and its checksums,
+    /// which the client may send but which describe versions Wharf already knows.
+    pub fn parse_maven(rest: &str, options: &UploadOptions) -> Result<Option<UploadTarget>> {
+        use app::domain::maven::{self, MavenPath};
+        let matrix = MatrixPath::parse(rest);
+        let (package, maven_path) = matrix.segments.split_first().ok_or_else(|| {
+            RegistryError::BadRequest(
+                "Deploy to /maven/:subject/:repo/:package/<maven path>".to_owned(),
+            )
+        })?;
+        let parsed =
+            maven::parse(maven_path).map_err(|e| RegistryError::BadRequest(e.to_string()))?;
+        let MavenPath::Artifact { version, .. } = parsed else {
+            return Ok(None);
+        };
+        // Flags as for /content (matrix beats headers beats query).
+        let mut generic = UploadTarget::parse(
+            &format!("{package}/{version}/{}", matrix_free(rest, package)),
+            options,
+        )?;
+        let flag = |name: &str| matrix.param(name).map(parse_flag);
+        if let Some(Some(p)) = flag("publish") {
+            generic.publish = p;
+        }
+        if let Some(Some(o)) = flag("override") {
+            generic.replace = o;
+        }
+        Ok(Some(generic))
+    }
+}
+
+/// The Maven path of `rest` without its package segment and matrix parameters.
+fn matrix_free(rest: &str, package: &str) -> String {
+    let segments = MatrixPath::parse(rest).segments;
+    let mut iter = segments.iter();
+    if iter.next().map(String::as_str) != Some(package) {
+        return segments.join("/");
+    }
+    iter.map(String::as_str).collect::<Vec<_>>().join("/")
+}
+
 /// Stores an upload. Nothing is recorded unless the whole body arrived and matched its
 /// checksum; the version is created if it does not exist (the package must).
 #[allow(clippy::too_many_arguments)]
@@ -320,6 +363,31 @@ mod tests {
         assert_eq!((t.package.as_str(), t.version.as_str()), ("pkg", "3.0"));
         assert_eq!(t.path.as_str(), "dir/a.txt");
         assert!(t.publish);
+    }
+
+    #[test]
+    fn maven_paths_name_their_version() {
+        let t = UploadTarget::parse_maven(
+            "lib/;publish=1/com/example/lib/1.2.0/lib-1.2.0.jar",
+            &opts(&[], &[]),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!((t.package.as_str(), t.version.as_str()), ("lib", "1.2.0"));
+        assert_eq!(t.path.as_str(), "com/example/lib/1.2.0/lib-1.2.0.jar");
+        assert!(t.publish);
+        let t = UploadTarget::parse_maven(
+            "lib;publish=0;override=1/com/x/lib/1/lib-1.pom",
+            &opts(&[], &[]),
+        )
+        .unwrap()
+        .unwrap();
+        assert!(!t.publish && t.replace);
+        assert_eq!(
+            UploadTarget::parse_maven("lib/com/x/lib/maven-metadata.xml", &opts(&[], &[])).unwrap(),
+            None
+        );
+        assert!(UploadTarget::parse_maven("lib/not/maven", &opts(&[], &[])).is_err());
     }
 
     #[test]

@@ -66,6 +66,50 @@ pub async fn upload(
     Ok((StatusCode::CREATED, Json(Success::new())))
 }
 
+/// `PUT /maven/:s/:r/:package/<maven path>`: Maven and Gradle deploys into a maven
+/// repository; the version comes from the path.
+pub async fn maven_deploy(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((subject, repo, rest)): Path<(String, String, String)>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<Success>), ApiError> {
+    let options = UploadOptions {
+        headers: bintray_headers(&headers),
+        query: query_pairs(query.as_deref()),
+    };
+    let repository = registry::owned_repository(&state.db, &caller, &subject, &repo).await?;
+    if repository.repo_type != "maven" {
+        return Err(ApiError::bad_request(format!(
+            "Repository '{repo}' is of type {}; Maven deploys go to a maven repository",
+            repository.repo_type
+        )));
+    }
+    let Some(target) = UploadTarget::parse_maven(&rest, &options)? else {
+        // maven-metadata.xml: accepted, not stored (Wharf knows the versions itself).
+        return Ok((StatusCode::CREATED, Json(Success::new())));
+    };
+    let expected = headers
+        .get("x-checksum-sha2")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    registry::upload(
+        &state.db,
+        &state.blobs,
+        &caller,
+        &subject,
+        &repo,
+        &target,
+        expected.as_deref(),
+        body.into_data_stream(),
+        state.config.max_upload_bytes,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Success::new())))
+}
+
 /// Only `.../:package/:version/publish` is a POST here.
 pub async fn publish(
     State(state): State<AppState>,

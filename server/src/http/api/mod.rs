@@ -77,6 +77,10 @@ fn routes() -> Router<AppState> {
                 // Uploads stream to storage with their own limit (max_upload_bytes).
                 .layer(DefaultBodyLimit::disable()),
         )
+        .route(
+            "/maven/{subject}/{repo}/{*rest}",
+            put(content::maven_deploy).layer(DefaultBodyLimit::disable()),
+        )
         .route("/dl/{subject}/{repo}/{*path}", get(downloads::download))
         .route(
             "/packages/{subject}/{repo}/{package}/attributes",
