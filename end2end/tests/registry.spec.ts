@@ -144,3 +144,51 @@ test("sign out and sign in again; wrong passwords are refused", async ({ page, e
   await expect(page.getByText("No repositories to show.")).toBeVisible();
   await screenshot(page, "signed-in-empty-user");
 });
+
+test("upload a file from the browser with a progress bar", async ({ page, errors }) => {
+  const user = `carol${suffix()}`;
+  await signUp(page, user, "carols password");
+  // The page's own session makes the repository and package (cookie + CSRF token).
+  const csrf = (await (await page.request.get("/api/ui/session")).json()).csrf_token;
+  const headers = { "X-CSRF-Token": csrf };
+  expect((await page.request.post(`/repos/${user}/generic`, { data: {}, headers })).status()).toBe(201);
+  expect((await page.request.post(`/packages/${user}/generic`, { data: { name: "uploads" }, headers })).status()).toBe(201);
+
+  await page.goto(`/${user}/generic/uploads`);
+  await appReady(page);
+  await page.getByText("Upload a file").click();
+  const bytes = Buffer.alloc(3 * 1024 * 1024, 7);
+  await page.locator("#field-upload-file").setInputFiles({ name: "big.bin", mimeType: "application/octet-stream", buffer: bytes });
+  await expect(page.getByLabel("Path in the repository")).toHaveValue("big.bin");
+  await page.getByLabel("Version").fill("3.0");
+
+  // Slow the upload down so the progress bar can be seen moving.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: 1024 * 1024,
+  });
+  await page.getByRole("button", { name: "Upload" }).click();
+  const bar = page.getByRole("progressbar", { name: "Upload progress" });
+  await expect(bar).toBeVisible();
+  await expect
+    .poll(async () => Number(await bar.evaluate((p: HTMLProgressElement) => p.value)), { timeout: 10_000 })
+    .toBeGreaterThan(0);
+  await screenshot(page, "upload-progress");
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
+  await expect(page).toHaveURL(new RegExp(`/${user}/generic/uploads/3.0$`), { timeout: 20_000 });
+  const table = page.getByTestId("file-table");
+  await expect(table.getByRole("cell", { name: "big.bin" })).toBeVisible();
+  await expect(table).toContainText("3.0 MiB");
+
+  // The same path again is refused, with the server's words.
+  await page.goto(`/${user}/generic/uploads`);
+  await page.getByText("Upload a file").click();
+  await page.locator("#field-upload-file").setInputFiles({ name: "big.bin", mimeType: "application/octet-stream", buffer: Buffer.from("x") });
+  await page.getByLabel("Version").fill("3.0");
+  await page.getByRole("button", { name: "Upload" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Unable to upload files: An artifact with the path 'big.bin' already exists");
+});

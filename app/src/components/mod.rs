@@ -8,3 +8,4 @@ pub mod load;
 pub mod route_names;
 pub mod session;
 pub mod shell;
+pub mod upload_form;

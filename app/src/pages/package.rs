@@ -10,6 +10,7 @@ use crate::components::entity_page::EntityHeader;
 use crate::components::load::Load;
 use crate::components::route_names::{use_route_names, RouteNames};
 use crate::components::session::use_session;
+use crate::components::upload_form::UploadForm;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::repository::Labels;
 
@@ -77,12 +78,21 @@ fn PackageView(names: RouteNames) -> impl IntoView {
                 segment(&pkg.name)
             );
             let markdown_text = markdown.clone();
+            let own = session.is(&pkg.owner);
             let markdown_signal = Signal::derive(move || markdown_text.clone());
             let versions = pkg.versions.clone();
             view! {
                 <EntityHeader names=names.clone() kind="Package">
                     {pkg.latest_version.clone().map(|v| view! { <span class="badge badge-latest">{format!("latest {v}")}</span> })}
                 </EntityHeader>
+                {own.then(|| view! {
+                    <UploadForm
+                        owner=pkg.owner.clone()
+                        repo=pkg.repo.clone()
+                        package=pkg.name.clone()
+                        latest=pkg.versions.first().cloned()
+                    />
+                })}
                 <div class="columns">
                     <section class="card">
                         {pkg.desc.clone().map(|d| view! { <p class="lead">{d}</p> })}
