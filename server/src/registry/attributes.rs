@@ -28,7 +28,7 @@ pub async fn attr_target(
     version: Option<&str>,
 ) -> Result<AttrTarget> {
     let (repo, package) = find_package(db, caller, subject, repo, package).await?;
-    let is_publisher = caller.user.as_ref().is_some_and(|u| u.id == repo.owner_id);
+    let is_publisher = caller.owns(repo.owner_id);
     let owner = match version {
         Some(v) => AttrOwner::Version(version_in(db, &package, v).await?.id),
         None => AttrOwner::Package(package.id),
@@ -130,7 +130,7 @@ pub async fn search_packages(
     query: &Query,
 ) -> Result<(RepositoryRecord, Vec<PackageRecord>)> {
     let repo = find_repository(db, caller, subject, repo).await?;
-    let is_publisher = caller.user.as_ref().is_some_and(|u| u.id == repo.owner_id);
+    let is_publisher = caller.owns(repo.owner_id);
     let mut by_package: std::collections::BTreeMap<i64, Vec<Attribute>> = Default::default();
     for (id, a) in db.package_attributes_in(repo.id).await? {
         by_package.entry(id).or_default().push(a);
@@ -155,7 +155,7 @@ pub async fn search_versions(
     query: &Query,
 ) -> Result<(RepositoryRecord, PackageRecord, Vec<VersionRecord>)> {
     let (repo, package) = find_package(db, caller, subject, repo, package).await?;
-    let is_publisher = caller.user.as_ref().is_some_and(|u| u.id == repo.owner_id);
+    let is_publisher = caller.owns(repo.owner_id);
     let mut by_version: std::collections::BTreeMap<i64, Vec<Attribute>> = Default::default();
     for (id, a) in db.version_attributes_in(package.id).await? {
         by_version.entry(id).or_default().push(a);

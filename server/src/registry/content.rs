@@ -8,11 +8,11 @@ use app::domain::names::VersionName;
 use bytes::Bytes;
 use futures_util::Stream;
 
-use super::versions::version_in;
+use super::versions::{version_in, version_or_create};
 use super::{
     find_package, find_repository, owned_package, owned_version, Caller, RegistryError, Result,
 };
-use crate::db::{Db, DbError, FileRecord, NewFile, VersionFields};
+use crate::db::{Db, DbError, FileRecord, NewFile};
 use crate::storage::{BlobStore, StorageError};
 
 impl From<StorageError> for RegistryError {
@@ -194,20 +194,7 @@ where
         Err(e) => return Err(e.into()),
     }
     let blob = blobs.put_stream(body, max, expected_sha256).await?;
-    let version = match db.find_version(package.id, version_name.as_str()).await {
-        Ok(v) => v,
-        Err(DbError::NotFound) => {
-            match db
-                .insert_version(package.id, version_name.as_str(), &VersionFields::default())
-                .await
-            {
-                Ok(_) | Err(DbError::Conflict) => {}
-                Err(e) => return Err(e.into()),
-            }
-            version_in(db, &package, version_name.as_str()).await?
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let version = version_or_create(db, &package, &version_name).await?;
     match db
         .put_file(&NewFile {
             repository_id: repo.id,
@@ -281,7 +268,7 @@ pub async fn list_files(
         Some(v) => Some(version_in(db, &package, v).await?.id),
         None => None,
     };
-    let is_owner = caller.user.as_ref().is_some_and(|u| u.id == repo.owner_id);
+    let is_owner = caller.owns(repo.owner_id);
     let files = db
         .list_files(package.id, version_id, include_unpublished && is_owner)
         .await?;
@@ -307,7 +294,7 @@ pub async fn downloadable_file(
         Err(DbError::NotFound) => return Err(not_found()),
         Err(e) => return Err(e.into()),
     };
-    let is_owner = caller.user.as_ref().is_some_and(|u| u.id == repo.owner_id);
+    let is_owner = caller.owns(repo.owner_id);
     if !file.is_published && !is_owner {
         return Err(not_found());
     }

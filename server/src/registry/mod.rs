@@ -67,6 +67,11 @@ impl Caller {
         Viewer(self.user.as_ref().map(|u| u.id))
     }
 
+    /// Whether the caller is the user `owner_id` (the publisher of what they own).
+    pub fn owns(&self, owner_id: i64) -> bool {
+        self.user.as_ref().is_some_and(|u| u.id == owner_id)
+    }
+
     /// The caller as the owner `owner_id`, or why they are not: 401 when anonymous,
     /// 403 when someone else.
     pub fn require_owner(&self, owner_id: i64) -> Result<&UserRecord> {

@@ -109,20 +109,15 @@ pub async fn create_version(
     Ok((repo, package, version))
 }
 
-/// The version the caller owns, created if missing (uploads create versions; packages
-/// must exist already).
-pub async fn owned_version_or_create(
+/// The version `name` of `package`, created if missing (uploads create versions;
+/// packages must exist already).
+pub(super) async fn version_or_create(
     db: &Db,
-    caller: &Caller,
-    subject: &str,
-    repo: &str,
-    package: &str,
-    version: &str,
-) -> Result<(RepositoryRecord, PackageRecord, VersionRecord)> {
-    let (repo, package) = owned_package(db, caller, subject, repo, package).await?;
-    let name = VersionName::parse(version).map_err(|e| RegistryError::BadRequest(e.to_string()))?;
+    package: &PackageRecord,
+    name: &VersionName,
+) -> Result<VersionRecord> {
     match db.find_version(package.id, name.as_str()).await {
-        Ok(v) => return Ok((repo, package, v)),
+        Ok(v) => return Ok(v),
         Err(DbError::NotFound) => {}
         Err(e) => return Err(e.into()),
     }
@@ -134,8 +129,7 @@ pub async fn owned_version_or_create(
         Ok(_) | Err(DbError::Conflict) => {}
         Err(e) => return Err(e.into()),
     }
-    let v = version_in(db, &package, name.as_str()).await?;
-    Ok((repo, package, v))
+    version_in(db, package, name.as_str()).await
 }
 
 pub async fn owned_version(

@@ -195,7 +195,7 @@ pub async fn search_packages(
 ) -> Result<Json<Vec<Package>>, ApiError> {
     let query = parse_query(&body).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let (repo, packages) = registry::search_packages(&state.db, &caller, &s, &r, &query).await?;
-    let is_publisher = caller.user.as_ref().is_some_and(|u| u.id == repo.owner_id);
+    let is_publisher = caller.owns(repo.owner_id);
     let mut out = Vec::with_capacity(packages.len());
     for p in &packages {
         let attrs = shown(&state, AttrOwner::Package(p.id), is_publisher).await?;
@@ -218,7 +218,7 @@ pub async fn search_versions(
     let query = parse_query(&body).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let (repo, package, versions) =
         registry::search_versions(&state.db, &caller, &s, &r, &p, &query).await?;
-    let is_publisher = caller.user.as_ref().is_some_and(|u| u.id == repo.owner_id);
+    let is_publisher = caller.owns(repo.owner_id);
     let mut out = Vec::with_capacity(versions.len());
     for v in &versions {
         let attrs = shown(&state, AttrOwner::Version(v.id), is_publisher).await?;

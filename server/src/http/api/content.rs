@@ -10,7 +10,7 @@ use axum::Json;
 use super::body::OptionalJsonBody;
 use super::caller::ApiCaller;
 use crate::http::error::ApiError;
-use crate::registry::{self, UploadOptions, UploadTarget};
+use crate::registry::{self, Caller, UploadOptions, UploadTarget};
 use crate::state::AppState;
 
 /// `X-Bintray-Package` → ("package", value), and so on.
@@ -34,6 +34,38 @@ fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
     .unwrap_or_default()
 }
 
+fn upload_options(headers: &HeaderMap, query: Option<&str>) -> UploadOptions {
+    UploadOptions {
+        headers: bintray_headers(headers),
+        query: query_pairs(query),
+    }
+}
+
+/// Streams the body into `target`, checking `X-Checksum-Sha2` when sent; 201 on success.
+async fn store(
+    state: &AppState,
+    caller: &Caller,
+    (subject, repo): (&str, &str),
+    target: &UploadTarget,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<Success>), ApiError> {
+    let expected = headers.get("x-checksum-sha2").and_then(|v| v.to_str().ok());
+    registry::upload(
+        &state.db,
+        &state.blobs,
+        caller,
+        subject,
+        repo,
+        target,
+        expected,
+        body.into_data_stream(),
+        state.config.max_upload_bytes,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Success::new())))
+}
+
 pub async fn upload(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -42,28 +74,8 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<Success>), ApiError> {
-    let options = UploadOptions {
-        headers: bintray_headers(&headers),
-        query: query_pairs(query.as_deref()),
-    };
-    let target = UploadTarget::parse(&rest, &options)?;
-    let expected = headers
-        .get("x-checksum-sha2")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    registry::upload(
-        &state.db,
-        &state.blobs,
-        &caller,
-        &subject,
-        &repo,
-        &target,
-        expected.as_deref(),
-        body.into_data_stream(),
-        state.config.max_upload_bytes,
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(Success::new())))
+    let target = UploadTarget::parse(&rest, &upload_options(&headers, query.as_deref()))?;
+    store(&state, &caller, (&subject, &repo), &target, &headers, body).await
 }
 
 /// `PUT /maven/:s/:r/:package/<maven path>`: Maven and Gradle deploys into a maven
@@ -76,10 +88,7 @@ pub async fn maven_deploy(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<Success>), ApiError> {
-    let options = UploadOptions {
-        headers: bintray_headers(&headers),
-        query: query_pairs(query.as_deref()),
-    };
+    let options = upload_options(&headers, query.as_deref());
     let repository = registry::owned_repository(&state.db, &caller, &subject, &repo).await?;
     if repository.repo_type != "maven" {
         return Err(ApiError::bad_request(format!(
@@ -91,23 +100,7 @@ pub async fn maven_deploy(
         // maven-metadata.xml: accepted, not stored (Wharf knows the versions itself).
         return Ok((StatusCode::CREATED, Json(Success::new())));
     };
-    let expected = headers
-        .get("x-checksum-sha2")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    registry::upload(
-        &state.db,
-        &state.blobs,
-        &caller,
-        &subject,
-        &repo,
-        &target,
-        expected.as_deref(),
-        body.into_data_stream(),
-        state.config.max_upload_bytes,
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(Success::new())))
+    store(&state, &caller, (&subject, &repo), &target, &headers, body).await
 }
 
 /// Only `.../:package/:version/publish` is a POST here.

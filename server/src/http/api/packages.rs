@@ -70,7 +70,7 @@ pub async fn get(
 ) -> Result<Json<Package>, ApiError> {
     let (repo, package) =
         registry::find_package(&state.db, &caller, &subject, &repo, &package).await?;
-    let is_publisher = caller.user.as_ref().is_some_and(|u| u.id == repo.owner_id);
+    let is_publisher = caller.owns(repo.owner_id);
     let attrs = attributes::shown(&state, AttrOwner::Package(package.id), is_publisher).await?;
     Ok(Json(
         json::package(&state.db, &repo, &package, &attrs, vq.with_values())

@@ -24,7 +24,7 @@ pub async fn get(
 ) -> Result<Json<Version>, ApiError> {
     let (repo, package, version) =
         registry::find_version(&state.db, &caller, &s, &r, &p, &v).await?;
-    let is_publisher = caller.user.as_ref().is_some_and(|u| u.id == repo.owner_id);
+    let is_publisher = caller.owns(repo.owner_id);
     let attrs = attributes::shown(&state, AttrOwner::Version(version.id), is_publisher).await?;
     Ok(Json(json::version(
         &repo,
