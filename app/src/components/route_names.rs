@@ -37,6 +37,19 @@ impl RouteNames {
         })
     }
 
+    /// The four names as plain strings, "" for a level the URL does not have.
+    pub fn strings(&self) -> (String, String, String, String) {
+        fn text<T: ToString>(n: &Option<T>) -> String {
+            n.as_ref().map(ToString::to_string).unwrap_or_default()
+        }
+        (
+            self.subject.to_string(),
+            text(&self.repo),
+            text(&self.package),
+            text(&self.version),
+        )
+    }
+
     pub fn subject_href(&self) -> String {
         format!("/{}", self.subject)
     }

@@ -38,17 +38,7 @@ fn link(label: &'static str, url: Option<String>) -> Option<impl IntoView> {
 #[component]
 fn PackageView(names: RouteNames) -> impl IntoView {
     let session = use_session();
-    let s = names.subject.to_string();
-    let r = names
-        .repo
-        .as_ref()
-        .map(ToString::to_string)
-        .unwrap_or_default();
-    let p = names
-        .package
-        .as_ref()
-        .map(ToString::to_string)
-        .unwrap_or_default();
+    let (s, r, p, _) = names.strings();
     let url = format!("/packages/{}/{}/{}", segment(&s), segment(&r), segment(&p));
     let package = LocalResource::new(move || {
         let url = url.clone();

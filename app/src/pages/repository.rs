@@ -31,12 +31,7 @@ pub fn RepositoryPage() -> impl IntoView {
 #[component]
 fn RepositoryView(names: RouteNames) -> impl IntoView {
     let session = use_session();
-    let subject = names.subject.to_string();
-    let repo_name = names
-        .repo
-        .as_ref()
-        .map(ToString::to_string)
-        .unwrap_or_default();
+    let (subject, repo_name, _, _) = names.strings();
     let url = format!("/repos/{}/{}", segment(&subject), segment(&repo_name));
     // The session matters: a private repository appears once the owner is known.
     let repo = LocalResource::new(move || {

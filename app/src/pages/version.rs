@@ -27,22 +27,7 @@ pub fn VersionPage() -> impl IntoView {
 fn VersionView(names: RouteNames) -> impl IntoView {
     let session = use_session();
     let refresh = RwSignal::new(0u32);
-    let s = names.subject.to_string();
-    let r = names
-        .repo
-        .as_ref()
-        .map(ToString::to_string)
-        .unwrap_or_default();
-    let p = names
-        .package
-        .as_ref()
-        .map(ToString::to_string)
-        .unwrap_or_default();
-    let v = names
-        .version
-        .as_ref()
-        .map(ToString::to_string)
-        .unwrap_or_default();
+    let (s, r, p, v) = names.strings();
     let version_url = format!(
         "/packages/{}/{}/{}/versions/{}",
         segment(&s),
