@@ -617,3 +617,46 @@ async fn maven_deploys_take_the_version_from_the_path() {
         403
     );
 }
+
+#[tokio::test]
+async fn a_file_names_its_package_and_version_and_can_join_the_download_list() {
+    let w = world().await;
+    assert_eq!(
+        put(
+            &w.alice,
+            "/content/alice/generic/mypkg/1.0/x/f.txt?publish=1",
+            b"f"
+        )
+        .await
+        .0,
+        201
+    );
+    let (status, body) = w.anon.get("/file_package/alice/generic/x/f.txt").await;
+    assert_eq!((status, body["name"].clone()), (200, json!("mypkg")));
+    let (status, body) = w.anon.get("/file_version/alice/generic/x/f.txt").await;
+    assert_eq!((status, body["name"].clone()), (200, json!("1.0")));
+    assert_eq!(
+        w.anon
+            .get("/file_version/alice/generic/missing.txt")
+            .await
+            .0,
+        404
+    );
+
+    // bintray-python sends the string "true"; jfrog-cli a boolean.
+    for value in [json!("true"), json!(false)] {
+        let req = w
+            .alice
+            .request(Method::PUT, "/file_metadata/alice/generic/x/f.txt")
+            .body(json!({"list_in_downloads": value}).to_string());
+        assert_eq!(
+            w.alice.send(req).await,
+            (200, json!({"message": "success"}))
+        );
+    }
+    let req = w
+        .bob
+        .request(Method::PUT, "/file_metadata/alice/generic/x/f.txt")
+        .body(json!({"list_in_downloads": true}).to_string());
+    assert_eq!(w.bob.send(req).await.0, 403);
+}

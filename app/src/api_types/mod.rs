@@ -7,6 +7,7 @@ mod bintray;
 mod lenient;
 
 pub use bintray::*;
+pub use lenient::opt_bool as lenient_bool;
 
 use serde::{Deserialize, Serialize};
 

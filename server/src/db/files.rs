@@ -245,3 +245,14 @@ impl Db {
         Ok((found, total))
     }
 }
+
+impl Db {
+    pub async fn set_list_in_downloads(&self, file_id: i64, listed: bool) -> Result<(), DbError> {
+        sqlx::query("UPDATE files SET list_in_downloads = $1 WHERE id = $2")
+            .bind(listed)
+            .bind(file_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

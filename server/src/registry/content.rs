@@ -12,7 +12,7 @@ use super::versions::{version_in, version_or_create};
 use super::{
     find_package, find_repository, owned_package, owned_version, Caller, RegistryError, Result,
 };
-use crate::db::{Db, DbError, FileRecord, NewFile};
+use crate::db::{Db, DbError, FileRecord, NewFile, PackageRecord, RepositoryRecord, VersionRecord};
 use crate::storage::{BlobStore, StorageError};
 
 impl From<StorageError> for RegistryError {
@@ -299,6 +299,44 @@ pub async fn downloadable_file(
         return Err(not_found());
     }
     Ok(file)
+}
+
+/// The package and version a visible file belongs to.
+pub async fn file_owner(
+    db: &Db,
+    caller: &Caller,
+    subject: &str,
+    repo: &str,
+    path: &str,
+) -> Result<(RepositoryRecord, PackageRecord, VersionRecord)> {
+    let file = downloadable_file(db, caller, subject, repo, path).await?;
+    super::find_version(
+        db,
+        caller,
+        subject,
+        repo,
+        &file.package_name,
+        &file.version_name,
+    )
+    .await
+}
+
+/// Shows or hides a file in its package's download list (owner only).
+pub async fn set_list_in_downloads(
+    db: &Db,
+    caller: &Caller,
+    subject: &str,
+    repo: &str,
+    path: &str,
+    listed: bool,
+) -> Result<()> {
+    let owned = super::owned_repository(db, caller, subject, repo).await?;
+    let path = FilePath::parse(path).map_err(|e| RegistryError::BadRequest(e.to_string()))?;
+    match db.find_file(owned.id, path.as_str()).await {
+        Ok(f) => Ok(db.set_list_in_downloads(f.id, listed).await?),
+        Err(DbError::NotFound) => Err(RegistryError::FileNotFound(path.to_string())),
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod body;
 mod caller;
 mod content;
 mod downloads;
+mod file_info;
 mod files;
 mod json;
 mod packages;
@@ -82,6 +83,18 @@ fn routes() -> Router<AppState> {
             put(content::maven_deploy).layer(DefaultBodyLimit::disable()),
         )
         .route("/dl/{subject}/{repo}/{*path}", get(downloads::download))
+        .route(
+            "/file_package/{subject}/{repo}/{*path}",
+            get(file_info::package),
+        )
+        .route(
+            "/file_version/{subject}/{repo}/{*path}",
+            get(file_info::version),
+        )
+        .route(
+            "/file_metadata/{subject}/{repo}/{*path}",
+            put(file_info::metadata),
+        )
         .route(
             "/packages/{subject}/{repo}/{package}/attributes",
             get(attributes::get_package)
