@@ -87,7 +87,15 @@ test("sign up, reveal the API key, create a repository and a package, publish, d
   expect(shown).toContain(">1.0<");
   await screenshot(page, "package-page");
 
+  const notes = await request.post(`/packages/${user}/generic/mypkg/versions/1.0/release_notes`, {
+    data: { bintray: { syntax: "markdown", content: "## Fixed\n\n* **everything** <script>window.pwned = 1</script>" } },
+    headers: basic(user, key),
+  });
+  expect(notes.status()).toBe(200);
   await page.getByTestId("version-list").getByRole("link", { name: "1.0" }).click();
+  await expect(page.getByTestId("release-notes").getByRole("heading", { name: "Fixed" })).toBeVisible();
+  await expect(page.getByTestId("release-notes").locator("strong")).toHaveText("everything");
+  expect(await page.evaluate(() => (window as any).pwned)).toBeUndefined();
   await expect(page).toHaveURL(new RegExp(`/${user}/generic/mypkg/1.0$`));
   const table = page.getByTestId("file-table");
   await expect(table.getByRole("cell", { name: "dist/hello.txt" })).toBeVisible();

@@ -9,6 +9,7 @@ pub mod compress;
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod markdown;
 pub mod registry;
 pub mod secrets;
 pub mod shutdown;

@@ -423,3 +423,40 @@ async fn unknown_api_paths_answer_json_not_the_app() {
         );
     }
 }
+
+#[tokio::test]
+async fn release_notes_are_kept_and_rendered_safely() {
+    let w = world().await;
+    repo_with_package(&w).await;
+    let base = "/packages/alice/generic/mypkg/versions";
+    assert_eq!(w.alice.post(base, json!({"name": "1.0"})).await.0, 201);
+    let notes = format!("{base}/1.0/release_notes");
+    let body = json!({"bintray": {"syntax": "markdown", "content": "# Fixed\n\n* a bug <script>alert(1)</script>"}});
+    assert_eq!(w.bob.post(&notes, body.clone()).await.0, 403);
+    assert_eq!(
+        w.alice.post(&notes, body).await,
+        (200, json!({"message": "success"}))
+    );
+    let (status, got) = w.anon.get(&notes).await;
+    assert_eq!(status, 200);
+    assert_eq!(got["bintray"]["syntax"], "MARKDOWN");
+    assert!(got["bintray"]["content"]
+        .as_str()
+        .unwrap()
+        .starts_with("# Fixed"));
+    let (_, rendered) = w
+        .anon
+        .get("/api/ui/release-notes/alice/generic/mypkg/1.0")
+        .await;
+    let html = rendered["html"].as_str().unwrap();
+    assert!(html.contains("<h1>Fixed</h1>"), "{html}");
+    assert!(!html.contains("<script"), "{html}");
+    let (status, _) = w
+        .alice
+        .post(
+            &notes,
+            json!({"bintray": {"syntax": "asciidoc", "content": "= x"}}),
+        )
+        .await;
+    assert_eq!(status, 400);
+}

@@ -212,3 +212,22 @@ mod tests {
         }
     }
 }
+
+/// `{"bintray": {"syntax": "markdown", "content": "..."}}`, the release notes body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseNotes {
+    pub bintray: ReleaseNotesText,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseNotesText {
+    #[serde(default)]
+    pub syntax: Option<String>,
+    pub content: String,
+}
+
+/// Release notes rendered for a page: sanitised HTML.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderedNotes {
+    pub html: Option<String>,
+}

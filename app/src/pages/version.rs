@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, segment};
-use crate::api_types::{File, FilesCount, PublishRequestBody, Success, Version};
+use crate::api_types::{File, FilesCount, PublishRequestBody, RenderedNotes, Success, Version};
 use crate::components::entity_page::EntityHeader;
 use crate::components::form::ErrorNote;
 use crate::components::load::Load;
@@ -48,7 +48,14 @@ fn VersionView(names: RouteNames) -> impl IntoView {
                     if own { "?include_unpublished=1" } else { "" }
                 );
                 let files = api::get::<Vec<File>>(&files_url).await?;
-                Ok((version, files))
+                let notes_url = format!(
+                    "/api/ui/release-notes/{}",
+                    version_url
+                        .trim_start_matches("/packages/")
+                        .replacen("/versions/", "/", 1)
+                );
+                let notes = api::get::<RenderedNotes>(&notes_url).await?.html;
+                Ok((version, files, notes))
             }
         }
     });
@@ -106,7 +113,7 @@ fn VersionView(names: RouteNames) -> impl IntoView {
         });
     };
     view! {
-        <Load resource=data render={move |(version, files): (Version, Vec<File>)| {
+        <Load resource=data render={move |(version, files, notes): (Version, Vec<File>, Option<String>)| {
             let own = session.is(&version.owner);
             let act = act.clone();
             let act2 = act.clone();
@@ -138,6 +145,13 @@ fn VersionView(names: RouteNames) -> impl IntoView {
                     <ErrorNote error=error />
                     {move || notice.get().map(|n| view! { <p class="notice">{n}</p> })}
                 </section>
+                {notes.map(|html| view! {
+                    <section class="card" aria-labelledby="notes-title">
+                        <h2 id="notes-title">"Release notes"</h2>
+                        // Sanitised by the server (ammonia) before it gets here.
+                        <div class="release-notes" data-testid="release-notes" inner_html=html></div>
+                    </section>
+                })}
                 <section class="card" aria-labelledby="files-title">
                     <h2 id="files-title">"Files"</h2>
                     <FileTable files=files />

@@ -163,3 +163,15 @@ impl Db {
         Ok(())
     }
 }
+
+impl Db {
+    pub async fn set_release_notes(&self, id: i64, notes: Option<&str>) -> Result<(), DbError> {
+        sqlx::query("UPDATE versions SET release_notes = $1, updated_at = $2 WHERE id = $3")
+            .bind(notes)
+            .bind(now_millis())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

@@ -12,6 +12,7 @@ mod file_info;
 mod files;
 mod json;
 mod packages;
+mod release_notes;
 mod repos;
 mod search;
 mod session;
@@ -84,6 +85,10 @@ fn routes() -> Router<AppState> {
         )
         .route("/dl/{subject}/{repo}/{*path}", get(downloads::download))
         .route(
+            "/packages/{subject}/{repo}/{package}/versions/{version}/release_notes",
+            get(release_notes::get).post(release_notes::set),
+        )
+        .route(
             "/file_package/{subject}/{repo}/{*path}",
             get(file_info::package),
         )
@@ -131,6 +136,10 @@ fn ui_routes() -> Router<AppState> {
         .route(
             "/api/ui/api-key/regenerate",
             post(session::regenerate_api_key),
+        )
+        .route(
+            "/api/ui/release-notes/{subject}/{repo}/{package}/{version}",
+            get(release_notes::rendered),
         )
 }
 
