@@ -76,17 +76,12 @@ impl Db {
         &self,
         repository_id: i64,
     ) -> Result<Vec<(i64, Attribute)>, DbError> {
-        let rows = sqlx::query(
+        self.attributes_grouped(
             "SELECT a.package_id AS owner, a.name, a.attr_type, a.attr_values FROM attributes a \
              JOIN packages p ON p.id = a.package_id WHERE p.repository_id = $1",
+            repository_id,
         )
-        .bind(repository_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("owner")?, from_row(r)?)))
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(DbError::from)
+        .await
     }
 
     /// Attributes of every version of a package, by version id.
@@ -94,29 +89,24 @@ impl Db {
         &self,
         package_id: i64,
     ) -> Result<Vec<(i64, Attribute)>, DbError> {
-        let rows = sqlx::query(
+        self.attributes_grouped(
             "SELECT a.version_id AS owner, a.name, a.attr_type, a.attr_values FROM attributes a \
              JOIN versions v ON v.id = a.version_id WHERE v.package_id = $1",
+            package_id,
         )
-        .bind(package_id)
-        .fetch_all(&self.pool)
-        .await?;
+        .await
+    }
+
+    /// Runs a query whose rows are an `owner` id and an attribute.
+    async fn attributes_grouped(
+        &self,
+        sql: &str,
+        id: i64,
+    ) -> Result<Vec<(i64, Attribute)>, DbError> {
+        let rows = sqlx::query(sql).bind(id).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| Ok((r.try_get("owner")?, from_row(r)?)))
             .collect::<Result<_, sqlx::Error>>()
             .map_err(DbError::from)
-    }
-
-    pub async fn find_package_by_id(&self, id: i64) -> Result<super::PackageRecord, DbError> {
-        let name: String = sqlx::query_scalar("SELECT name FROM packages WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(DbError::NotFound)?;
-        let repo: i64 = sqlx::query_scalar("SELECT repository_id FROM packages WHERE id = $1")
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
-        self.find_package(repo, &name).await
     }
 }

@@ -177,19 +177,18 @@ impl Db {
 }
 
 impl Db {
-    /// Public packages (in public repositories) matching every given filter, with their
-    /// repository's owner and name.
+    /// Public packages (in public repositories) matching every given filter.
     pub async fn search_public_packages(
         &self,
         name: Option<&str>,
         desc: Option<&str>,
         subject_key: Option<&str>,
         repo: Option<&str>,
-    ) -> Result<Vec<(i64, PackageRecord)>, DbError> {
+    ) -> Result<Vec<PackageRecord>, DbError> {
         let rows = sqlx::query(
             "SELECT p.id, p.repository_id, p.name, p.description, p.labels, p.licenses, \
              p.vcs_url, p.website_url, p.issue_tracker_url, p.github_repo, p.created_at, \
-             p.updated_at, r.owner_id AS owner_id FROM packages p \
+             p.updated_at FROM packages p \
              JOIN repositories r ON r.id = p.repository_id JOIN users u ON u.id = r.owner_id \
              WHERE r.is_private = FALSE \
              AND ($1 IS NULL OR instr(lower(p.name), lower($1)) > 0) \
@@ -203,18 +202,15 @@ impl Db {
         .bind(repo)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("owner_id")?, from_row(r)?)))
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(DbError::from)
+        Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
     }
 
-    pub async fn find_repository_by_id(&self, id: i64) -> Result<(i64, String), DbError> {
-        let row = sqlx::query("SELECT owner_id, name FROM repositories WHERE id = $1")
+    pub async fn find_package_by_id(&self, id: i64) -> Result<PackageRecord, DbError> {
+        let row = sqlx::query(&format!("{SELECT} WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
             .ok_or(DbError::NotFound)?;
-        Ok((row.try_get("owner_id")?, row.try_get("name")?))
+        Ok(from_row(&row)?)
     }
 }

@@ -89,6 +89,22 @@ impl Db {
         Ok(from_row(&row)?)
     }
 
+    /// A repository by id, if `viewer` may see it.
+    pub async fn find_repository_by_id(
+        &self,
+        id: i64,
+        viewer: Viewer,
+    ) -> Result<RepositoryRecord, DbError> {
+        let sql = format!("{SELECT} WHERE r.id = $1 AND (r.is_private = FALSE OR r.owner_id = $2)");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .bind(viewer.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(DbError::NotFound)?;
+        Ok(from_row(&row)?)
+    }
+
     /// Public repositories whose name or description contains the given text.
     pub async fn search_repositories(
         &self,

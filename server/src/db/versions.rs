@@ -108,6 +108,15 @@ impl Db {
         Ok(from_row(&row)?)
     }
 
+    pub async fn find_version_by_id(&self, id: i64) -> Result<VersionRecord, DbError> {
+        let row = sqlx::query(&format!("{SELECT} WHERE v.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(DbError::NotFound)?;
+        Ok(from_row(&row)?)
+    }
+
     pub async fn insert_version(
         &self,
         package_id: i64,

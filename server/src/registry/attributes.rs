@@ -160,15 +160,13 @@ pub async fn search_versions(
     for (id, a) in db.version_attributes_in(package.id).await? {
         by_version.entry(id).or_default().push(a);
     }
-    let names = db.version_names(package.id).await?;
     let mut found = Vec::new();
-    for name in names {
-        let v = version_in(db, &package, &name).await?;
-        if let Some(attrs) = by_version.remove(&v.id) {
-            if attributes::matches(&visible(attrs, is_publisher, None), query) {
-                found.push(v);
-            }
+    for (id, attrs) in by_version {
+        if attributes::matches(&visible(attrs, is_publisher, None), query) {
+            found.push(db.find_version_by_id(id).await?);
         }
     }
+    // Newest first, as package objects list them.
+    found.sort_by_key(|v| std::cmp::Reverse(v.id));
     Ok((repo, package, found))
 }

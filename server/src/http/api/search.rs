@@ -1,7 +1,6 @@
 //! `/search/packages`, `/search/file` and `/users/:user`: public things only.
 
 use app::api_types::{File, Package};
-use app::domain::names::SubjectName;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::Json;
@@ -14,12 +13,9 @@ use crate::http::error::ApiError;
 use crate::registry::{self, PAGE_SIZE};
 use crate::state::AppState;
 
+/// The `subject` filter in the form names are compared in (see `SubjectName::key`).
 fn subject_key(s: Option<&str>) -> Option<String> {
-    s.filter(|s| !s.is_empty()).map(|s| {
-        SubjectName::parse(s)
-            .map(|n| n.key())
-            .unwrap_or_else(|_| s.to_ascii_lowercase())
-    })
+    s.filter(|s| !s.is_empty()).map(str::to_ascii_lowercase)
 }
 
 #[derive(Debug, Deserialize)]
@@ -52,33 +48,26 @@ pub async fn packages(
         )
         .await
         .map_err(ApiError::internal)?;
+    // Results come grouped by repository: look each one up once.
+    let mut repos: std::collections::HashMap<i64, RepositoryRecord> = Default::default();
     let mut out = Vec::with_capacity(found.len());
-    for (owner_id, p) in found {
-        let repo = state
-            .db
-            .find_repository(
-                owner_id,
-                &repo_name(&state, p.repository_id).await?,
-                Viewer(None),
-            )
-            .await
-            .map_err(ApiError::internal)?;
+    for p in found {
+        if let std::collections::hash_map::Entry::Vacant(slot) = repos.entry(p.repository_id) {
+            let repo = state
+                .db
+                .find_repository_by_id(p.repository_id, Viewer(None))
+                .await
+                .map_err(ApiError::internal)?;
+            slot.insert(repo);
+        }
+        let repo = &repos[&p.repository_id];
         out.push(
-            json::package(&state.db, &repo, &p, &[], false)
+            json::package(&state.db, repo, &p, &[], false)
                 .await
                 .map_err(ApiError::internal)?,
         );
     }
     Ok(Json(out))
-}
-
-async fn repo_name(state: &AppState, repository_id: i64) -> Result<String, ApiError> {
-    Ok(state
-        .db
-        .find_repository_by_id(repository_id)
-        .await
-        .map_err(ApiError::internal)?
-        .1)
 }
 
 #[derive(Debug, Deserialize)]
