@@ -10,7 +10,8 @@ use futures_util::Stream;
 
 use super::versions::{version_in, version_or_create};
 use super::{
-    find_package, find_repository, owned_package, owned_version, Caller, RegistryError, Result,
+    find_package, find_repository, found, owned_package, owned_version, Caller, RegistryError,
+    Result,
 };
 use crate::db::{Db, DbError, FileRecord, NewFile, PackageRecord, RepositoryRecord, VersionRecord};
 use crate::storage::{BlobStore, StorageError};
@@ -246,11 +247,15 @@ pub async fn delete_file(
     let repo = super::owned_repository(db, caller, subject, repo).await?;
     let path = FilePath::from_segments(&MatrixPath::parse(rest).segments)
         .map_err(|e| RegistryError::BadRequest(e.to_string()))?;
-    match db.find_file(repo.id, path.as_str()).await {
-        Ok(f) => Ok(db.delete_file(f.id).await?),
-        Err(DbError::NotFound) => Err(RegistryError::FileNotFound(path.to_string())),
-        Err(e) => Err(e.into()),
-    }
+    let file = owned_file(db, &repo, &path).await?;
+    Ok(db.delete_file(file.id).await?)
+}
+
+/// The file at `path` of a repository the caller owns.
+async fn owned_file(db: &Db, repo: &RepositoryRecord, path: &FilePath) -> Result<FileRecord> {
+    found(db.find_file(repo.id, path.as_str()).await, || {
+        RegistryError::FileNotFound(path.to_string())
+    })
 }
 
 /// Files of a package or one version; unpublished ones only for the owner who asks.
@@ -289,11 +294,7 @@ pub async fn downloadable_file(
         .await
         .map_err(|_| not_found())?;
     let path = FilePath::parse(path).map_err(|_| not_found())?;
-    let file = match db.find_file(repo.id, path.as_str()).await {
-        Ok(f) => f,
-        Err(DbError::NotFound) => return Err(not_found()),
-        Err(e) => return Err(e.into()),
-    };
+    let file = found(db.find_file(repo.id, path.as_str()).await, not_found)?;
     let is_owner = caller.owns(repo.owner_id);
     if !file.is_published && !is_owner {
         return Err(not_found());
@@ -332,11 +333,8 @@ pub async fn set_list_in_downloads(
 ) -> Result<()> {
     let owned = super::owned_repository(db, caller, subject, repo).await?;
     let path = FilePath::parse(path).map_err(|e| RegistryError::BadRequest(e.to_string()))?;
-    match db.find_file(owned.id, path.as_str()).await {
-        Ok(f) => Ok(db.set_list_in_downloads(f.id, listed).await?),
-        Err(DbError::NotFound) => Err(RegistryError::FileNotFound(path.to_string())),
-        Err(e) => Err(e.into()),
-    }
+    let file = owned_file(db, &owned, &path).await?;
+    Ok(db.set_list_in_downloads(file.id, listed).await?)
 }
 
 #[cfg(test)]

@@ -87,9 +87,20 @@ impl Caller {
 pub async fn find_subject(db: &Db, name: &str) -> Result<UserRecord> {
     let parsed =
         SubjectName::parse(name).map_err(|_| RegistryError::SubjectNotFound(name.to_owned()))?;
-    match db.find_user_by_name(&parsed.key()).await {
-        Ok(u) => Ok(u),
-        Err(DbError::NotFound) => Err(RegistryError::SubjectNotFound(name.to_owned())),
+    found(db.find_user_by_name(&parsed.key()).await, || {
+        RegistryError::SubjectNotFound(name.to_owned())
+    })
+}
+
+/// A lookup's result with "not found" turned into the error `missing` names, so each
+/// kind of thing reports itself in Bintray's words.
+fn found<T>(
+    result: std::result::Result<T, DbError>,
+    missing: impl FnOnce() -> RegistryError,
+) -> Result<T> {
+    match result {
+        Ok(v) => Ok(v),
+        Err(DbError::NotFound) => Err(missing()),
         Err(e) => Err(e.into()),
     }
 }

@@ -4,8 +4,8 @@ use app::api_types::PackageChanges;
 use app::domain::names::PackageName;
 
 use super::{
-    clean_list, clean_text, clean_url, find_repository, owned_repository, Caller, RegistryError,
-    Result,
+    clean_list, clean_text, clean_url, find_repository, found, owned_repository, Caller,
+    RegistryError, Result,
 };
 use crate::db::{Db, DbError, PackageFields, PackageRecord, Page, RepositoryRecord};
 
@@ -45,11 +45,9 @@ pub(super) async fn package_in(
     repo: &RepositoryRecord,
     package: &str,
 ) -> Result<PackageRecord> {
-    match db.find_package(repo.id, package).await {
-        Ok(p) => Ok(p),
-        Err(DbError::NotFound) => Err(RegistryError::PackageNotFound(package.to_owned())),
-        Err(e) => Err(e.into()),
-    }
+    found(db.find_package(repo.id, package).await, || {
+        RegistryError::PackageNotFound(package.to_owned())
+    })
 }
 
 /// A package the caller owns, for a change.

@@ -4,7 +4,7 @@ use app::api_types::RepositoryChanges;
 use app::domain::names::RepositoryName;
 use app::domain::repo_type::RepoType;
 
-use super::{clean_list, clean_text, find_subject, Caller, RegistryError, Result};
+use super::{clean_list, clean_text, find_subject, found, Caller, RegistryError, Result};
 use crate::db::{Db, DbError, RepositoryFields, RepositoryRecord};
 
 /// The repositories of `subject` the caller may see.
@@ -25,11 +25,10 @@ pub async fn find_repository(
     repo: &str,
 ) -> Result<RepositoryRecord> {
     let owner = find_subject(db, subject).await?;
-    match db.find_repository(owner.id, repo, caller.viewer()).await {
-        Ok(r) => Ok(r),
-        Err(DbError::NotFound) => Err(RegistryError::RepoNotFound(repo.to_owned())),
-        Err(e) => Err(e.into()),
-    }
+    found(
+        db.find_repository(owner.id, repo, caller.viewer()).await,
+        || RegistryError::RepoNotFound(repo.to_owned()),
+    )
 }
 
 /// A repository the caller owns, for a change: 404 when they cannot see it, 401/403

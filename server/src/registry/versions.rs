@@ -3,7 +3,7 @@
 use app::api_types::VersionChanges;
 use app::domain::names::VersionName;
 
-use super::{clean_text, find_package, owned_package, Caller, RegistryError, Result};
+use super::{clean_text, find_package, found, owned_package, Caller, RegistryError, Result};
 use crate::db::{Db, DbError, PackageRecord, RepositoryRecord, VersionFields, VersionRecord};
 
 /// A version of a package the caller may see. `_latest` is the newest version with a
@@ -32,11 +32,9 @@ pub(super) async fn version_in(
             .await?
             .ok_or_else(|| RegistryError::VersionNotFound(version.to_owned()));
     }
-    match db.find_version(package.id, version).await {
-        Ok(v) => Ok(v),
-        Err(DbError::NotFound) => Err(RegistryError::VersionNotFound(version.to_owned())),
-        Err(e) => Err(e.into()),
-    }
+    found(db.find_version(package.id, version).await, || {
+        RegistryError::VersionNotFound(version.to_owned())
+    })
 }
 
 /// Milliseconds since the epoch from `2019-07-01`, `2019-07-01T20:51:42.879Z` or any RFC
