@@ -48,45 +48,57 @@ pub struct UploadOptions {
     pub query: Vec<(String, String)>,
 }
 
+/// Where an upload's settings come from, in order of precedence: matrix parameters, then
+/// `X-Bintray-*` headers, then the query string.
+struct Sources<'a> {
+    matrix: &'a MatrixPath,
+    options: &'a UploadOptions,
+}
+
+impl Sources<'_> {
+    fn header(&self, key: &str) -> Option<&str> {
+        last(&self.options.headers, key)
+    }
+
+    fn flag(&self, name: &str) -> Result<bool> {
+        let value = self
+            .matrix
+            .param(name)
+            .or_else(|| self.header(name))
+            .or_else(|| last(&self.options.query, name));
+        match value {
+            None => Ok(false),
+            Some(v) => parse_flag(v).ok_or_else(|| {
+                RegistryError::BadRequest(format!("'{name}' must be 0 or 1, not {v:?}"))
+            }),
+        }
+    }
+}
+
+/// The last value given for `key` (repeated keys: the last wins).
+fn last<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
 impl UploadTarget {
     /// Reads `rest`, the part of `/content/:s/:r/<rest>` after the repository.
     pub fn parse(rest: &str, options: &UploadOptions) -> Result<UploadTarget> {
         let matrix = MatrixPath::parse(rest);
-        let header = |k: &str| {
-            options
-                .headers
-                .iter()
-                .rev()
-                .find(|(h, _)| h == k)
-                .map(|(_, v)| v.as_str())
+        let src = Sources {
+            matrix: &matrix,
+            options,
         };
-        let query = |k: &str| {
-            options
-                .query
-                .iter()
-                .rev()
-                .find(|(q, _)| q == k)
-                .map(|(_, v)| v.as_str())
-        };
-        let flag = |name: &str| -> Result<bool> {
-            let value = matrix
-                .param(name)
-                .or_else(|| header(name))
-                .or_else(|| query(name));
-            match value {
-                None => Ok(false),
-                Some(v) => parse_flag(v).ok_or_else(|| {
-                    RegistryError::BadRequest(format!("'{name}' must be 0 or 1, not {v:?}"))
-                }),
-            }
-        };
-        let named_package = matrix.param("bt_package").or_else(|| header("package"));
-        let named_version = matrix.param("bt_version").or_else(|| header("version"));
+        let named_package = matrix.param("bt_package").or_else(|| src.header("package"));
+        let named_version = matrix.param("bt_version").or_else(|| src.header("version"));
         let (package, version, segments) = match (named_package, named_version) {
-            (Some(p), Some(v)) => (p.to_owned(), v.to_owned(), &matrix.segments[..]),
+            (Some(p), Some(v)) => (p, v, &matrix.segments[..]),
             (None, None) if matrix.segments.len() >= 3 => (
-                matrix.segments[0].clone(),
-                matrix.segments[1].clone(),
+                matrix.segments[0].as_str(),
+                matrix.segments[1].as_str(),
                 &matrix.segments[2..],
             ),
             (None, None) => {
@@ -102,24 +114,9 @@ impl UploadTarget {
                 ))
             }
         };
-        if flag("explode")? {
-            return Err(RegistryError::BadRequest(
-                "explode=1 (unpacking archives on upload) is not supported".to_owned(),
-            ));
-        }
-        let path = FilePath::from_segments(segments)
-            .map_err(|e| RegistryError::BadRequest(e.to_string()))?;
-        Ok(UploadTarget {
-            package,
-            version,
-            path,
-            publish: flag("publish")?,
-            replace: flag("override")?,
-        })
+        UploadTarget::build(package, version, segments, &src)
     }
-}
 
-impl UploadTarget {
     /// Reads `rest` of `/maven/:s/:r/<rest>`: the package, then a Maven path whose version
     /// directory names the version. `None` for `maven-metadata.xml` and its checksums,
     /// which the client may send but which describe versions Wharf already knows.
@@ -136,30 +133,34 @@ impl UploadTarget {
         let MavenPath::Artifact { version, .. } = parsed else {
             return Ok(None);
         };
-        // Flags as for /content (matrix beats headers beats query).
-        let mut generic = UploadTarget::parse(
-            &format!("{package}/{version}/{}", matrix_free(rest, package)),
+        let src = Sources {
+            matrix: &matrix,
             options,
-        )?;
-        let flag = |name: &str| matrix.param(name).map(parse_flag);
-        if let Some(Some(p)) = flag("publish") {
-            generic.publish = p;
-        }
-        if let Some(Some(o)) = flag("override") {
-            generic.replace = o;
-        }
-        Ok(Some(generic))
+        };
+        UploadTarget::build(package, &version, maven_path, &src).map(Some)
     }
-}
 
-/// The Maven path of `rest` without its package segment and matrix parameters.
-fn matrix_free(rest: &str, package: &str) -> String {
-    let segments = MatrixPath::parse(rest).segments;
-    let mut iter = segments.iter();
-    if iter.next().map(String::as_str) != Some(package) {
-        return segments.join("/");
+    fn build(
+        package: &str,
+        version: &str,
+        path: &[String],
+        src: &Sources<'_>,
+    ) -> Result<UploadTarget> {
+        if src.flag("explode")? {
+            return Err(RegistryError::BadRequest(
+                "explode=1 (unpacking archives on upload) is not supported".to_owned(),
+            ));
+        }
+        let path =
+            FilePath::from_segments(path).map_err(|e| RegistryError::BadRequest(e.to_string()))?;
+        Ok(UploadTarget {
+            package: package.to_owned(),
+            version: version.to_owned(),
+            path,
+            publish: src.flag("publish")?,
+            replace: src.flag("override")?,
+        })
     }
-    iter.map(String::as_str).collect::<Vec<_>>().join("/")
 }
 
 /// Stores an upload. Nothing is recorded unless the whole body arrived and matched its
