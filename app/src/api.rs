@@ -7,6 +7,9 @@ use serde::Serialize;
 
 use crate::api_types::ErrorBody;
 
+/// Percent-encodes one path segment of an API URL.
+pub use crate::domain::url::path_segment as segment;
+
 /// A failed call, with text fit to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiFailure {
@@ -98,18 +101,4 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     body: &B,
 ) -> Result<T, ApiFailure> {
     send(Request::post(url), csrf, body).await
-}
-
-/// Percent-encodes one path segment (package names hold ':', versions '+').
-pub fn segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }

@@ -8,3 +8,4 @@ pub mod matrix;
 pub mod maven;
 pub mod names;
 pub mod repo_type;
+pub mod url;

@@ -87,8 +87,8 @@ pub async fn latest_version(
         "/{}/{}/{}/{}",
         repo.owner_name,
         repo.name,
-        crate::http::api::path_segment(&package.name),
-        crate::http::api::path_segment(&v.name)
+        app::domain::url::path_segment(&package.name),
+        app::domain::url::path_segment(&v.name)
     ))
     .into_response())
 }

@@ -155,15 +155,3 @@ pub fn router() -> Router<AppState> {
             get(badges::latest_version),
         )
 }
-
-/// Percent-encodes one path segment for a Location header.
-pub fn path_segment(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' | b'+' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}

@@ -1,0 +1,30 @@
+//! URL pieces shared by the server (Location headers) and the app (API calls).
+
+/// Percent-encodes one path segment. Unreserved characters stay, and so do `:` and `+`,
+/// which a path segment may hold as they are (Docker packages are `ns:name`, versions may
+/// carry `+build`), so links keep the names people typed.
+pub fn path_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' | b'+' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_segment;
+
+    #[test]
+    fn segments_are_encoded() {
+        assert_eq!(path_segment("library:nginx"), "library:nginx");
+        assert_eq!(path_segment("1.0+build"), "1.0+build");
+        assert_eq!(path_segment("a b/c?d"), "a%20b%2Fc%3Fd");
+        assert_eq!(path_segment("é"), "%C3%A9");
+    }
+}
