@@ -101,7 +101,6 @@ WASM_ENV=()
 
 ensure_build_tools() {
   command -v cargo >/dev/null || die "cargo is not installed (install Rust with rustup first)"
-  ensure_apt pkg-config
   ensure_wasm_toolchain
   local wb
   wb="$(locked_version wasm-bindgen)"
@@ -116,7 +115,6 @@ build_spa() {
   step "building the web UI (trunk build --release, wasm via $WASM_ROUTE)"
   (
     cd "$WHARF_ROOT"
-
     env "${WASM_ENV[@]}" CARGO_TARGET_DIR="$WASM_TARGET_DIR" TRUNK_SKIP_VERSION_CHECK=true \
       trunk build --release >&2
   )
