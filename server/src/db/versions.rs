@@ -79,6 +79,22 @@ impl Db {
         )
     }
 
+    /// The name of the newest version with at least one published file (what package
+    /// objects show, without the cost of a whole version record).
+    pub async fn latest_published_version_name(
+        &self,
+        package_id: i64,
+    ) -> Result<Option<String>, DbError> {
+        Ok(sqlx::query_scalar(
+            "SELECT v.name FROM versions v WHERE v.package_id = $1 AND EXISTS \
+             (SELECT 1 FROM files f WHERE f.version_id = v.id AND f.is_published) \
+             ORDER BY v.id DESC LIMIT 1",
+        )
+        .bind(package_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// The newest version with at least one published file.
     pub async fn latest_published_version(
         &self,

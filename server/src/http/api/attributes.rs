@@ -178,12 +178,11 @@ pub async fn shown(
     owner: AttrOwner,
     is_publisher: bool,
 ) -> Result<Vec<Attribute>, ApiError> {
-    let all = state
-        .db
-        .attributes_of(owner)
-        .await
-        .map_err(ApiError::internal)?;
-    Ok(registry::visible(all, is_publisher, None))
+    let target = AttrTarget {
+        owner,
+        is_publisher,
+    };
+    Ok(registry::get_attributes(&state.db, &target, None).await?)
 }
 
 pub async fn search_packages(

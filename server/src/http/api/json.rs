@@ -63,7 +63,7 @@ pub async fn package(
 ) -> Result<Package, DbError> {
     let (attribute_names, attributes) = attribute_fields(attrs, with_values);
     let versions = db.version_names(p.id).await?;
-    let latest = db.latest_published_version(p.id).await?.map(|v| v.name);
+    let latest = db.latest_published_version_name(p.id).await?;
     Ok(Package {
         name: p.name.clone(),
         repo: r.name.clone(),
