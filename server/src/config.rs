@@ -62,6 +62,60 @@ pub struct Config {
     pub log_format: LogFormat,
     /// The largest file an upload may bring, in bytes; larger ones get 413.
     pub max_upload_bytes: u64,
+    /// A separate address for the API (`https://api.example.org`): requests to its host
+    /// are all API, never pages.
+    pub api_url: Option<String>,
+    /// A separate address for downloads (`https://dl.example.org`): `/:subject/:repo/:path`
+    /// on its host is a download, and download links the server writes point there.
+    pub download_url: Option<String>,
+    /// Every account is Premium (self-hosters need no plans).
+    pub all_premium: bool,
+    pub github: GithubConfig,
+}
+
+/// Where GitHub (or a GitHub Enterprise Server, or the stand-in) lives, and this server's
+/// OAuth app there.
+#[derive(Clone)]
+pub struct GithubConfig {
+    /// The web host: OAuth pages live at `{web_url}/login/oauth/...`.
+    pub web_url: String,
+    /// The REST API: `https://api.github.com`, or `https://HOST/api/v3` for GHES.
+    pub api_url: String,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+}
+
+impl GithubConfig {
+    /// The OAuth app's credentials, when both are configured.
+    pub fn client(&self) -> Option<(&str, &str)> {
+        Some((self.client_id.as_deref()?, self.client_secret.as_deref()?))
+    }
+}
+
+impl Default for GithubConfig {
+    fn default() -> Self {
+        Self {
+            web_url: "https://github.com".to_owned(),
+            api_url: "https://api.github.com".to_owned(),
+            client_id: None,
+            client_secret: None,
+        }
+    }
+}
+
+// The client secret must never reach a log line, even through `{:?}` of the config.
+impl fmt::Debug for GithubConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GithubConfig")
+            .field("web_url", &self.web_url)
+            .field("api_url", &self.api_url)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<set>"),
+            )
+            .finish()
+    }
 }
 
 impl Default for Config {
@@ -73,6 +127,10 @@ impl Default for Config {
             dist_dir: PathBuf::from("dist"),
             log_format: LogFormat::Text,
             max_upload_bytes: 8 * 1024 * 1024 * 1024,
+            api_url: None,
+            download_url: None,
+            all_premium: false,
+            github: GithubConfig::default(),
         }
     }
 }
@@ -87,6 +145,13 @@ struct FileConfig {
     dist_dir: Option<String>,
     log_format: Option<String>,
     max_upload_bytes: Option<u64>,
+    api_url: Option<String>,
+    download_url: Option<String>,
+    all_premium: Option<bool>,
+    github_web_url: Option<String>,
+    github_api_url: Option<String>,
+    github_client_id: Option<String>,
+    github_client_secret: Option<String>,
 }
 
 /// One setting: its file key and its environment variable.
@@ -119,6 +184,35 @@ const LOG_FORMAT: Setting = Setting {
 const MAX_UPLOAD: Setting = Setting {
     key: "max_upload_bytes",
     env: "WHARF_MAX_UPLOAD_BYTES",
+};
+
+const API_URL: Setting = Setting {
+    key: "api_url",
+    env: "WHARF_API_URL",
+};
+const DOWNLOAD_URL: Setting = Setting {
+    key: "download_url",
+    env: "WHARF_DOWNLOAD_URL",
+};
+const ALL_PREMIUM: Setting = Setting {
+    key: "all_premium",
+    env: "WHARF_ALL_PREMIUM",
+};
+const GITHUB_WEB_URL: Setting = Setting {
+    key: "github_web_url",
+    env: "WHARF_GITHUB_WEB_URL",
+};
+const GITHUB_API_URL: Setting = Setting {
+    key: "github_api_url",
+    env: "WHARF_GITHUB_API_URL",
+};
+const GITHUB_CLIENT_ID: Setting = Setting {
+    key: "github_client_id",
+    env: "WHARF_GITHUB_CLIENT_ID",
+};
+const GITHUB_CLIENT_SECRET: Setting = Setting {
+    key: "github_client_secret",
+    env: "WHARF_GITHUB_CLIENT_SECRET",
 };
 
 /// The environment variable that names a configuration file, when `--config` is not given.
@@ -210,6 +304,29 @@ impl Config {
                         message: format!("{v:?} is not a positive number of bytes"),
                     })?;
         }
+        let bad = |origin| move |message| ConfigError::BadValue { origin, message };
+        if let Some((v, origin)) = pick(&API_URL, &from_file.api_url) {
+            config.api_url = Some(parse_host_url(&v).map_err(bad(origin))?);
+        }
+        if let Some((v, origin)) = pick(&DOWNLOAD_URL, &from_file.download_url) {
+            config.download_url = Some(parse_host_url(&v).map_err(bad(origin))?);
+        }
+        if let Some((v, origin)) = pick(&ALL_PREMIUM, &from_file.all_premium.map(|b| b.to_string()))
+        {
+            config.all_premium = parse_bool(&v).map_err(bad(origin))?;
+        }
+        if let Some((v, origin)) = pick(&GITHUB_WEB_URL, &from_file.github_web_url) {
+            config.github.web_url = parse_public_url(&v).map_err(bad(origin))?;
+        }
+        if let Some((v, origin)) = pick(&GITHUB_API_URL, &from_file.github_api_url) {
+            config.github.api_url = parse_public_url(&v).map_err(bad(origin))?;
+        }
+        if let Some((v, _)) = pick(&GITHUB_CLIENT_ID, &from_file.github_client_id) {
+            config.github.client_id = Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+        }
+        if let Some((v, _)) = pick(&GITHUB_CLIENT_SECRET, &from_file.github_client_secret) {
+            config.github.client_secret = Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+        }
         Ok(config)
     }
 
@@ -233,6 +350,35 @@ fn parse_dir(v: &str) -> Result<PathBuf, String> {
         return Err("must not be empty".to_owned());
     }
     Ok(PathBuf::from(v))
+}
+
+fn parse_bool(v: &str) -> Result<bool, String> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        _ => Err(format!("{v:?} is not true or false")),
+    }
+}
+
+/// A base URL that is only a scheme and a host (these hosts are told apart by `Host`).
+fn parse_host_url(v: &str) -> Result<String, String> {
+    let url = parse_public_url(v)?;
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or_default();
+    if rest.contains('/') {
+        return Err(format!(
+            "{v:?} must be a scheme and host only, without a path"
+        ));
+    }
+    Ok(url)
+}
+
+/// The `host[:port]` of a URL [`parse_host_url`] accepted, lower-cased, to compare with
+/// a request's `Host` header.
+pub fn host_of(url: &str) -> String {
+    url.split_once("://")
+        .map(|(_, r)| r)
+        .unwrap_or(url)
+        .to_ascii_lowercase()
 }
 
 fn parse_public_url(v: &str) -> Result<String, String> {
@@ -307,6 +453,39 @@ mod tests {
         assert_eq!(c.max_upload_bytes, 1024);
         let err = Config::load(None, &env(&[("WHARF_LOG_FORMAT", "xml")])).unwrap_err();
         assert!(err.to_string().contains("not a log format"), "{err}");
+    }
+
+    #[test]
+    fn separate_hosts_and_github_settings() {
+        let c = Config::load(
+            None,
+            &env(&[
+                ("WHARF_API_URL", "https://API.example.org/"),
+                ("WHARF_DOWNLOAD_URL", "http://dl.example.org:8081"),
+                ("WHARF_ALL_PREMIUM", "true"),
+                ("WHARF_GITHUB_API_URL", "https://ghe.example.org/api/v3"),
+                ("WHARF_GITHUB_CLIENT_ID", "abc"),
+                ("WHARF_GITHUB_CLIENT_SECRET", "s3cret"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(host_of(c.api_url.as_deref().unwrap()), "api.example.org");
+        assert_eq!(
+            host_of(c.download_url.as_deref().unwrap()),
+            "dl.example.org:8081"
+        );
+        assert!(c.all_premium);
+        assert_eq!(c.github.web_url, "https://github.com");
+        assert_eq!(c.github.api_url, "https://ghe.example.org/api/v3");
+        assert_eq!(c.github.client(), Some(("abc", "s3cret")));
+        assert!(!format!("{c:?}").contains("s3cret"));
+        let err =
+            Config::load(None, &env(&[("WHARF_DOWNLOAD_URL", "https://x.org/dl")])).unwrap_err();
+        assert!(err.to_string().contains("without a path"), "{err}");
+        let err = Config::load(None, &env(&[("WHARF_ALL_PREMIUM", "maybe")])).unwrap_err();
+        assert!(err.to_string().contains("WHARF_ALL_PREMIUM"), "{err}");
+        let c = Config::load(None, &env(&[("WHARF_GITHUB_CLIENT_ID", "abc")])).unwrap();
+        assert_eq!(c.github.client(), None);
     }
 
     #[test]

@@ -112,8 +112,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let db = state.db.clone();
-    let app = http::router(state);
-    let result = axum::serve(listener, app)
+    let result = axum::serve(listener, http::service(state))
         .with_graceful_shutdown(shutdown)
         .await;
     db.close().await;

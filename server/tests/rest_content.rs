@@ -660,3 +660,54 @@ async fn a_file_names_its_package_and_version_and_can_join_the_download_list() {
         .body(json!({"list_in_downloads": true}).to_string());
     assert_eq!(w.bob.send(req).await.0, 403);
 }
+
+#[tokio::test]
+async fn separate_api_and_download_hosts_are_told_apart_by_host() {
+    let w = world_with(|c| {
+        c.api_url = Some("https://api.wharf.test".into());
+        c.download_url = Some("https://dl.wharf.test".into());
+    })
+    .await;
+    let (status, _) = put(
+        &w.alice,
+        "/content/alice/generic/mypkg/1.0/dir/hello.txt?publish=1",
+        b"hello",
+    )
+    .await;
+    assert_eq!(status, 201);
+    let client = raw_client();
+    let get = |host: &'static str, path: &str| {
+        client
+            .get(w.server.url(path))
+            .header(reqwest::header::HOST, host)
+            .send()
+    };
+
+    // The download host: /:subject/:repo/:path is a download.
+    let res = get("dl.wharf.test", "/alice/generic/dir/hello.txt")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"hello");
+
+    // The API host: API paths answer, anything else is a JSON 404, never a page.
+    let res = get("api.wharf.test", "/packages/alice/generic/mypkg")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = get("api.wharf.test", "/alice/generic").await.unwrap();
+    assert_eq!(res.status(), 404);
+    assert!(res.headers()[reqwest::header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+
+    // The main host still serves pages, and the app learns where downloads live.
+    let res = get("wharf.test", "/alice/generic").await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("<html"));
+    let (_, site) = w.anon.get("/api/ui/session").await;
+    assert_eq!(site["site"]["download_base"], "https://dl.wharf.test");
+    assert_eq!(site["site"]["api_base"], "https://api.wharf.test");
+    assert_eq!(site["site"]["github"], false);
+}

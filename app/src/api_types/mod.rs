@@ -60,6 +60,20 @@ pub struct SessionUser {
 pub struct SessionInfo {
     pub user: Option<SessionUser>,
     pub csrf_token: Option<String>,
+    #[serde(default)]
+    pub site: SiteInfo,
+}
+
+/// What the app needs to know about this server's set-up.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    /// Where downloads are served: `/dl` here, or a separate host such as
+    /// `https://dl.example.org`. A file's link is `{download_base}/{subject}/{repo}/{path}`.
+    pub download_base: String,
+    /// The API's base URL for snippets to copy (this host, or a separate API host).
+    pub api_base: String,
+    /// Whether a GitHub OAuth app is configured (sign-in and import with GitHub).
+    pub github: bool,
 }
 
 /// `POST /api/ui/signin` and `/api/ui/signup`.

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api;
-use crate::api_types::{SessionInfo, SessionUser};
+use crate::api_types::{SessionInfo, SessionUser, SiteInfo};
 
 #[derive(Clone, Copy)]
 pub struct Session {
@@ -35,11 +35,22 @@ impl Session {
         self.loaded.set(true);
     }
 
+    /// Signed out: no user, no token; the site stays what it was.
     pub fn clear(&self) {
+        let site = self
+            .info
+            .get_untracked()
+            .map(|i| i.site)
+            .unwrap_or_default();
         self.set(SessionInfo {
             user: None,
             csrf_token: None,
+            site,
         });
+    }
+
+    pub fn site(&self) -> SiteInfo {
+        self.info.get().map(|i| i.site).unwrap_or_default()
     }
 }
 

@@ -163,6 +163,9 @@ fn VersionView(names: RouteNames) -> impl IntoView {
 
 #[component]
 fn FileTable(files: Vec<File>) -> impl IntoView {
+    let download_base = crate::components::session::use_session()
+        .site()
+        .download_base;
     if files.is_empty() {
         return view! { <p class="muted">"No files to show."</p> }.into_any();
     }
@@ -176,7 +179,7 @@ fn FileTable(files: Vec<File>) -> impl IntoView {
                     {files
                         .into_iter()
                         .map(|f| {
-                            let href = format!("/dl/{}/{}/{}", f.owner, f.repo, f.path);
+                            let href = download_href(&download_base, &f);
                             view! {
                                 <tr>
                                     <td class="path"><code>{f.path.clone()}</code></td>
@@ -192,4 +195,17 @@ fn FileTable(files: Vec<File>) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// A file's download link, on this host or the configured download host.
+fn download_href(base: &str, f: &File) -> String {
+    use crate::domain::url::path_segment;
+    let path: Vec<String> = f.path.split('/').map(path_segment).collect();
+    format!(
+        "{}/{}/{}/{}",
+        base.trim_end_matches('/'),
+        path_segment(&f.owner),
+        path_segment(&f.repo),
+        path.join("/")
+    )
 }

@@ -3,6 +3,7 @@
 mod api;
 pub mod error;
 mod health;
+mod hosts;
 mod page_meta;
 mod range;
 mod spa_fallback;
@@ -14,6 +15,18 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::state::AppState;
+
+/// The router behind the host rewriting of [`hosts::Hosts`], ready to serve.
+pub fn service(
+    state: AppState,
+) -> axum::routing::IntoMakeService<
+    tower::util::MapRequest<Router, impl FnMut(Request) -> Request + Clone>,
+> {
+    use axum::ServiceExt;
+    let hosts = hosts::Hosts::from_config(&state.config);
+    let router = router(state);
+    tower::util::MapRequest::new(router, move |request| hosts.rewrite(request)).into_make_service()
+}
 
 pub fn router(state: AppState) -> Router {
     Router::new()

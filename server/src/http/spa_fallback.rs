@@ -10,7 +10,7 @@ use crate::state::AppState;
 
 /// Paths whose first segment belongs to the API: unknown ones get a JSON 404, never the
 /// app's HTML, so API clients see an answer they can parse.
-fn is_api_path(path: &str) -> bool {
+pub(super) fn is_api_path(path: &str) -> bool {
     let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
     app::domain::names::API_WORDS.contains(&first)
 }

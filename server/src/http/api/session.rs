@@ -3,7 +3,7 @@
 //! `X-CSRF-Token` (checked in the caller extractor).
 
 use app::api_types::{
-    ApiKeyBody, Credentials, PasswordConfirmation, SessionInfo, SessionUser, Success,
+    ApiKeyBody, Credentials, PasswordConfirmation, SessionInfo, SessionUser, SiteInfo, Success,
 };
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -36,11 +36,47 @@ impl From<AccountError> for ApiError {
     }
 }
 
-fn session_user(u: &UserRecord) -> SessionUser {
+fn session_user(state: &AppState, u: &UserRecord) -> SessionUser {
     SessionUser {
         name: u.name.clone(),
         is_admin: u.is_admin,
-        is_premium: u.is_premium,
+        is_premium: u.is_premium || state.config.all_premium,
+    }
+}
+
+fn site_info(state: &AppState, headers: &HeaderMap) -> SiteInfo {
+    let config = &state.config;
+    let here = config.public_url.clone().unwrap_or_else(|| {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        format!("http://{host}")
+    });
+    SiteInfo {
+        download_base: config
+            .download_url
+            .clone()
+            .unwrap_or_else(|| "/dl".to_owned()),
+        api_base: config.api_url.clone().unwrap_or(here),
+        github: config.github.client().is_some(),
+    }
+}
+
+/// The session answer: who (if anyone) is signed in, their CSRF token, and the site.
+pub(super) fn session_info(
+    state: &AppState,
+    headers: &HeaderMap,
+    signed_in: Option<(&UserRecord, String)>,
+) -> SessionInfo {
+    let (user, csrf_token) = match signed_in {
+        Some((user, csrf)) => (Some(session_user(state, user)), Some(csrf)),
+        None => (None, None),
+    };
+    SessionInfo {
+        user,
+        csrf_token,
+        site: site_info(state, headers),
     }
 }
 
@@ -60,12 +96,13 @@ fn cookie(state: &AppState, value: &str, max_age: u64) -> HeaderValue {
     .expect("hex and ASCII")
 }
 
-async fn signed_in(state: &AppState, user: &UserRecord) -> Result<Response, ApiError> {
+pub(super) async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: &UserRecord,
+) -> Result<Response, ApiError> {
     let session = accounts::start_session(&state.db, &state.secrets, user.id).await?;
-    let body = SessionInfo {
-        user: Some(session_user(user)),
-        csrf_token: Some(session.csrf_token),
-    };
+    let body = session_info(state, headers, Some((user, session.csrf_token)));
     let mut response = Json(body).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
@@ -79,22 +116,14 @@ pub async fn info(
     headers: HeaderMap,
 ) -> Result<Json<SessionInfo>, ApiError> {
     let Some(token) = session_cookie(&headers) else {
-        return Ok(Json(SessionInfo {
-            user: None,
-            csrf_token: None,
-        }));
+        return Ok(Json(session_info(&state, &headers, None)));
     };
     let found = accounts::resolve_session(&state.db, &state.secrets, &token).await?;
-    Ok(Json(match found {
-        Some((user, csrf)) => SessionInfo {
-            user: Some(session_user(&user)),
-            csrf_token: Some(csrf),
-        },
-        None => SessionInfo {
-            user: None,
-            csrf_token: None,
-        },
-    }))
+    Ok(Json(session_info(
+        &state,
+        &headers,
+        found.as_ref().map(|(user, csrf)| (user, csrf.clone())),
+    )))
 }
 
 /// Sign-in and sign-up come without a session, so no CSRF token protects them: demanding
@@ -129,7 +158,7 @@ pub async fn sign_up(
         false,
     )
     .await?;
-    let mut response = signed_in(&state, &user).await?;
+    let mut response = signed_in(&state, &headers, &user).await?;
     *response.status_mut() = StatusCode::CREATED;
     Ok(response)
 }
@@ -141,7 +170,7 @@ pub async fn sign_in(
 ) -> Result<Response, ApiError> {
     require_json(&headers)?;
     let user = accounts::sign_in(&state.db, &state.throttle, &c.name, &c.password).await?;
-    signed_in(&state, &user).await
+    signed_in(&state, &headers, &user).await
 }
 
 pub async fn sign_out(
