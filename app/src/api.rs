@@ -95,6 +95,14 @@ pub async fn send<B: Serialize, T: DeserializeOwned>(
     read(response).await
 }
 
+pub async fn patch<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    csrf: Option<String>,
+    body: &B,
+) -> Result<T, ApiFailure> {
+    send(Request::patch(url), csrf, body).await
+}
+
 pub async fn post<B: Serialize, T: DeserializeOwned>(
     url: &str,
     csrf: Option<String>,

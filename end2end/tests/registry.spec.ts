@@ -78,6 +78,25 @@ test("sign up, reveal the API key, create a repository and a package, publish, d
   await expect(page.getByTestId("version-list").getByRole("link")).toHaveText(["1.0"]);
   await expect(page.getByText("latest 1.0")).toBeVisible();
   await expect(page.getByText("Apache-2.0, MIT")).toBeVisible();
+
+  // Edit the package: a new description and website show at once; an empty field clears.
+  await page.getByText("Edit package").click();
+  await page.getByLabel("Description").fill("The tool everybody still needs");
+  await page.getByLabel("Website").fill("https://tool.example.org");
+  await page.getByLabel("Licenses").fill("MIT");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("status")).toHaveText("Saved.");
+  await expect(page.locator(".lead")).toHaveText("The tool everybody still needs");
+  await expect(page.getByRole("link", { name: "https://tool.example.org" })).toBeVisible();
+  await expect(page.locator(".facts")).toContainText("MIT");
+  await expect(page.locator(".facts")).not.toContainText("Apache-2.0");
+  // A bad URL is refused with the server's message, and nothing changes.
+  await page.getByLabel("Website").fill("ftp://nope");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("alert")).toContainText("website_url must be an http");
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByRole("link", { name: "https://tool.example.org" })).toBeVisible();
   await expect(page.getByTestId("badge-markdown")).toContainText(`/packages/${user}/generic/mypkg/images/download.svg`);
   const badge = page.getByRole("img", { name: "Download badge" });
   await expect(badge).toBeVisible();
@@ -115,7 +134,7 @@ test("sign up, reveal the API key, create a repository and a package, publish, d
   const visitor = await anonymous.newPage();
   await visitor.goto(`/${user}/generic/mypkg`);
   await expect(visitor.getByRole("heading", { level: 1 })).toHaveText("mypkg");
-  await expect(visitor.getByText("The tool everybody needs")).toBeVisible();
+  await expect(visitor.getByText("The tool everybody still needs")).toBeVisible();
   await expect(visitor.getByRole("link", { name: "Sign in" }).first()).toBeVisible();
 
   // A private repository's package is not-found to the visitor, and visible to its owner.
@@ -168,7 +187,7 @@ test("upload a file from the browser with a progress bar", async ({ page, errors
   const bytes = Buffer.alloc(3 * 1024 * 1024, 7);
   await page.locator("#field-upload-file").setInputFiles({ name: "big.bin", mimeType: "application/octet-stream", buffer: bytes });
   await expect(page.getByLabel("Path in the repository")).toHaveValue("big.bin");
-  await page.getByLabel("Version").fill("3.0");
+  await page.getByLabel("Version", { exact: true }).fill("3.0");
 
   // Slow the upload down so the progress bar can be seen moving.
   const cdp = await page.context().newCDPSession(page);
@@ -196,7 +215,7 @@ test("upload a file from the browser with a progress bar", async ({ page, errors
   await page.goto(`/${user}/generic/uploads`);
   await page.getByText("Upload a file").click();
   await page.locator("#field-upload-file").setInputFiles({ name: "big.bin", mimeType: "application/octet-stream", buffer: Buffer.from("x") });
-  await page.getByLabel("Version").fill("3.0");
+  await page.getByLabel("Version", { exact: true }).fill("3.0");
   await page.getByRole("button", { name: "Upload" }).click();
   await expect(page.getByRole("alert")).toHaveText("Unable to upload files: An artifact with the path 'big.bin' already exists");
 });

@@ -5,6 +5,7 @@ pub mod copy_button;
 pub mod entity_page;
 pub mod form;
 pub mod load;
+pub mod package_form;
 pub mod route_names;
 pub mod session;
 pub mod shell;

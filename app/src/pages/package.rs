@@ -8,6 +8,7 @@ use crate::api_types::Package;
 use crate::components::copy_button::CopyButton;
 use crate::components::entity_page::EntityHeader;
 use crate::components::load::Load;
+use crate::components::package_form::PackageForm;
 use crate::components::route_names::{use_route_names, RouteNames};
 use crate::components::session::use_session;
 use crate::components::upload_form::UploadForm;
@@ -71,11 +72,18 @@ fn PackageView(names: RouteNames) -> impl IntoView {
             let own = session.is(&pkg.owner);
             let markdown_signal = Signal::derive(move || markdown_text.clone());
             let versions = pkg.versions.clone();
+            let latest = pkg.latest_version.clone();
             view! {
                 <EntityHeader names=names.clone() kind="Package">
-                    {pkg.latest_version.clone().map(|v| view! { <span class="badge badge-latest">{format!("latest {v}")}</span> })}
+                    {latest.clone().map(|v| view! { <span class="badge badge-latest">{format!("latest {v}")}</span> })}
                 </EntityHeader>
                 {own.then(|| view! {
+                    <PackageForm
+                        owner=pkg.owner.clone()
+                        repo=pkg.repo.clone()
+                        existing=pkg.clone()
+                        on_saved=Callback::new(move |_| package.refetch())
+                    />
                     <UploadForm
                         owner=pkg.owner.clone()
                         repo=pkg.repo.clone()

@@ -3,14 +3,12 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
-use serde::Serialize;
 
 use crate::api::{self, segment};
-use crate::api_types::{Package, PackageSummary, Repository};
+use crate::api_types::{PackageSummary, Repository};
 use crate::components::entity_page::EntityHeader;
-use crate::components::form::{non_empty, split_list, ErrorNote, TextField};
 use crate::components::load::Load;
+use crate::components::package_form::PackageForm;
 use crate::components::route_names::{use_route_names, RouteNames};
 use crate::components::session::use_session;
 use crate::pages::not_found::NotFoundPage;
@@ -52,7 +50,7 @@ fn RepositoryView(names: RouteNames) -> impl IntoView {
                     <Labels labels=r.labels.clone() />
                     <p class="muted">{format!("{} packages", r.package_count)}</p>
                 </section>
-                {own.then(|| view! { <NewPackageForm owner=r.owner.clone() repo=r.name.clone() /> })}
+                {own.then(|| view! { <PackageForm owner=r.owner.clone() repo=r.name.clone() /> })}
                 <PackageList owner=r.owner.clone() repo=r.name.clone() />
             }
         }} />
@@ -146,70 +144,5 @@ fn PackageList(owner: String, repo: String) -> impl IntoView {
                 }
             }} />
         </section>
-    }
-}
-
-#[derive(Serialize)]
-struct NewPackage {
-    name: String,
-    desc: Option<String>,
-    labels: Vec<String>,
-    licenses: Vec<String>,
-    vcs_url: Option<String>,
-    website_url: Option<String>,
-    issue_tracker_url: Option<String>,
-}
-
-#[component]
-fn NewPackageForm(owner: String, repo: String) -> impl IntoView {
-    let session = use_session();
-    let navigate = use_navigate();
-    let name = RwSignal::new(String::new());
-    let desc = RwSignal::new(String::new());
-    let licenses = RwSignal::new(String::new());
-    let vcs = RwSignal::new(String::new());
-    let website = RwSignal::new(String::new());
-    let issues = RwSignal::new(String::new());
-    let labels = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let body = NewPackage {
-            name: name.get_untracked().trim().to_owned(),
-            desc: non_empty(desc.get_untracked()),
-            labels: split_list(&labels.get_untracked()),
-            licenses: split_list(&licenses.get_untracked()),
-            vcs_url: non_empty(vcs.get_untracked()),
-            website_url: non_empty(website.get_untracked()),
-            issue_tracker_url: non_empty(issues.get_untracked()),
-        };
-        let url = format!("/packages/{}/{}", segment(&owner), segment(&repo));
-        let navigate = navigate.clone();
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            match api::post::<_, Package>(&url, session.csrf(), &body).await {
-                Ok(p) => navigate(
-                    &format!("/{}/{}/{}", p.owner, p.repo, p.name),
-                    Default::default(),
-                ),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
-    view! {
-        <details class="card disclosure">
-            <summary>"New package"</summary>
-            <form class="form" on:submit=submit>
-                <TextField label="Name" name="package-name" value=name required=true />
-                <TextField label="Description" name="package-desc" value=desc />
-                <TextField label="Licenses" name="package-licenses" value=licenses placeholder="Apache-2.0, MIT" hint="Separated by commas." />
-                <TextField label="Version control URL" name="package-vcs" value=vcs kind="url" placeholder="https://github.com/you/project.git" />
-                <TextField label="Website" name="package-website" value=website kind="url" />
-                <TextField label="Issue tracker" name="package-issues" value=issues kind="url" />
-                <TextField label="Labels" name="package-labels" value=labels hint="Separated by commas." />
-                <ErrorNote error=error />
-                <button class="button" type="submit">"Create package"</button>
-            </form>
-        </details>
     }
 }

@@ -1,0 +1,105 @@
+//! The package form: creating a package in a repository, and editing one.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use serde::Serialize;
+
+use crate::api::{self, segment};
+use crate::api_types::{Package, Success};
+use crate::components::form::{split_list, ErrorNote, TextField};
+use crate::components::session::use_session;
+
+/// What the form sends. An empty text clears the field on an edit; the name is only sent
+/// when creating (packages cannot be renamed).
+#[derive(Serialize)]
+struct PackageBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    desc: String,
+    labels: Vec<String>,
+    licenses: Vec<String>,
+    vcs_url: String,
+    website_url: String,
+    issue_tracker_url: String,
+}
+
+/// Creates a package in `owner/repo` when `existing` is `None` (then opens its page), or
+/// edits `existing` (then calls `on_saved`).
+#[component]
+pub fn PackageForm(
+    owner: String,
+    repo: String,
+    #[prop(optional)] existing: Option<Package>,
+    #[prop(optional)] on_saved: Option<Callback<()>>,
+) -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let editing = existing.is_some();
+    let old = existing.as_ref();
+    let text =
+        |f: fn(&Package) -> Option<String>| RwSignal::new(old.and_then(f).unwrap_or_default());
+    let name = text(|p| Some(p.name.clone()));
+    let desc = text(|p| p.desc.clone());
+    let licenses = text(|p| Some(p.licenses.join(", ")));
+    let vcs = text(|p| p.vcs_url.clone());
+    let website = text(|p| p.website_url.clone());
+    let issues = text(|p| p.issue_tracker_url.clone());
+    let labels = text(|p| Some(p.labels.join(", ")));
+    let error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = PackageBody {
+            name: (!editing).then(|| name.get_untracked().trim().to_owned()),
+            desc: desc.get_untracked().trim().to_owned(),
+            labels: split_list(&labels.get_untracked()),
+            licenses: split_list(&licenses.get_untracked()),
+            vcs_url: vcs.get_untracked().trim().to_owned(),
+            website_url: website.get_untracked().trim().to_owned(),
+            issue_tracker_url: issues.get_untracked().trim().to_owned(),
+        };
+        let repo_url = format!("/packages/{}/{}", segment(&owner), segment(&repo));
+        let navigate = navigate.clone();
+        error.set(None);
+        saved.set(false);
+        leptos::task::spawn_local(async move {
+            if editing {
+                let url = format!("{repo_url}/{}", segment(&name.get_untracked()));
+                match api::patch::<_, Success>(&url, session.csrf(), &body).await {
+                    Ok(_) => {
+                        saved.set(true);
+                        if let Some(done) = on_saved {
+                            done.run(());
+                        }
+                    }
+                    Err(e) => error.set(Some(e.message)),
+                }
+            } else {
+                match api::post::<_, Package>(&repo_url, session.csrf(), &body).await {
+                    Ok(p) => navigate(
+                        &format!("/{}/{}/{}", p.owner, p.repo, p.name),
+                        Default::default(),
+                    ),
+                    Err(e) => error.set(Some(e.message)),
+                }
+            }
+        });
+    };
+    view! {
+        <details class="card disclosure">
+            <summary>{if editing { "Edit package" } else { "New package" }}</summary>
+            <form class="form" on:submit=submit>
+                {(!editing).then(|| view! { <TextField label="Name" name="package-name" value=name required=true /> })}
+                <TextField label="Description" name="package-desc" value=desc />
+                <TextField label="Licenses" name="package-licenses" value=licenses placeholder="Apache-2.0, MIT" hint="Separated by commas." />
+                <TextField label="Version control URL" name="package-vcs" value=vcs kind="url" placeholder="https://github.com/you/project.git" />
+                <TextField label="Website" name="package-website" value=website kind="url" />
+                <TextField label="Issue tracker" name="package-issues" value=issues kind="url" />
+                <TextField label="Labels" name="package-labels" value=labels hint="Separated by commas." />
+                <ErrorNote error=error />
+                {move || saved.get().then(|| view! { <p class="ok-note" role="status">"Saved."</p> })}
+                <button class="button" type="submit">{if editing { "Save changes" } else { "Create package" }}</button>
+            </form>
+        </details>
+    }
+}
