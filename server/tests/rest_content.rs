@@ -582,6 +582,63 @@ async fn maven_deploys_take_the_version_from_the_path() {
     .await;
     assert_eq!((status, bytes.as_slice()), (200, &b"jar bytes"[..]));
 
+    // The metadata Maven resolves versions with is Wharf's own: a second version (not yet
+    // published: only its owner sees it) and the checksums that go with it.
+    let snapshot = "/maven/alice/maven/lib/com/example/lib/1.3.0-SNAPSHOT";
+    assert_eq!(
+        put(
+            &w.alice,
+            &format!("{snapshot}/lib-1.3.0-20261122.1.jar"),
+            b"snap"
+        )
+        .await
+        .0,
+        201
+    );
+    let metadata = "/dl/alice/maven/com/example/lib/maven-metadata.xml";
+    let (status, headers, xml) = download(&w.anon, metadata).await;
+    let xml = String::from_utf8(xml).unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "application/xml");
+    assert!(xml.contains("<groupId>com.example</groupId>"), "{xml}");
+    assert!(xml.contains("<artifactId>lib</artifactId>"), "{xml}");
+    assert!(xml.contains("<release>1.2.0</release>"), "{xml}");
+    assert!(
+        !xml.contains("SNAPSHOT"),
+        "unpublished versions stay hidden: {xml}"
+    );
+    let (_, _, own) = download(&w.alice, metadata).await;
+    let own = String::from_utf8(own).unwrap();
+    assert!(own.contains("<latest>1.3.0-SNAPSHOT</latest>"), "{own}");
+    assert!(
+        own.contains("<version>1.2.0</version>\n      <version>1.3.0-SNAPSHOT</version>"),
+        "{own}"
+    );
+    let (status, _, sha1) = download(&w.anon, &format!("{metadata}.sha1")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        String::from_utf8(sha1).unwrap(),
+        hex::encode(sha1::Sha1::digest(xml.as_bytes()))
+    );
+    assert_eq!(
+        download(
+            &w.anon,
+            "/dl/alice/maven/com/example/nothing/maven-metadata.xml"
+        )
+        .await
+        .0,
+        404
+    );
+    assert_eq!(
+        download(
+            &w.anon,
+            "/dl/alice/generic/com/example/lib/maven-metadata.xml"
+        )
+        .await
+        .0,
+        404
+    );
+
     let (status, body) = put(
         &w.alice,
         "/maven/alice/maven/lib/com/example/lib/1.2.0/other-1.2.0.jar",

@@ -51,9 +51,106 @@ pub fn parse(segments: &[String]) -> Result<MavenPath, NotMavenPath> {
     })
 }
 
+/// The checksum a request for `maven-metadata.xml[.sha1|.md5|.sha256|.sha512]` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetadataFile {
+    Xml,
+    Sha1,
+    Md5,
+    Sha256,
+    Sha512,
+}
+
+impl MetadataFile {
+    /// Which form of the metadata a file name asks for, if it is the metadata at all.
+    pub fn from_name(name: &str) -> Option<MetadataFile> {
+        Some(match name.strip_prefix(METADATA)? {
+            "" => MetadataFile::Xml,
+            ".sha1" => MetadataFile::Sha1,
+            ".md5" => MetadataFile::Md5,
+            ".sha256" => MetadataFile::Sha256,
+            ".sha512" => MetadataFile::Sha512,
+            _ => return None,
+        })
+    }
+}
+
+/// `maven-metadata.xml` for an artifact whose versions are given oldest first (deploy
+/// order, as Maven writes them); `last_updated` is `yyyyMMddHHmmss` in UTC. `latest` is
+/// the newest version, `release` the newest that is not a SNAPSHOT.
+pub fn metadata_xml(
+    group: &str,
+    artifact: &str,
+    versions: &[String],
+    last_updated: &str,
+) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<metadata>\n");
+    xml += &format!("  <groupId>{}</groupId>\n", escape(group));
+    xml += &format!("  <artifactId>{}</artifactId>\n", escape(artifact));
+    xml += "  <versioning>\n";
+    if let Some(latest) = versions.last() {
+        xml += &format!("    <latest>{}</latest>\n", escape(latest));
+    }
+    if let Some(release) = versions.iter().rev().find(|v| !v.ends_with("-SNAPSHOT")) {
+        xml += &format!("    <release>{}</release>\n", escape(release));
+    }
+    xml += "    <versions>\n";
+    for v in versions {
+        xml += &format!("      <version>{}</version>\n", escape(v));
+    }
+    xml += "    </versions>\n";
+    xml += &format!("    <lastUpdated>{}</lastUpdated>\n", escape(last_updated));
+    xml += "  </versioning>\n</metadata>\n";
+    xml
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn metadata_lists_versions_with_latest_and_release() {
+        let xml = metadata_xml(
+            "com.example",
+            "lib",
+            &["1.0".into(), "1.1".into(), "1.2-SNAPSHOT".into()],
+            "20261122070000",
+        );
+        assert!(xml.contains("<groupId>com.example</groupId>"), "{xml}");
+        assert!(xml.contains("<latest>1.2-SNAPSHOT</latest>"), "{xml}");
+        assert!(xml.contains("<release>1.1</release>"), "{xml}");
+        assert!(
+            xml.contains("<version>1.0</version>\n      <version>1.1</version>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<lastUpdated>20261122070000</lastUpdated>"),
+            "{xml}"
+        );
+        let odd = metadata_xml("g", "a<b", &[], "0");
+        assert!(odd.contains("a&lt;b") && !odd.contains("<latest>"), "{odd}");
+    }
+
+    #[test]
+    fn metadata_file_names() {
+        assert_eq!(
+            MetadataFile::from_name("maven-metadata.xml"),
+            Some(MetadataFile::Xml)
+        );
+        assert_eq!(
+            MetadataFile::from_name("maven-metadata.xml.sha1"),
+            Some(MetadataFile::Sha1)
+        );
+        assert_eq!(MetadataFile::from_name("maven-metadata.xml.asc"), None);
+        assert_eq!(MetadataFile::from_name("lib-1.0.jar"), None);
+    }
 
     fn segs(p: &str) -> Vec<String> {
         p.split('/').map(str::to_owned).collect()

@@ -3,12 +3,14 @@
 
 mod attributes;
 mod content;
+mod maven_metadata;
 mod packages;
 mod repositories;
 mod versions;
 
 pub use attributes::*;
 pub use content::*;
+pub use maven_metadata::maven_metadata;
 pub use packages::*;
 pub use repositories::*;
 pub use versions::*;

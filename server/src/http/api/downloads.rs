@@ -20,7 +20,18 @@ pub async fn download(
     Path((subject, repo, path)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let file = registry::downloadable_file(&state.db, &caller, &subject, &repo, &path).await?;
+    let file = match registry::downloadable_file(&state.db, &caller, &subject, &repo, &path).await {
+        Ok(file) => file,
+        Err(not_found @ registry::RegistryError::FileNotFound(_)) => {
+            return match registry::maven_metadata(&state.db, &caller, &subject, &repo, &path)
+                .await?
+            {
+                Some(text) => Ok(generated(&method, &path, text)),
+                None => Err(not_found.into()),
+            };
+        }
+        Err(e) => return Err(e.into()),
+    };
     let etag = format!("\"{}\"", file.sha256);
     let size = file.size as u64;
     let content_type = mime_guess::from_path(&file.name)
@@ -88,4 +99,26 @@ pub async fn download(
         tracing::warn!(error = %e, "could not count a download");
     }
     Ok(response.body(body).expect("valid response"))
+}
+
+/// A file Wharf writes rather than stores (Maven metadata): never cached for long, since
+/// the next deploy changes it.
+fn generated(method: &Method, path: &str, text: String) -> Response {
+    let content_type = if path.ends_with(".xml") {
+        "application/xml"
+    } else {
+        "text/plain"
+    };
+    let length = text.len();
+    let body = if method == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(text)
+    };
+    Response::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::CONTENT_LENGTH, length)
+        .header(header::CACHE_CONTROL, "no-cache")
+        .body(body)
+        .expect("valid response")
 }
