@@ -4,6 +4,7 @@ pub mod attributes;
 pub mod display;
 pub mod file_path;
 pub mod flags;
+pub mod import_selection;
 pub mod matrix;
 pub mod maven;
 pub mod names;
