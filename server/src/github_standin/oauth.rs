@@ -140,12 +140,13 @@ fn redirect(location: String) -> Response {
 }
 
 /// Checks the client and redirect URI; `Err` is the answer to give instead.
-fn check_request(s: &StandIn, p: &AuthorizeParams) -> Result<(OAuthApp, String), Response> {
+/// (The refusal is boxed: a `Response` is large.)
+fn check_request(s: &StandIn, p: &AuthorizeParams) -> Result<(OAuthApp, String), Box<Response>> {
     let app = s.world().apps.get(&p.client_id).cloned().ok_or_else(|| {
-        error_page(
+        Box::new(error_page(
             StatusCode::NOT_FOUND,
             "No OAuth application is registered with this client_id.",
-        )
+        ))
     })?;
     let redirect_uri = match (&p.redirect_uri, &app.callback_url) {
         (Some(given), Some(registered)) if !redirect_allowed(registered, given) => {
@@ -160,22 +161,22 @@ fn check_request(s: &StandIn, p: &AuthorizeParams) -> Result<(OAuthApp, String),
             if let Some(state) = &p.state {
                 params.push(("state", state));
             }
-            return Err(redirect(with_params(registered, &params)));
+            return Err(Box::new(redirect(with_params(registered, &params))));
         }
         (Some(given), _) => given.clone(),
         (None, Some(registered)) => registered.clone(),
         (None, None) => {
-            return Err(error_page(
+            return Err(Box::new(error_page(
                 StatusCode::BAD_REQUEST,
                 "This application has no callback URL; pass redirect_uri.",
-            ))
+            )))
         }
     };
     if Url::parse(&redirect_uri).is_err() {
-        return Err(error_page(
+        return Err(Box::new(error_page(
             StatusCode::BAD_REQUEST,
             "The redirect_uri is not a valid URL.",
-        ));
+        )));
     }
     match (
         p.code_challenge.as_deref(),
@@ -184,16 +185,16 @@ fn check_request(s: &StandIn, p: &AuthorizeParams) -> Result<(OAuthApp, String),
         (None, _) => {}
         (Some(c), Some("S256")) if c.len() == 43 => {}
         (Some(_), Some("S256")) => {
-            return Err(error_page(
+            return Err(Box::new(error_page(
                 StatusCode::BAD_REQUEST,
                 "code_challenge must be 43 characters of base64url.",
-            ))
+            )))
         }
         (Some(_), _) => {
-            return Err(error_page(
+            return Err(Box::new(error_page(
                 StatusCode::BAD_REQUEST,
                 "code_challenge_method must be S256.",
-            ))
+            )))
         }
     }
     Ok((app, redirect_uri))
@@ -202,7 +203,7 @@ fn check_request(s: &StandIn, p: &AuthorizeParams) -> Result<(OAuthApp, String),
 async fn authorize_page(State(s): State<StandIn>, Query(p): Query<AuthorizeParams>) -> Response {
     let (app, _) = match check_request(&s, &p) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let scopes = normalise_scopes(p.scope.as_deref().unwrap_or_default());
     let (accounts, chosen) = {
@@ -282,7 +283,7 @@ async fn authorize_page(State(s): State<StandIn>, Query(p): Query<AuthorizeParam
 async fn decide(State(s): State<StandIn>, Form(p): Form<AuthorizeParams>) -> Response {
     let (app, redirect_uri) = match check_request(&s, &p) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let state = p.state.as_deref();
     if p.decision.as_deref() != Some("approve") {
@@ -506,31 +507,44 @@ fn app_and_token(
     client_id: &str,
     headers: &HeaderMap,
     body: &Bytes,
-) -> Result<String, Response> {
+) -> Result<String, Box<Response>> {
     if headers.get(header::USER_AGENT).is_none() {
-        return Err(api_error(StatusCode::FORBIDDEN, "User-Agent required"));
+        return Err(Box::new(api_error(
+            StatusCode::FORBIDDEN,
+            "User-Agent required",
+        )));
     }
     let Some((id, secret)) = basic_credentials(headers) else {
-        return Err(api_error(
+        return Err(Box::new(api_error(
             StatusCode::UNAUTHORIZED,
             "Requires authentication",
-        ));
+        )));
     };
     let w = s.world();
     match w.apps.get(&id) {
         Some(app) if secret_matches(app, &secret) => {}
-        _ => return Err(api_error(StatusCode::UNAUTHORIZED, "Bad credentials")),
+        _ => {
+            return Err(Box::new(api_error(
+                StatusCode::UNAUTHORIZED,
+                "Bad credentials",
+            )))
+        }
     }
     if id != client_id {
-        return Err(api_error(StatusCode::NOT_FOUND, "Not Found"));
+        return Err(Box::new(api_error(StatusCode::NOT_FOUND, "Not Found")));
     }
     let token = serde_json::from_slice::<TokenBody>(body)
         .ok()
         .and_then(|b| b.access_token)
-        .ok_or_else(|| api_error(StatusCode::UNPROCESSABLE_ENTITY, "Invalid request."))?;
+        .ok_or_else(|| {
+            Box::new(api_error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Invalid request.",
+            ))
+        })?;
     match w.tokens.get(&token) {
         Some(t) if t.client_id.as_deref() == Some(client_id) => Ok(token),
-        _ => Err(api_error(StatusCode::NOT_FOUND, "Not Found")),
+        _ => Err(Box::new(api_error(StatusCode::NOT_FOUND, "Not Found"))),
     }
 }
 
@@ -545,7 +559,7 @@ async fn delete_token(
             s.world().tokens.remove(&token);
             StatusCode::NO_CONTENT.into_response()
         }
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -564,7 +578,7 @@ async fn delete_grant(
             });
             StatusCode::NO_CONTENT.into_response()
         }
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -600,7 +614,7 @@ async fn check_token(
             )
                 .into_response()
         }
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
