@@ -8,6 +8,8 @@ pub mod accounts;
 pub mod compress;
 pub mod config;
 pub mod db;
+pub mod github;
+pub mod github_standin;
 pub mod http;
 pub mod markdown;
 pub mod registry;
