@@ -261,6 +261,32 @@ async fn assets_download_without_the_token_reaching_storage() {
         .await
         .unwrap();
     assert_ne!(sha256_digest(&bytes), fresh[0].digest.clone().unwrap());
+
+    // GitHub may also answer with the bytes themselves.
+    gh.set_direct_asset_downloads(true);
+    let redirects = client.counts().asset_redirects;
+    let direct = session
+        .download_asset(&fresh[0])
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(direct, bytes);
+    assert_eq!(client.counts().asset_redirects, redirects);
+}
+
+#[tokio::test]
+async fn slow_answers_time_out() {
+    let (gh, _, token) = setup().await;
+    let client = GitHubClient::new(GitHubConfig {
+        request_timeout: Duration::from_millis(100),
+        ..config(&gh)
+    })
+    .unwrap();
+    gh.set_latency(Duration::from_millis(400));
+    let err = client.session(token).user().await.unwrap_err();
+    assert!(matches!(err, GitHubError::Timeout), "{err:?}");
 }
 
 #[tokio::test]

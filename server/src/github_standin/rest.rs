@@ -100,6 +100,8 @@ pub(super) enum Reply {
         items: Vec<Value>,
     },
     Redirect(String),
+    /// An asset's bytes, streamed by the API itself instead of a redirect.
+    Bytes(bytes::Bytes),
 }
 
 pub(super) enum RestError {
@@ -412,6 +414,13 @@ impl StandIn {
                 rate_headers(r.headers_mut(), &budget);
                 r
             }
+            Ok(Reply::Bytes(bytes)) => {
+                let budget = charge(&mut w);
+                let mut r = bytes.into_response();
+                set(r.headers_mut(), "content-type", "application/octet-stream");
+                rate_headers(r.headers_mut(), &budget);
+                r
+            }
             Ok(reply) => {
                 let (body, link) = match reply {
                     Reply::Page { total, items } => (
@@ -419,7 +428,7 @@ impl StandIn {
                         link_header(total, &cx.query, &cx.urls, &req.uri),
                     ),
                     Reply::Json(v) => (v, None),
-                    Reply::Redirect(_) => unreachable!("handled above"),
+                    Reply::Redirect(_) | Reply::Bytes(_) => unreachable!("handled above"),
                 };
                 let text = body.to_string();
                 let mut hasher = Sha256::new();
@@ -751,7 +760,9 @@ async fn asset(
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("application/octet-stream"));
-        if wants_bytes {
+        if wants_bytes && standin.direct_asset_downloads() {
+            Ok(Reply::Bytes(asset.bytes.clone()))
+        } else if wants_bytes {
             Ok(Reply::Redirect(standin.signed_asset_url(asset)))
         } else {
             Ok(Reply::Json(shapes::asset(&cx.urls, w, repo, rel, asset)))
