@@ -119,8 +119,9 @@ async fn a_rate_limit_is_waited_out_visibly_then_resumed() {
         "cleared after the wait"
     );
 
-    // Primary limit: waits until the reset time.
-    gh.inject_fault(Fault::primary(403, 1));
+    // Primary limit: waits until the reset time (2 s ahead, so 1 to 2 s: long enough to
+    // be observed whatever the sub-second clock).
+    gh.inject_fault(Fault::primary(403, 2));
     session.repo(DEMO_USER, "markdown-notes").await.unwrap();
     // Secondary limit without retry-after: exponential backoff from the base.
     gh.inject_fault(Fault::secondary(403, None).times(2));
