@@ -119,8 +119,9 @@ async fn a_rate_limit_is_waited_out_visibly_then_resumed() {
         "cleared after the wait"
     );
 
-    // Primary limit: waits until the reset time.
-    gh.inject_fault(Fault::primary(403, 1));
+    // Primary limit: waits until the reset time (2 s ahead, so 1 to 2 s: long enough to
+    // be observed whatever the sub-second clock).
+    gh.inject_fault(Fault::primary(403, 2));
     session.repo(DEMO_USER, "markdown-notes").await.unwrap();
     // Secondary limit without retry-after: exponential backoff from the base.
     gh.inject_fault(Fault::secondary(403, None).times(2));
@@ -261,6 +262,32 @@ async fn assets_download_without_the_token_reaching_storage() {
         .await
         .unwrap();
     assert_ne!(sha256_digest(&bytes), fresh[0].digest.clone().unwrap());
+
+    // GitHub may also answer with the bytes themselves.
+    gh.set_direct_asset_downloads(true);
+    let redirects = client.counts().asset_redirects;
+    let direct = session
+        .download_asset(&fresh[0])
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(direct, bytes);
+    assert_eq!(client.counts().asset_redirects, redirects);
+}
+
+#[tokio::test]
+async fn slow_answers_time_out() {
+    let (gh, _, token) = setup().await;
+    let client = GitHubClient::new(GitHubConfig {
+        request_timeout: Duration::from_millis(100),
+        ..config(&gh)
+    })
+    .unwrap();
+    gh.set_latency(Duration::from_millis(400));
+    let err = client.session(token).user().await.unwrap_err();
+    assert!(matches!(err, GitHubError::Timeout), "{err:?}");
 }
 
 #[tokio::test]

@@ -22,6 +22,7 @@ pub(super) fn routes() -> Router<StandIn> {
         .route("/_standin/data", post(data))
         .route("/_standin/assets/{id}/digest", post(digest))
         .route("/_standin/latency", post(latency))
+        .route("/_standin/assets/direct", post(direct_assets))
         .route("/_standin/lookup/asset", get(lookup_asset))
 }
 
@@ -120,4 +121,14 @@ async fn lookup_asset(State(s): State<StandIn>, Query(q): Query<AssetQuery>) -> 
         Some(id) => Json(json!({"id": id})).into_response(),
         None => problem(StatusCode::NOT_FOUND, "no such asset"),
     }
+}
+
+#[derive(Deserialize)]
+struct DirectBody {
+    direct: bool,
+}
+
+async fn direct_assets(State(s): State<StandIn>, Json(b): Json<DirectBody>) -> StatusCode {
+    s.set_direct_asset_downloads(b.direct);
+    StatusCode::NO_CONTENT
 }

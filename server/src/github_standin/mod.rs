@@ -25,6 +25,8 @@
 //! * `POST /_standin/data` — a [`DataFile`] (users, repositories, releases, tags, assets)
 //! * `POST /_standin/assets/{id}/digest` `{"digest": "sha256:…" | null}`
 //! * `POST /_standin/latency` `{"ms": 50}` — every API answer waits this long first.
+//! * `POST /_standin/assets/direct` `{"direct": true}` — asset bytes from the API (200)
+//!   instead of a redirect to the asset host.
 //! * `GET /_standin/lookup/asset?owner=&repo=&tag=&name=` → `{"id"}`
 
 mod assets;
@@ -38,7 +40,7 @@ mod world;
 use std::collections::{BTreeMap, VecDeque};
 use std::future::IntoFuture;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -203,6 +205,7 @@ pub(crate) struct Shared {
     signing_key: [u8; 32],
     in_flight: AtomicU64,
     latency_ms: AtomicU64,
+    direct_assets: AtomicBool,
 }
 
 /// The stand-in's state and its control API; cheap to clone.
@@ -274,6 +277,7 @@ impl StandIn {
                 signing_key,
                 in_flight: AtomicU64::new(0),
                 latency_ms: AtomicU64::new(0),
+                direct_assets: AtomicBool::new(false),
             }),
         })
     }
@@ -474,6 +478,16 @@ impl StandIn {
         self.shared
             .latency_ms
             .store(latency.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    /// Makes `Accept: application/octet-stream` answer with the bytes (200) instead of a
+    /// redirect; GitHub documents both.
+    pub fn set_direct_asset_downloads(&self, direct: bool) {
+        self.shared.direct_assets.store(direct, Ordering::Relaxed);
+    }
+
+    pub(crate) fn direct_asset_downloads(&self) -> bool {
+        self.shared.direct_assets.load(Ordering::Relaxed)
     }
 
     pub fn release_id(&self, owner: &str, repo: &str, tag: &str) -> Option<u64> {

@@ -94,9 +94,14 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiRequest {
 /// What a handler computed.
 pub(super) enum Reply {
     Json(Value),
-    /// The whole list; the caller's `per_page`/`page` pick the slice.
-    List(Vec<Value>),
+    /// One page of a list of `total` items (see [`page_of`]).
+    Page {
+        total: usize,
+        items: Vec<Value>,
+    },
     Redirect(String),
+    /// An asset's bytes, streamed by the API itself instead of a redirect.
+    Bytes(bytes::Bytes),
 }
 
 pub(super) enum RestError {
@@ -191,14 +196,8 @@ fn page_url(urls: &Urls, uri: &Uri, page: usize) -> String {
     format!("{}{}?{}", urls.web, uri.path(), q.finish())
 }
 
-/// Slices a list by `per_page` (default 30, at most 100) and `page`, and builds the
-/// `Link` header GitHub sends when there is more than one page.
-fn paginate(
-    items: Vec<Value>,
-    query: &HashMap<String, String>,
-    urls: &Urls,
-    uri: &Uri,
-) -> (Value, Option<String>) {
+/// The request's `per_page` (default 30, at most 100) and `page` (from 1).
+fn paging(query: &HashMap<String, String>) -> (usize, usize) {
     let per_page = query
         .get("per_page")
         .and_then(|p| p.parse::<usize>().ok())
@@ -210,12 +209,31 @@ fn paginate(
         .and_then(|p| p.parse::<usize>().ok())
         .filter(|p| *p > 0)
         .unwrap_or(1);
-    let last = items.len().div_ceil(per_page).max(1);
-    let slice: Vec<Value> = items
+    (per_page, page)
+}
+
+/// The page of `items` the request asks for; only that page's bodies are built.
+fn page_of<T>(cx: &Ctx, items: Vec<T>, build: impl Fn(T) -> Value) -> Reply {
+    let (per_page, page) = paging(&cx.query);
+    let total = items.len();
+    let items = items
         .into_iter()
         .skip((page - 1).saturating_mul(per_page))
         .take(per_page)
+        .map(build)
         .collect();
+    Reply::Page { total, items }
+}
+
+/// The `Link` header GitHub sends when a list has more than one page.
+fn link_header(
+    total: usize,
+    query: &HashMap<String, String>,
+    urls: &Urls,
+    uri: &Uri,
+) -> Option<String> {
+    let (per_page, page) = paging(query);
+    let last = total.div_ceil(per_page).max(1);
     let mut links = Vec::new();
     if page > 1 {
         links.push(format!(
@@ -230,8 +248,7 @@ fn paginate(
     if page > 1 {
         links.push(format!("<{}>; rel=\"first\"", page_url(urls, uri, 1)));
     }
-    let link = (!links.is_empty()).then(|| links.join(", "));
-    (Value::Array(slice), link)
+    (!links.is_empty()).then(|| links.join(", "))
 }
 
 impl StandIn {
@@ -397,11 +414,21 @@ impl StandIn {
                 rate_headers(r.headers_mut(), &budget);
                 r
             }
+            Ok(Reply::Bytes(bytes)) => {
+                let budget = charge(&mut w);
+                let mut r = bytes.into_response();
+                set(r.headers_mut(), "content-type", "application/octet-stream");
+                rate_headers(r.headers_mut(), &budget);
+                r
+            }
             Ok(reply) => {
                 let (body, link) = match reply {
-                    Reply::List(items) => paginate(items, &cx.query, &cx.urls, &req.uri),
+                    Reply::Page { total, items } => (
+                        Value::Array(items),
+                        link_header(total, &cx.query, &cx.urls, &req.uri),
+                    ),
                     Reply::Json(v) => (v, None),
-                    Reply::Redirect(_) => unreachable!("handled above"),
+                    Reply::Redirect(_) | Reply::Bytes(_) => unreachable!("handled above"),
                 };
                 let text = body.to_string();
                 let mut hasher = Sha256::new();
@@ -574,12 +601,9 @@ async fn user_repos(State(s): State<StandIn>, req: ApiRequest) -> Response {
                 o.reverse()
             }
         });
-        Ok(Reply::List(
-            repos
-                .into_iter()
-                .map(|(r, a)| shapes::repository(&cx.urls, w, r, a))
-                .collect(),
-        ))
+        Ok(page_of(cx, repos, |(r, a)| {
+            shapes::repository(&cx.urls, w, r, a)
+        }))
     })
     .await
 }
@@ -627,13 +651,8 @@ async fn tags(
 ) -> Response {
     s.api(req, |w, cx| {
         let (repo, _) = find_repo(w, cx, &owner, &name)?;
-        Ok(Reply::List(
-            repo.tags
-                .iter()
-                .rev()
-                .map(|t| shapes::tag(&cx.urls, repo, t))
-                .collect(),
-        ))
+        let tags: Vec<_> = repo.tags.iter().rev().collect();
+        Ok(page_of(cx, tags, |t| shapes::tag(&cx.urls, repo, t)))
     })
     .await
 }
@@ -646,14 +665,15 @@ async fn releases(
     s.api(req, |w, cx| {
         let (repo, access) = find_repo(w, cx, &owner, &name)?;
         let drafts = sees_drafts(cx, access);
-        Ok(Reply::List(
-            repo.releases
-                .iter()
-                .rev()
-                .filter(|r| drafts || !r.draft)
-                .map(|r| shapes::release(&cx.urls, w, repo, r))
-                .collect(),
-        ))
+        let releases: Vec<_> = repo
+            .releases
+            .iter()
+            .rev()
+            .filter(|r| drafts || !r.draft)
+            .collect();
+        Ok(page_of(cx, releases, |r| {
+            shapes::release(&cx.urls, w, repo, r)
+        }))
     })
     .await
 }
@@ -714,12 +734,10 @@ async fn release_assets(
     s.api(req, |w, cx| {
         let (repo, access) = find_repo(w, cx, &owner, &name)?;
         let rel = find_release(repo, &id, sees_drafts(cx, access))?;
-        Ok(Reply::List(
-            rel.assets
-                .iter()
-                .map(|a| shapes::asset(&cx.urls, w, repo, rel, a))
-                .collect(),
-        ))
+        let assets: Vec<_> = rel.assets.iter().collect();
+        Ok(page_of(cx, assets, |a| {
+            shapes::asset(&cx.urls, w, repo, rel, a)
+        }))
     })
     .await
 }
@@ -742,7 +760,9 @@ async fn asset(
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("application/octet-stream"));
-        if wants_bytes {
+        if wants_bytes && standin.direct_asset_downloads() {
+            Ok(Reply::Bytes(asset.bytes.clone()))
+        } else if wants_bytes {
             Ok(Reply::Redirect(standin.signed_asset_url(asset)))
         } else {
             Ok(Reply::Json(shapes::asset(&cx.urls, w, repo, rel, asset)))
@@ -771,24 +791,32 @@ mod tests {
             .iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect();
-        let items = (0..5).map(|i| json!(i)).collect();
-        let (body, link) = paginate(items, &q, &urls(), &uri);
-        assert_eq!(body, json!([2, 3]));
         assert_eq!(
-            link.unwrap(),
+            link_header(5, &q, &urls(), &uri).unwrap(),
             "<http://h/user/repos?per_page=2&sort=created&page=1>; rel=\"prev\", \
              <http://h/user/repos?per_page=2&sort=created&page=3>; rel=\"next\", \
              <http://h/user/repos?per_page=2&sort=created&page=3>; rel=\"last\", \
              <http://h/user/repos?per_page=2&sort=created&page=1>; rel=\"first\""
         );
+        let cx = Ctx {
+            caller: Caller::default(),
+            urls: urls(),
+            query: q,
+            headers: HeaderMap::new(),
+        };
+        let Reply::Page { total, items } = page_of(&cx, (0..5).collect(), |i| json!(i)) else {
+            panic!("a page");
+        };
+        assert_eq!((total, items), (5, vec![json!(2), json!(3)]));
     }
 
     #[test]
-    fn a_single_page_has_no_link() {
+    fn a_single_page_has_no_link_and_per_page_is_capped() {
         let uri: Uri = "/x".parse().unwrap();
-        let (body, link) = paginate(vec![json!(1)], &HashMap::new(), &urls(), &uri);
-        assert_eq!(body, json!([1]));
-        assert!(link.is_none());
+        assert!(link_header(30, &HashMap::new(), &urls(), &uri).is_none());
+        assert!(link_header(31, &HashMap::new(), &urls(), &uri).is_some());
+        let q: HashMap<String, String> = [("per_page".to_owned(), "500".to_owned())].into();
+        assert_eq!(paging(&q), (100, 1));
     }
 
     #[test]
