@@ -4,11 +4,14 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 use crate::api;
-use crate::api_types::{ApiKeyBody, PasswordConfirmation};
+use crate::api_types::{ApiKeyBody, GithubStatus, PasswordConfirmation, Success};
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{ErrorNote, TextField};
+use crate::components::github::{github_status, start_github, GithubMark};
+use crate::components::load::Load;
 use crate::components::session::use_session;
 
 #[component]
@@ -31,6 +34,7 @@ pub fn ProfilePage() -> impl IntoView {
                     </dl>
                     <p><A href=format!("/{}", user.name)>"Your repositories"</A></p>
                 </section>
+                <GithubSection />
                 <ApiKeySection />
             }
             .into_any(),
@@ -116,6 +120,101 @@ fn ApiKeySection() -> impl IntoView {
                         }
                     })
             }}
+        </section>
+    }
+}
+
+/// Profile › Accounts: link a GitHub account (the seeds' "Authorize with GitHub"), see it,
+/// disconnect it.
+#[component]
+fn GithubSection() -> impl IntoView {
+    let session = use_session();
+    let query = use_query_map();
+    let status = github_status();
+    let error = RwSignal::new(query.with_untracked(|q| q.get("github_error")));
+    let notice = RwSignal::new(
+        query
+            .with_untracked(|q| q.get("github"))
+            .filter(|g| g == "linked")
+            .map(|_| "Your GitHub account is linked."),
+    );
+    let private_access = RwSignal::new(false);
+    let disconnect = move |_| {
+        error.set(None);
+        notice.set(None);
+        leptos::task::spawn_local(async move {
+            match api::post::<_, Success>("/api/ui/github/disconnect", session.csrf(), &()).await {
+                Ok(_) => {
+                    notice.set(Some("GitHub is disconnected and its token revoked."));
+                    status.refetch();
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <section class="card" id="accounts" aria-labelledby="accounts-title">
+            <h2 id="accounts-title">"Accounts"</h2>
+            <Load resource=status render={move |s: GithubStatus| {
+                if !s.configured {
+                    return view! {
+                        <p class="muted" data-testid="github-not-configured">
+                            "GitHub is not configured on this server. Its administrator can set "
+                            <code>"WHARF_GITHUB_CLIENT_ID"</code>" and "<code>"WHARF_GITHUB_CLIENT_SECRET"</code>
+                            " (a GitHub OAuth app) to enable Import from GitHub and Sign in with GitHub."
+                        </p>
+                    }
+                    .into_any();
+                }
+                match s.linked {
+                    Some(account) => view! {
+                        <div class="github-account" data-testid="github-linked">
+                            {account.avatar_url.clone().map(|src| view! { <img class="avatar" src=src alt="" width="40" height="40" /> })}
+                            <div>
+                                <p><GithubMark />" Linked to GitHub as "<strong>{account.login.clone()}</strong></p>
+                                <p class="muted">
+                                    {if account.private_access {
+                                        "Public and private repositories can be imported."
+                                    } else {
+                                        "Public repositories can be imported."
+                                    }}
+                                </p>
+                            </div>
+                            <button class="button button-ghost" on:click=disconnect>"Disconnect"</button>
+                        </div>
+                    }
+                    .into_any(),
+                    None => {
+                        let premium = s.premium;
+                        view! {
+                            <p class="muted">
+                                "Link your GitHub account to import its repositories and releases, and to sign in with GitHub."
+                            </p>
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    name="private-access"
+                                    disabled=!premium
+                                    bind:checked=private_access
+                                />
+                                " Access private repositories"
+                            </label>
+                            {(!premium).then(|| view! { <p class="field-hint">"Private repositories are for Premium accounts."</p> })}
+                            <div class="form-actions">
+                                <button
+                                    class="button"
+                                    on:click=move |_| start_github("link", private_access.get_untracked(), error)
+                                >
+                                    <GithubMark />" Authorize with GitHub"
+                                </button>
+                            </div>
+                        }
+                        .into_any()
+                    }
+                }
+            }} />
+            <ErrorNote error=error />
+            {move || notice.get().map(|n| view! { <p class="notice" role="status">{n}</p> })}
         </section>
     }
 }

@@ -3,11 +3,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::api_types::{Credentials, SessionInfo};
 use crate::components::form::{ErrorNote, TextField};
+use crate::components::github::{start_github, GithubMark};
 use crate::components::session::use_session;
 
 #[component]
@@ -24,9 +25,15 @@ pub fn SignUpPage() -> impl IntoView {
 fn AccountForm(sign_up: bool) -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
-    let name = RwSignal::new(String::new());
+    let query = use_query_map();
+    // Back from GitHub with an identity no account has linked: offer to create one.
+    let github_login = query
+        .with_untracked(|q| q.get("github"))
+        .filter(|_| sign_up);
+    let name = RwSignal::new(github_login.clone().unwrap_or_default());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(query.with_untracked(|q| q.get("github_error")));
+    let link_github = github_login.is_some();
     let busy = RwSignal::new(false);
     let (title, button, url) = if sign_up {
         ("Create your account", "Sign up", "/api/ui/signup")
@@ -38,6 +45,7 @@ fn AccountForm(sign_up: bool) -> impl IntoView {
         let body = Credentials {
             name: name.get_untracked().trim().to_owned(),
             password: password.get_untracked(),
+            link_github,
         };
         busy.set(true);
         error.set(None);
@@ -65,6 +73,12 @@ fn AccountForm(sign_up: bool) -> impl IntoView {
         <Title text=format!("{button} · Wharf") />
         <section class="card narrow">
             <h1>{title}</h1>
+            {github_login.map(|login| view! {
+                <p class="notice" data-testid="github-signup">
+                    <GithubMark />" GitHub user "<strong>{login}</strong>
+                    " has no Wharf account yet. Choose a user name and password to create one linked to it."
+                </p>
+            })}
             <form class="form" on:submit=submit>
                 <TextField label="User name" name="name" value=name required=true autocomplete="username" />
                 <TextField
@@ -79,6 +93,15 @@ fn AccountForm(sign_up: bool) -> impl IntoView {
                 <ErrorNote error=error />
                 <button class="button" type="submit" disabled=move || busy.get()>{button}</button>
             </form>
+            {move || (!sign_up && session.site().github).then(|| {
+                let github_error = error;
+                view! {
+                    <div class="or-divider"><span>"or"</span></div>
+                    <button class="button button-ghost button-wide" on:click=move |_| start_github("signin", false, github_error)>
+                        <GithubMark />" Sign in with GitHub"
+                    </button>
+                }
+            })}
             {if sign_up {
                 view! { <p class="form-alt">"Have an account? " <A href="/signin">"Sign in"</A></p> }.into_any()
             } else {

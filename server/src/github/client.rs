@@ -105,6 +105,14 @@ pub struct GitHubClient {
     inner: Arc<Inner>,
 }
 
+impl std::fmt::Debug for GitHubClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GitHubClient")
+            .field("api_base", &self.inner.api_base)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Query options for `GET /user/repos` (GitHub's defaults when `None`).
 #[derive(Clone, Debug, Default)]
 pub struct RepoListOptions {
@@ -539,17 +547,20 @@ impl Session {
 
     /// `GET /user/repos`, every page.
     pub async fn repos(&self, options: &RepoListOptions) -> Result<Vec<Repository>, GitHubError> {
-        let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("visibility", &options.visibility),
-            ("affiliation", &options.affiliation),
-            ("sort", &options.sort),
-        ] {
-            if let Some(v) = v {
-                q.append_pair(k, v);
+        // The serializer is not Send: build the query before the first await.
+        let q = {
+            let mut q = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in [
+                ("visibility", &options.visibility),
+                ("affiliation", &options.affiliation),
+                ("sort", &options.sort),
+            ] {
+                if let Some(v) = v {
+                    q.append_pair(k, v);
+                }
             }
-        }
-        let q = q.finish();
+            q.finish()
+        };
         let path = if q.is_empty() {
             "/user/repos".to_owned()
         } else {

@@ -11,9 +11,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::body::JsonBody;
-use super::caller::{session_cookie, ApiCaller, SESSION_COOKIE};
+use super::caller::{cookie as request_cookie, session_cookie, ApiCaller, SESSION_COOKIE};
 use crate::accounts::{self, AccountError, SESSION_LIFETIME};
 use crate::db::UserRecord;
+use crate::github_auth;
 use crate::http::error::ApiError;
 use crate::state::AppState;
 
@@ -128,7 +129,7 @@ pub async fn info(
 
 /// Sign-in and sign-up come without a session, so no CSRF token protects them: demanding
 /// a JSON content type does instead, since another site's form cannot send one.
-fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+pub(super) fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -149,6 +150,35 @@ pub async fn sign_up(
     JsonBody(c): JsonBody<Credentials>,
 ) -> Result<Response, ApiError> {
     require_json(&headers)?;
+    // "Create an account for this GitHub login": the identity this browser just signed in
+    // to GitHub with, kept server-side for ten minutes.
+    let pending = match (
+        c.link_github,
+        request_cookie(&headers, github_auth::FLOW_COOKIE),
+    ) {
+        (true, Some(token)) => {
+            let mac = github_auth::browser_mac(&state.secrets, &token);
+            let found = state
+                .db
+                .pending_signup(&mac)
+                .await
+                .map_err(ApiError::internal)?;
+            Some((
+                mac,
+                found.ok_or_else(|| {
+                    ApiError::bad_request(
+                        "The GitHub sign-in has expired; sign in with GitHub again",
+                    )
+                })?,
+            ))
+        }
+        (true, None) => {
+            return Err(ApiError::bad_request(
+                "The GitHub sign-in has expired; sign in with GitHub again",
+            ))
+        }
+        _ => None,
+    };
     let (user, _) = accounts::create_user(
         &state.db,
         &state.secrets,
@@ -158,6 +188,20 @@ pub async fn sign_up(
         false,
     )
     .await?;
+    if let Some((mac, identity)) = pending {
+        match state.db.link_github(user.id, &identity).await {
+            Ok(()) => {}
+            Err(crate::db::DbError::Conflict) => {
+                tracing::info!("a pending GitHub sign-up was linked meanwhile");
+            }
+            Err(e) => return Err(ApiError::internal(e)),
+        }
+        state
+            .db
+            .delete_pending_signup(&mac)
+            .await
+            .map_err(ApiError::internal)?;
+    }
     let mut response = signed_in(&state, &headers, &user).await?;
     *response.status_mut() = StatusCode::CREATED;
     Ok(response)
