@@ -11,6 +11,7 @@ use crate::components::session::provide_session;
 use crate::components::shell::Shell;
 use crate::pages::{
     home::HomePage,
+    import_github::ImportPage,
     new_repository::NewRepositoryPage,
     not_found::NotFoundPage,
     package::PackagePage,
@@ -37,6 +38,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view=SignUpPage />
                     <Route path=path!("/profile") view=ProfilePage />
                     <Route path=path!("/new") view=NewRepositoryPage />
+                    <Route path=path!("/import/:subject/:repo") view=ImportPage />
                     <Route path=path!("/:subject") view=SubjectPage />
                     <Route path=path!("/:subject/:repo") view=RepositoryPage />
                     <Route path=path!("/:subject/:repo/:package") view=PackagePage />

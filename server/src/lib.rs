@@ -9,8 +9,10 @@ pub mod compress;
 pub mod config;
 pub mod db;
 pub mod github;
+pub mod github_auth;
 pub mod github_standin;
 pub mod http;
+pub mod import;
 pub mod markdown;
 pub mod registry;
 pub mod secrets;
@@ -47,6 +49,8 @@ pub enum StartError {
     Spa(#[from] SpaError),
     #[error("cannot open the blob store: {0}")]
     Storage(#[from] crate::storage::StorageError),
+    #[error("cannot set up the GitHub client: {0}")]
+    Github(String),
 }
 
 /// The data directory's layout.
@@ -96,6 +100,18 @@ pub async fn start(config: Config) -> Result<AppState, StartError> {
             "the web UI is not built; pages explain how to build it, the API works"
         );
     }
+    let github = crate::github::GitHubClient::new(crate::github::GitHubConfig {
+        api_base: config.github.api_url.clone(),
+        ..Default::default()
+    })
+    .map_err(|e| StartError::Github(e.to_string()))?;
+    let importer = crate::import::Importer::new(
+        db.clone(),
+        blobs.clone(),
+        secrets.clone(),
+        github.clone(),
+        config.max_upload_bytes,
+    );
     Ok(AppState::new(Inner {
         config,
         db,
@@ -103,6 +119,8 @@ pub async fn start(config: Config) -> Result<AppState, StartError> {
         spa,
         blobs,
         throttle: Default::default(),
+        github,
+        importer,
     }))
 }
 
@@ -114,6 +132,18 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let db = state.db.clone();
+    let importer = state.importer.clone();
+    match importer.resume().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(jobs = n, "carrying on with unfinished imports"),
+        Err(e) => tracing::error!(error = %e, "could not read unfinished imports"),
+    }
+    // Imports stop first, so that their progress streams end and the graceful shutdown
+    // is not held open by them.
+    let shutdown = async move {
+        shutdown.await;
+        importer.stop();
+    };
     let result = axum::serve(listener, http::service(state))
         .with_graceful_shutdown(shutdown)
         .await;

@@ -21,6 +21,9 @@ pub struct Inner {
     pub blobs: BlobStore,
     /// Failed sign-ins and API-key attempts, by user name.
     pub throttle: crate::throttle::Throttle,
+    /// GitHub's REST API (or GitHub Enterprise's, or the stand-in's).
+    pub github: crate::github::GitHubClient,
+    pub importer: std::sync::Arc<crate::import::Importer>,
 }
 
 impl AppState {

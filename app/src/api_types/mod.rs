@@ -4,9 +4,11 @@
 //! api.bintray.com read them.
 
 mod bintray;
+mod import;
 mod lenient;
 
 pub use bintray::*;
+pub use import::*;
 pub use lenient::opt_bool as lenient_bool;
 
 use serde::{Deserialize, Serialize};
@@ -81,6 +83,44 @@ pub struct SiteInfo {
 pub struct Credentials {
     pub name: String,
     pub password: String,
+    /// On sign-up: link the GitHub account this browser just signed in with.
+    #[serde(default)]
+    pub link_github: bool,
+}
+
+/// `GET /api/ui/github`: GitHub as the signed-in user (or visitor) sees it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GithubStatus {
+    /// Whether this server has a GitHub OAuth app configured.
+    pub configured: bool,
+    /// Whether the user may give access to private repositories (Premium).
+    pub premium: bool,
+    pub linked: Option<GithubAccount>,
+    /// A GitHub login that signed in here but has no account yet (sign-up offers it).
+    pub pending_signup: Option<String>,
+}
+
+/// A linked GitHub account. Never the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GithubAccount {
+    pub login: String,
+    pub avatar_url: Option<String>,
+    pub private_access: bool,
+}
+
+/// `POST /api/ui/github/authorize`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GithubAuthorize {
+    /// `"link"` (Profile › Accounts) or `"signin"`.
+    pub purpose: String,
+    #[serde(default)]
+    pub private_access: bool,
+}
+
+/// Where the browser goes to authorize.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorizeUrl {
+    pub url: String,
 }
 
 /// `POST /api/ui/api-key/reveal` and `/regenerate`: the password again.

@@ -4,6 +4,7 @@ pub mod breadcrumbs;
 pub mod copy_button;
 pub mod entity_page;
 pub mod form;
+pub mod github;
 pub mod load;
 pub mod package_form;
 pub mod route_names;

@@ -1,6 +1,7 @@
 //! One screen per file.
 
 pub mod home;
+pub mod import_github;
 pub mod new_repository;
 pub mod not_found;
 pub mod package;

@@ -40,10 +40,21 @@ fn RepositoryView(names: RouteNames) -> impl IntoView {
     view! {
         <Load resource=repo render={move |r: Repository| {
             let own = session.is(&r.owner);
+            let import = format!("/import/{}/{}", segment(&r.owner), segment(&r.name));
             view! {
                 <EntityHeader names=names.clone() kind="Repository">
                     <span class="badge">{r.repo_type.clone()}</span>
                     {r.private.then(|| view! { <span class="badge badge-private">"private"</span> })}
+                    {own.then(move || {
+                        view! {
+                            <details class="actions-menu">
+                                <summary class="button button-small button-ghost">"Actions"</summary>
+                                <ul class="menu" role="menu">
+                                    <li role="none"><A href=import attr:role="menuitem">"Import from GitHub"</A></li>
+                                </ul>
+                            </details>
+                        }
+                    })}
                 </EntityHeader>
                 <section class="card">
                     {r.desc.clone().map(|d| view! { <p class="lead">{d}</p> })}

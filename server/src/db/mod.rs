@@ -6,6 +6,8 @@
 
 mod attributes;
 mod files;
+mod github;
+mod imports;
 mod packages;
 mod repositories;
 mod sessions;
@@ -21,6 +23,8 @@ use sqlx::{ConnectOptions, SqlitePool};
 
 pub use attributes::AttrOwner;
 pub use files::{FileRecord, FileSearch, NewFile};
+pub use github::{GithubIdentity, GithubLink, OAuthFlow};
+pub use imports::{ImportItemRecord, ImportJobRecord};
 pub use packages::{PackageFields, PackageRecord, Page};
 pub use repositories::{RepositoryFields, RepositoryRecord};
 pub use users::{NewUser, UserRecord};

@@ -21,7 +21,26 @@ impl TestServer {
 
     /// Starts with a configuration changed by `tweak`.
     pub async fn start_with(dist_dir: &Path, tweak: impl FnOnce(&mut Config)) -> TestServer {
-        let data_dir = tempfile::tempdir().unwrap();
+        TestServer::start_in(tempfile::tempdir().unwrap(), dist_dir, tweak).await
+    }
+
+    /// Stops this server and starts a new one on the same data (a restart).
+    pub async fn restart(mut self, dist_dir: &Path, tweak: impl FnOnce(&mut Config)) -> TestServer {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+        let data_dir = std::mem::replace(&mut self.data_dir, tempfile::tempdir().unwrap());
+        TestServer::start_in(data_dir, dist_dir, tweak).await
+    }
+
+    async fn start_in(
+        data_dir: tempfile::TempDir,
+        dist_dir: &Path,
+        tweak: impl FnOnce(&mut Config),
+    ) -> TestServer {
         let mut config = Config {
             listen: "127.0.0.1:0".parse().unwrap(),
             data_dir: data_dir.path().join("data"),

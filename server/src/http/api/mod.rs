@@ -10,6 +10,8 @@ mod content;
 mod downloads;
 mod file_info;
 mod files;
+mod github;
+mod imports;
 mod json;
 mod packages;
 mod release_notes;
@@ -137,6 +139,16 @@ fn ui_routes() -> Router<AppState> {
             "/api/ui/api-key/regenerate",
             post(session::regenerate_api_key),
         )
+        .route("/api/ui/github", get(github::status))
+        .route("/api/ui/github/authorize", post(github::authorize))
+        .route("/api/ui/github/callback", get(github::callback))
+        .route("/api/ui/github/disconnect", post(github::disconnect))
+        .route("/api/ui/github/repos", get(imports::repos))
+        .route("/api/ui/github/releases", post(imports::releases))
+        .route("/api/ui/imports", post(imports::start))
+        .route("/api/ui/imports/{id}", get(imports::get))
+        .route("/api/ui/imports/{id}/events", get(imports::events))
+        .route("/api/ui/imports/{id}/retry", post(imports::retry))
         .route(
             "/api/ui/release-notes/{subject}/{repo}/{package}/{version}",
             get(release_notes::rendered),

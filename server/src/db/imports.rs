@@ -1,0 +1,265 @@
+//! Import-from-GitHub jobs and their items (one per GitHub repository).
+
+use sqlx::Row;
+
+use super::{now_millis, Db, DbError};
+
+#[derive(Debug, Clone)]
+pub struct ImportJobRecord {
+    pub id: i64,
+    pub user_id: i64,
+    pub repository_id: i64,
+    pub subject: String,
+    pub repo: String,
+    pub with_assets: bool,
+    pub publish: bool,
+    pub status: String,
+    pub waiting_until: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportItemRecord {
+    pub id: i64,
+    pub job_id: i64,
+    pub repo_full_name: String,
+    pub package: Option<String>,
+    /// JSON: "all" or {"only": [tags]}.
+    pub releases: String,
+    pub status: String,
+    pub message: Option<String>,
+    pub versions_done: i64,
+    pub versions_total: Option<i64>,
+    pub files_done: i64,
+    pub attempts: i64,
+}
+
+const JOB_SELECT: &str = "SELECT j.id, j.user_id, j.repository_id, u.name AS subject, \
+     r.name AS repo, j.with_assets, j.publish, j.status, j.waiting_until \
+     FROM import_jobs j JOIN repositories r ON r.id = j.repository_id \
+     JOIN users u ON u.id = r.owner_id";
+
+fn job_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ImportJobRecord, sqlx::Error> {
+    Ok(ImportJobRecord {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        repository_id: row.try_get("repository_id")?,
+        subject: row.try_get("subject")?,
+        repo: row.try_get("repo")?,
+        with_assets: row.try_get("with_assets")?,
+        publish: row.try_get("publish")?,
+        status: row.try_get("status")?,
+        waiting_until: row.try_get("waiting_until")?,
+    })
+}
+
+fn item_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ImportItemRecord, sqlx::Error> {
+    Ok(ImportItemRecord {
+        id: row.try_get("id")?,
+        job_id: row.try_get("job_id")?,
+        repo_full_name: row.try_get("repo_full_name")?,
+        package: row.try_get("package")?,
+        releases: row.try_get("releases")?,
+        status: row.try_get("status")?,
+        message: row.try_get("message")?,
+        versions_done: row.try_get("versions_done")?,
+        versions_total: row.try_get("versions_total")?,
+        files_done: row.try_get("files_done")?,
+        attempts: row.try_get("attempts")?,
+    })
+}
+
+impl Db {
+    /// Records a job and its items in one transaction; the job's id.
+    pub async fn create_import_job(
+        &self,
+        user_id: i64,
+        repository_id: i64,
+        with_assets: bool,
+        publish: bool,
+        items: &[(String, String)],
+    ) -> Result<i64, DbError> {
+        let now = now_millis();
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO import_jobs (user_id, repository_id, with_assets, publish, status, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, 'running', $5, $5) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(repository_id)
+        .bind(with_assets)
+        .bind(publish)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        for (repo, releases) in items {
+            sqlx::query(
+                "INSERT INTO import_items (job_id, repo_full_name, releases, status) \
+                 VALUES ($1, $2, $3, 'pending')",
+            )
+            .bind(id)
+            .bind(repo)
+            .bind(releases)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A job, only for the user who started it.
+    pub async fn import_job(
+        &self,
+        job_id: i64,
+        user_id: i64,
+    ) -> Result<Option<ImportJobRecord>, DbError> {
+        let row = sqlx::query(&format!("{JOB_SELECT} WHERE j.id = $1 AND j.user_id = $2"))
+            .bind(job_id)
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(job_from_row).transpose()?)
+    }
+
+    /// A job whoever started it: for the runner.
+    pub async fn import_job_for_runner(
+        &self,
+        job_id: i64,
+    ) -> Result<Option<ImportJobRecord>, DbError> {
+        let row = sqlx::query(&format!("{JOB_SELECT} WHERE j.id = $1"))
+            .bind(job_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(job_from_row).transpose()?)
+    }
+
+    pub async fn import_items(&self, job_id: i64) -> Result<Vec<ImportItemRecord>, DbError> {
+        let rows = sqlx::query("SELECT * FROM import_items WHERE job_id = $1 ORDER BY id")
+            .bind(job_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(item_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// Jobs a restarted server must carry on with.
+    pub async fn running_import_jobs(&self) -> Result<Vec<i64>, DbError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM import_jobs WHERE status = 'running' ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The next item to work on: one left running by a stopped server first, then the
+    /// pending ones in order.
+    pub async fn next_import_item(&self, job_id: i64) -> Result<Option<ImportItemRecord>, DbError> {
+        let row = sqlx::query(
+            "SELECT * FROM import_items WHERE job_id = $1 AND status IN ('running', 'pending') \
+             ORDER BY status = 'pending', id LIMIT 1",
+        )
+        .bind(job_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(item_from_row).transpose()?)
+    }
+
+    pub async fn start_import_item(&self, item_id: i64) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE import_items SET status = 'running', attempts = attempts + 1, \
+             message = NULL WHERE id = $1",
+        )
+        .bind(item_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn import_item_progress(
+        &self,
+        item_id: i64,
+        package: Option<&str>,
+        versions_done: i64,
+        versions_total: Option<i64>,
+        files_done: i64,
+    ) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE import_items SET package = COALESCE($1, package), versions_done = $2, \
+             versions_total = $3, files_done = $4 WHERE id = $5",
+        )
+        .bind(package)
+        .bind(versions_done)
+        .bind(versions_total)
+        .bind(files_done)
+        .bind(item_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn finish_import_item(
+        &self,
+        item_id: i64,
+        failed: bool,
+        message: Option<&str>,
+    ) -> Result<(), DbError> {
+        sqlx::query("UPDATE import_items SET status = $1, message = $2 WHERE id = $3")
+            .bind(if failed { "failed" } else { "done" })
+            .bind(message)
+            .bind(item_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_import_waiting(&self, job_id: i64, until: Option<i64>) -> Result<(), DbError> {
+        sqlx::query("UPDATE import_jobs SET waiting_until = $1, updated_at = $2 WHERE id = $3")
+            .bind(until)
+            .bind(now_millis())
+            .bind(job_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn finish_import_job(&self, job_id: i64) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE import_jobs SET status = 'finished', waiting_until = NULL, updated_at = $1 \
+             WHERE id = $2",
+        )
+        .bind(now_millis())
+        .bind(job_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Puts a finished job's failed items back in the queue; how many.
+    pub async fn retry_import_job(&self, job_id: i64, user_id: i64) -> Result<u64, DbError> {
+        let mut tx = self.pool.begin().await?;
+        let owned: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM import_jobs WHERE id = $1 AND user_id = $2 AND status = 'finished'",
+        )
+        .bind(job_id)
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if owned.is_none() {
+            return Ok(0);
+        }
+        let n = sqlx::query(
+            "UPDATE import_items SET status = 'pending' WHERE job_id = $1 AND status = 'failed'",
+        )
+        .bind(job_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n > 0 {
+            sqlx::query("UPDATE import_jobs SET status = 'running', updated_at = $1 WHERE id = $2")
+                .bind(now_millis())
+                .bind(job_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,264 @@
+//! `/api/ui/github/repos`, `/api/ui/github/releases` (GitHub, proxied with the user's
+//! token, which stays here) and `/api/ui/imports/*` (jobs, their progress as server-sent
+//! events, retries).
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use app::api_types::{
+    GhRelease, GhReleaseList, GhReleases, GhRepo, GhRepoList, ImportJob, ImportRequest,
+    ImportStarted, RateBudget, ReleasesRequest,
+};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futures_util::stream::{self, StreamExt};
+
+use super::body::JsonBody;
+use super::caller::ApiCaller;
+use crate::github::{GitHubError, GitHubToken, RateState, RepoListOptions, Session};
+use crate::github_auth::grants_private;
+use crate::http::error::ApiError;
+use crate::import::ImportError;
+use crate::registry::Caller;
+use crate::state::AppState;
+
+/// Releases asked for in one request, at most.
+const MAX_RELEASE_REPOS: usize = 100;
+
+impl From<ImportError> for ApiError {
+    fn from(e: ImportError) -> Self {
+        match e {
+            ImportError::Registry(r) => r.into(),
+            ImportError::NotLinked => ApiError::new(StatusCode::CONFLICT, e.to_string()),
+            ImportError::BadRequest(_) => ApiError::bad_request(e.to_string()),
+            ImportError::NotFound(_) => ApiError::new(StatusCode::NOT_FOUND, e.to_string()),
+            ImportError::Db(_) => ApiError::internal(e),
+        }
+    }
+}
+
+impl From<GitHubError> for ApiError {
+    fn from(e: GitHubError) -> Self {
+        // GitHub's trouble is not ours: 502, with what GitHub said in words.
+        ApiError::new(StatusCode::BAD_GATEWAY, e.user_message())
+    }
+}
+
+fn budget(rate: RateState) -> RateBudget {
+    RateBudget {
+        limit: rate.limit,
+        remaining: rate.remaining,
+        reset: rate.reset,
+        waiting_until: rate.waiting.map(|w| w.until),
+    }
+}
+
+/// The signed-in user's GitHub session, and whether it may read private repositories.
+async fn github_token(state: &AppState, caller: &Caller) -> Result<(Session, bool), ApiError> {
+    let user = caller.user.as_ref().ok_or_else(ApiError::unauthenticated)?;
+    let link = state
+        .db
+        .github_link(user.id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::from(ImportError::NotLinked))?;
+    let token = state
+        .secrets
+        .open(&link.token_sealed)
+        .map_err(ApiError::internal)?;
+    let premium = user.is_premium || state.config.all_premium;
+    Ok((
+        state.github.session(GitHubToken::new(token)),
+        premium && grants_private(&link.scopes),
+    ))
+}
+
+/// Every repository the user can see on GitHub (owned, collaborator, organisation
+/// member); private ones only for Premium users who granted access to them.
+pub async fn repos(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Json<GhRepoList>, ApiError> {
+    let (session, private_access) = github_token(&state, &caller).await?;
+    let options = RepoListOptions {
+        visibility: Some(if private_access { "all" } else { "public" }.to_owned()),
+        affiliation: Some("owner,collaborator,organization_member".to_owned()),
+        sort: Some("full_name".to_owned()),
+    };
+    let list = session.repos(&options).await?;
+    let repos = list
+        .into_iter()
+        .filter(|r| private_access || !r.private)
+        .map(|r| GhRepo {
+            full_name: r.full_name,
+            description: r.description,
+            private: r.private,
+            fork: r.fork,
+            archived: r.archived,
+        })
+        .collect();
+    Ok(Json(GhRepoList {
+        repos,
+        private_access,
+        rate: budget(session.rate_state()),
+    }))
+}
+
+/// The releases (or, without releases, the tags) of up to 100 repositories, fetched with
+/// the client's bounded concurrency.
+pub async fn releases(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    JsonBody(body): JsonBody<ReleasesRequest>,
+) -> Result<Json<GhReleaseList>, ApiError> {
+    if body.repos.len() > MAX_RELEASE_REPOS {
+        return Err(ApiError::bad_request(format!(
+            "Ask for the releases of at most {MAX_RELEASE_REPOS} repositories at a time"
+        )));
+    }
+    let (session, _) = github_token(&state, &caller).await?;
+    // The session bounds the requests in flight; this only keeps them coming.
+    let fetched: Vec<(String, Result<GhReleases, GitHubError>)> =
+        stream::iter(body.repos.into_iter().map(|full_name| {
+            let session = session.clone();
+            async move {
+                let result = releases_of(&session, &full_name).await;
+                (full_name, result)
+            }
+        }))
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    let mut answer = GhReleaseList {
+        repos: Default::default(),
+        failed: Default::default(),
+        rate: RateBudget::default(),
+    };
+    for (name, result) in fetched {
+        match result {
+            Ok(r) => {
+                answer.repos.insert(name, r);
+            }
+            Err(e) => {
+                answer.failed.insert(name, e.user_message());
+            }
+        }
+    }
+    answer.rate = budget(session.rate_state());
+    Ok(Json(answer))
+}
+
+async fn releases_of(session: &Session, full_name: &str) -> Result<GhReleases, GitHubError> {
+    let (owner, name) = full_name.split_once('/').unwrap_or((full_name, ""));
+    let releases: Vec<GhRelease> = session
+        .releases(owner, name)
+        .await?
+        .into_iter()
+        .filter(|r| !r.draft)
+        .map(|r| GhRelease {
+            tag: r.tag_name,
+            title: r.name,
+            prerelease: r.prerelease,
+            published_at: r.published_at,
+            assets: r.assets.len() as u32,
+        })
+        .collect();
+    if !releases.is_empty() {
+        return Ok(GhReleases {
+            tags_only: false,
+            releases,
+        });
+    }
+    let tags = session.tags(owner, name).await?;
+    Ok(GhReleases {
+        tags_only: true,
+        releases: tags
+            .into_iter()
+            .map(|t| GhRelease {
+                tag: t.name,
+                title: None,
+                prerelease: false,
+                published_at: None,
+                assets: 0,
+            })
+            .collect(),
+    })
+}
+
+pub async fn start(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    JsonBody(request): JsonBody<ImportRequest>,
+) -> Result<Response, ApiError> {
+    let id = state.importer.start(&caller, &request).await?;
+    Ok((StatusCode::CREATED, Json(ImportStarted { id })).into_response())
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<ImportJob>, ApiError> {
+    Ok(Json(state.importer.job(&caller, id).await?))
+}
+
+pub async fn retry(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<ImportJob>, ApiError> {
+    Ok(Json(state.importer.retry(&caller, id).await?))
+}
+
+/// The job as server-sent events: its whole state whenever it changes (at most five times
+/// a second), ending once it has finished.
+pub async fn events(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    // Unknown or someone else's: 404 before any stream starts.
+    let first = state.importer.job(&caller, id).await?;
+    let changes = state.importer.subscribe();
+    let stopping = state.importer.stopping();
+    let stream = stream::unfold(
+        (changes, None::<String>, Some(first), false),
+        move |(mut changes, last, mut next, ended)| {
+            let mut stopping = stopping.clone();
+            let state = state.clone();
+            let caller = caller.clone();
+            async move {
+                if ended {
+                    return None;
+                }
+                loop {
+                    let job = match next.take() {
+                        Some(job) => job,
+                        None => state.importer.job(&caller, id).await.ok()?,
+                    };
+                    let finished = job.is_finished();
+                    let json = serde_json::to_string(&job).ok()?;
+                    if last.as_deref() != Some(json.as_str()) {
+                        let event = Event::default().event("message").data(json.clone());
+                        return Some((Ok(event), (changes, Some(json), None, finished)));
+                    }
+                    if finished {
+                        return None;
+                    }
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    tokio::select! {
+                        _ = tokio::time::timeout(Duration::from_secs(10), changes.changed()) => {}
+                        _ = stopping.wait_for(|s| *s) => return None,
+                    }
+                    if *stopping.borrow() {
+                        return None;
+                    }
+                }
+            }
+        },
+    );
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}

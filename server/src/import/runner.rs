@@ -1,0 +1,343 @@
+//! Running one job: its items one after another, each repository → package, each chosen
+//! release → version, each asset → file.
+
+use std::collections::BTreeSet;
+
+use app::domain::import_selection::ReleaseChoice;
+use futures_util::TryStreamExt;
+
+use super::mapping::{self, ReleaseFacts, RepoFacts};
+use super::Importer;
+use crate::db::{DbError, ImportItemRecord, ImportJobRecord};
+use crate::github::{GitHubError, GitHubToken, ReleaseAsset, Session};
+use crate::registry::{self, Caller, UploadTarget};
+
+/// Why a whole repository failed (one release's failure is only noted).
+#[derive(Debug, thiserror::Error)]
+enum ItemError {
+    #[error("{0}")]
+    Github(String),
+    #[error("{0}")]
+    Mapping(#[from] mapping::MappingError),
+    #[error("{0}")]
+    Registry(#[from] registry::RegistryError),
+    #[error("the GitHub account was disconnected; authorize with GitHub again and retry")]
+    NotLinked,
+    #[error("the GitHub token could not be read with this server's key")]
+    Sealed,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// One release (or tag) to import, with its assets.
+struct Wanted {
+    facts: ReleaseFacts,
+    assets: Vec<ReleaseAsset>,
+}
+
+impl Importer {
+    pub(super) async fn run(&self, job_id: i64) -> Result<(), DbError> {
+        let Some(job) = self.db.import_job_for_runner(job_id).await? else {
+            return Ok(());
+        };
+        while let Some(item) = self.db.next_import_item(job_id).await? {
+            self.db.start_import_item(item.id).await?;
+            self.notify();
+            let outcome = self.run_item(&job, &item).await;
+            self.db.set_import_waiting(job_id, None).await?;
+            match outcome {
+                Ok(failures) if failures.is_empty() => {
+                    self.db.finish_import_item(item.id, false, None).await?
+                }
+                Ok(failures) => {
+                    let text = failures.join("\n");
+                    self.db
+                        .finish_import_item(item.id, true, Some(&text))
+                        .await?
+                }
+                Err(e) => {
+                    tracing::info!(job = job_id, repo = %item.repo_full_name, error = %e, "import item failed");
+                    self.db
+                        .finish_import_item(item.id, true, Some(&e.to_string()))
+                        .await?
+                }
+            }
+            self.notify();
+        }
+        self.db.finish_import_job(job_id).await?;
+        self.notify();
+        Ok(())
+    }
+
+    /// Imports one repository; the failures of single releases or assets, if any.
+    async fn run_item(
+        &self,
+        job: &ImportJobRecord,
+        item: &ImportItemRecord,
+    ) -> Result<Vec<String>, ItemError> {
+        let link = self
+            .db
+            .github_link(job.user_id)
+            .await?
+            .ok_or(ItemError::NotLinked)?;
+        let session = self.github.session(GitHubToken::new(
+            self.secrets
+                .open(&link.token_sealed)
+                .map_err(|_| ItemError::Sealed)?,
+        ));
+        let owner = self.db.find_user_by_id(job.user_id).await?;
+        let caller = Caller { user: Some(owner) };
+        let choice: ReleaseChoice =
+            serde_json::from_str(&item.releases).unwrap_or(ReleaseChoice::All);
+
+        // While the GitHub client waits out a rate limit, the job shows until when.
+        let watcher = self.watch_rate_limit(job.id, &session);
+        let result = self
+            .import_repo(job, item, &caller, &session, &choice)
+            .await;
+        watcher.abort();
+        result
+    }
+
+    fn watch_rate_limit(&self, job_id: i64, session: &Session) -> tokio::task::JoinHandle<()> {
+        let mut rate = session.watch_rate();
+        let db = self.db.clone();
+        let changed = self.changed.clone();
+        tokio::spawn(async move {
+            let mut shown = None;
+            loop {
+                let waiting = rate
+                    .borrow_and_update()
+                    .waiting
+                    .as_ref()
+                    .map(|w| w.until * 1000);
+                if waiting != shown {
+                    shown = waiting;
+                    if db.set_import_waiting(job_id, waiting).await.is_ok() {
+                        changed.send_modify(|n| *n = n.wrapping_add(1));
+                    }
+                }
+                if rate.changed().await.is_err() {
+                    return;
+                }
+            }
+        })
+    }
+
+    async fn import_repo(
+        &self,
+        job: &ImportJobRecord,
+        item: &ImportItemRecord,
+        caller: &Caller,
+        session: &Session,
+        choice: &ReleaseChoice,
+    ) -> Result<Vec<String>, ItemError> {
+        let gh = |e: GitHubError| ItemError::Github(e.user_message());
+        let (owner, name) = item
+            .repo_full_name
+            .split_once('/')
+            .unwrap_or((&item.repo_full_name, ""));
+        let repo = session.repo(owner, name).await.map_err(gh)?;
+        let facts = RepoFacts {
+            name: repo.name.clone(),
+            full_name: repo.full_name.clone(),
+            description: repo.description.clone(),
+            topics: repo.topics.clone(),
+            spdx_id: repo.spdx_id().map(str::to_owned),
+            html_url: repo.html_url.clone(),
+            homepage: repo.homepage.clone(),
+        };
+        let (package, changes) = mapping::package(&facts)?;
+        registry::upsert_package(&self.db, caller, &job.subject, &job.repo, changes).await?;
+
+        let (wanted, missing) = self
+            .wanted_releases(session, owner, name, choice)
+            .await
+            .map_err(gh)?;
+        let total = wanted.len() as i64;
+        let (mut done, mut files) = (0i64, 0i64);
+        self.db
+            .import_item_progress(item.id, Some(package.as_str()), done, Some(total), files)
+            .await?;
+        self.notify();
+
+        let mut failures = Vec::new();
+        for want in wanted {
+            let tag = want.facts.tag.clone();
+            match self
+                .import_release(job, caller, session, package.as_str(), want, &mut files)
+                .await
+            {
+                Ok(mut notes) => failures.append(&mut notes),
+                Err(e) => failures.push(format!("{tag}: {e}")),
+            }
+            done += 1;
+            self.db
+                .import_item_progress(item.id, None, done, Some(total), files)
+                .await?;
+            self.notify();
+        }
+        failures.extend(
+            missing
+                .into_iter()
+                .map(|tag| format!("{tag}: no longer on GitHub")),
+        );
+        Ok(failures)
+    }
+
+    /// The releases to import: the chosen ones (all when "all"), drafts skipped; a
+    /// repository without releases offers its tags instead. Also the chosen tags GitHub
+    /// no longer has.
+    async fn wanted_releases(
+        &self,
+        session: &Session,
+        owner: &str,
+        name: &str,
+        choice: &ReleaseChoice,
+    ) -> Result<(Vec<Wanted>, Vec<String>), GitHubError> {
+        let releases = session.releases(owner, name).await?;
+        let mut wanted: Vec<Wanted> = releases
+            .into_iter()
+            .filter(|r| !r.draft)
+            .map(|r| Wanted {
+                facts: ReleaseFacts {
+                    tag: r.tag_name,
+                    title: r.name,
+                    body: r.body,
+                    prerelease: r.prerelease,
+                    published_at: r.published_at,
+                },
+                assets: r.assets,
+            })
+            .collect();
+        if wanted.is_empty() {
+            wanted = session
+                .tags(owner, name)
+                .await?
+                .into_iter()
+                .map(|t| Wanted {
+                    facts: ReleaseFacts {
+                        tag: t.name,
+                        ..Default::default()
+                    },
+                    assets: vec![],
+                })
+                .collect();
+        }
+        let mut missing = Vec::new();
+        if let ReleaseChoice::Only(tags) = choice {
+            let chosen: BTreeSet<&str> = tags.iter().map(String::as_str).collect();
+            wanted.retain(|w| chosen.contains(w.facts.tag.as_str()));
+            let found: BTreeSet<&str> = wanted.iter().map(|w| w.facts.tag.as_str()).collect();
+            missing = chosen.difference(&found).map(|t| (*t).to_owned()).collect();
+        }
+        // Oldest first, so the newest release is the package's latest version.
+        wanted.reverse();
+        Ok((wanted, missing))
+    }
+
+    /// One release → one version (and its assets → files); failures of single assets.
+    async fn import_release(
+        &self,
+        job: &ImportJobRecord,
+        caller: &Caller,
+        session: &Session,
+        package: &str,
+        want: Wanted,
+        files: &mut i64,
+    ) -> Result<Vec<String>, ItemError> {
+        let released_at = want
+            .facts
+            .published_at
+            .as_deref()
+            .and_then(|p| registry::parse_released(p).ok());
+        let (version, fields) = mapping::version(&want.facts, released_at)?;
+        registry::upsert_version(
+            &self.db,
+            caller,
+            &job.subject,
+            &job.repo,
+            package,
+            &version,
+            &fields,
+        )
+        .await?;
+        let mut failures = Vec::new();
+        if job.with_assets {
+            for asset in &want.assets {
+                match self
+                    .import_asset(job, caller, session, package, version.as_str(), asset)
+                    .await
+                {
+                    Ok(()) => *files += 1,
+                    Err(e) => failures.push(format!("{}: {}: {e}", version, asset.name)),
+                }
+            }
+        }
+        if job.publish {
+            registry::publish(
+                &self.db,
+                caller,
+                &job.subject,
+                &job.repo,
+                package,
+                version.as_str(),
+                false,
+            )
+            .await?;
+        }
+        Ok(failures)
+    }
+
+    async fn import_asset(
+        &self,
+        job: &ImportJobRecord,
+        caller: &Caller,
+        session: &Session,
+        package: &str,
+        version: &str,
+        asset: &ReleaseAsset,
+    ) -> Result<(), String> {
+        let path = mapping::asset_path(package, version, &asset.name).map_err(|e| e.to_string())?;
+        let expected = asset.expected_sha256();
+        // Already here with the digest GitHub gives: nothing to fetch (re-imports).
+        if let (Some(sha), Ok(existing)) = (
+            expected.as_deref(),
+            self.db.find_file(job.repository_id, path.as_str()).await,
+        ) {
+            if existing.sha256 == sha {
+                return Ok(());
+            }
+        }
+        let download = session
+            .download_asset(asset)
+            .await
+            .map_err(|e| e.user_message())?;
+        let target = UploadTarget {
+            package: package.to_owned(),
+            version: version.to_owned(),
+            path,
+            publish: job.publish,
+            replace: true,
+        };
+        registry::upload(
+            &self.db,
+            &self.blobs,
+            caller,
+            &job.subject,
+            &job.repo,
+            &target,
+            expected.as_deref(),
+            download.stream.map_err(|e| e.to_string()),
+            self.max_upload,
+        )
+        .await
+        .map(|_| ())
+        .map_err(|e| match e {
+            registry::RegistryError::Conflict(m) if m.contains("SHA-256") => {
+                "its content does not match the sha256 digest GitHub gives; not stored".to_owned()
+            }
+            other => other.to_string(),
+        })
+    }
+}

@@ -1,0 +1,845 @@
+//! Import from GitHub against the GitHub stand-in, over real HTTP: the OAuth flow (linking,
+//! signing in, state mismatch, a bad code, denied consent), private repositories by plan
+//! and grant, listing over several pages, and import jobs (idempotent, resumable after a
+//! restart, a rate-limit pause, a checksum mismatch refused with nothing stored).
+
+mod common;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use common::*;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use serde_json::{json, Value};
+use server::github_standin::{Fault, StandIn, StandInConfig, StandInHandle, DEMO_USER};
+
+struct World {
+    gh: StandInHandle,
+    server: TestServer,
+    dist: std::path::PathBuf,
+    _dist: tempfile::TempDir,
+}
+
+fn configure(gh: &StandInHandle, all_premium: bool) -> impl FnOnce(&mut server::config::Config) {
+    let web = gh.web_url.clone();
+    let api = gh.api_url.clone();
+    move |c| {
+        c.github.web_url = web;
+        c.github.api_url = api;
+        c.github.client_id = Some("wharf-demo".into());
+        c.github.client_secret = Some("wharf-demo-secret".into());
+        c.all_premium = all_premium;
+    }
+}
+
+async fn world_with(config: StandInConfig, all_premium: bool) -> World {
+    let gh = StandIn::start(config).await.unwrap();
+    let (keep, dist) = fake_dist();
+    let server = TestServer::start_with(&dist, configure(&gh, all_premium)).await;
+    World {
+        gh,
+        server,
+        dist,
+        _dist: keep,
+    }
+}
+
+async fn world() -> World {
+    world_with(StandInConfig::default(), false).await
+}
+
+/// A browser: keeps cookies per host, follows no redirects, sends the CSRF token.
+struct Browser {
+    client: reqwest::Client,
+    base: String,
+    cookies: HashMap<String, String>,
+    csrf: Option<String>,
+    /// Every body Wharf sent this browser, to check that no GitHub token is among them.
+    seen: Vec<String>,
+}
+
+impl Browser {
+    fn new(base: &str) -> Browser {
+        Browser {
+            client: raw_client(),
+            base: base.to_owned(),
+            cookies: HashMap::new(),
+            csrf: None,
+            seen: vec![],
+        }
+    }
+
+    async fn send(&mut self, req: reqwest::RequestBuilder) -> reqwest::Response {
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let req = if cookie.is_empty() {
+            req
+        } else {
+            req.header(COOKIE, cookie)
+        };
+        let req = match &self.csrf {
+            Some(t) => req.header("x-csrf-token", t),
+            None => req,
+        };
+        let res = req.send().await.unwrap();
+        for c in res.headers().get_all(SET_COOKIE) {
+            let c = c.to_str().unwrap();
+            let (pair, attrs) = c.split_once(';').unwrap_or((c, ""));
+            let (k, v) = pair.split_once('=').unwrap();
+            if v.is_empty() || attrs.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), v.to_owned());
+            }
+        }
+        if let Some(l) = res.headers().get(LOCATION) {
+            self.seen.push(l.to_str().unwrap().to_owned());
+        }
+        res
+    }
+
+    async fn json(
+        &mut self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = self.send(req).await;
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        self.seen.push(text.clone());
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    async fn get(&mut self, path: &str) -> (u16, Value) {
+        self.json(reqwest::Method::GET, path, None).await
+    }
+
+    async fn post(&mut self, path: &str, body: Value) -> (u16, Value) {
+        self.json(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    async fn sign_up(&mut self, name: &str) {
+        let (status, body) = self
+            .post(
+                "/api/ui/signup",
+                json!({"name": name, "password": "password-123"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        self.csrf = body["csrf_token"].as_str().map(str::to_owned);
+    }
+
+    /// Starts a flow; GitHub's authorize URL.
+    async fn authorize(&mut self, purpose: &str, private: bool) -> (u16, Value) {
+        self.post(
+            "/api/ui/github/authorize",
+            json!({"purpose": purpose, "private_access": private}),
+        )
+        .await
+    }
+
+    /// Answers GitHub's consent page; where GitHub sends the browser back.
+    async fn consent(&mut self, authorize_url: &str, login: &str, decision: &str) -> String {
+        let url = reqwest::Url::parse(authorize_url).unwrap();
+        let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        form.push(("login".into(), login.into()));
+        form.push(("decision".into(), decision.into()));
+        let action = format!("{}://{}{}", url.scheme(), url.authority(), url.path());
+        let res = self.client.post(action).form(&form).send().await.unwrap();
+        assert_eq!(res.status(), 302, "{}", res.text().await.unwrap());
+        res.headers()[LOCATION].to_str().unwrap().to_owned()
+    }
+
+    /// Follows GitHub's redirect back to Wharf; where Wharf sends the browser next.
+    async fn back_from_github(&mut self, callback: &str) -> String {
+        let res = self.send(self.client.get(callback)).await;
+        assert!(res.status().is_redirection(), "{}", res.status());
+        res.headers()[LOCATION].to_str().unwrap().to_owned()
+    }
+
+    /// The whole link (or sign-in) journey with the demo user approving.
+    async fn link_github(&mut self, login: &str, private: bool) -> String {
+        let (status, body) = self.authorize("link", private).await;
+        assert_eq!(status, 200, "{body}");
+        let callback = self
+            .consent(body["url"].as_str().unwrap(), login, "approve")
+            .await;
+        self.back_from_github(&callback).await
+    }
+}
+
+fn decode(s: &str) -> String {
+    form_urlencoded::parse(s.as_bytes())
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The GitHub token Wharf keeps for `user`, read the way only the server can.
+async fn stored_token(server: &TestServer, user: &str) -> Option<String> {
+    let data = server.data_dir.path().join("data");
+    let db = server::db::Db::open_sqlite(&data.join("wharf.db"))
+        .await
+        .unwrap();
+    let secrets = server::secrets::Secrets::load_or_create(&data).unwrap();
+    let u = db.find_user_by_name(user).await.unwrap();
+    let link = db.github_link(u.id).await.unwrap();
+    db.close().await;
+    link.map(|l| secrets.open(&l.token_sealed).unwrap())
+}
+
+#[tokio::test]
+async fn linking_signing_in_and_disconnecting() {
+    let w = world().await;
+    let mut b = Browser::new(&w.server.url);
+    b.sign_up("alice").await;
+    let (_, status) = b.get("/api/ui/github").await;
+    assert_eq!(status["configured"], true);
+    assert_eq!(status["linked"], Value::Null);
+
+    let next = b.link_github(DEMO_USER, false).await;
+    assert_eq!(next, format!("/profile?github=linked&login={DEMO_USER}"));
+    let (_, status) = b.get("/api/ui/github").await;
+    assert_eq!(status["linked"]["login"], DEMO_USER);
+    assert_eq!(status["linked"]["private_access"], false);
+    assert!(status["linked"]["avatar_url"].is_string());
+
+    // The token works at GitHub and never reached the browser.
+    let token = stored_token(&w.server, "alice").await.expect("linked");
+    assert!(w.gh.token_is_valid(&token));
+    assert!(b.seen.iter().all(|body| !body.contains(&token)));
+
+    // Signed out, "Sign in with GitHub" signs in to the linked account.
+    let mut other = Browser::new(&w.server.url);
+    let (status, body) = other.authorize("signin", false).await;
+    assert_eq!(status, 200, "{body}");
+    let callback = other
+        .consent(body["url"].as_str().unwrap(), DEMO_USER, "approve")
+        .await;
+    assert_eq!(other.back_from_github(&callback).await, "/alice");
+    let (_, session) = other.get("/api/ui/session").await;
+    assert_eq!(session["user"]["name"], "alice");
+    // Signing in did not replace the linked token.
+    assert_eq!(
+        stored_token(&w.server, "alice").await.as_deref(),
+        Some(token.as_str())
+    );
+
+    // Disconnect: unlinked here, revoked at GitHub.
+    assert_eq!(b.post("/api/ui/github/disconnect", json!({})).await.0, 200);
+    let (_, status) = b.get("/api/ui/github").await;
+    assert_eq!(status["linked"], Value::Null);
+    assert!(!w.gh.token_is_valid(&token));
+    assert!(stored_token(&w.server, "alice").await.is_none());
+}
+
+#[tokio::test]
+async fn a_github_identity_without_an_account_is_offered_a_sign_up() {
+    let w = world().await;
+    let mut b = Browser::new(&w.server.url);
+    let (_, body) = b.authorize("signin", false).await;
+    let callback = b
+        .consent(body["url"].as_str().unwrap(), DEMO_USER, "approve")
+        .await;
+    assert_eq!(
+        b.back_from_github(&callback).await,
+        format!("/signup?github={DEMO_USER}")
+    );
+    let (_, status) = b.get("/api/ui/github").await;
+    assert_eq!(status["pending_signup"], DEMO_USER);
+    let (code, body) = b
+        .post(
+            "/api/ui/signup",
+            json!({"name": "octo", "password": "password-123", "link_github": true}),
+        )
+        .await;
+    assert_eq!(code, 201, "{body}");
+    b.csrf = body["csrf_token"].as_str().map(str::to_owned);
+    let (_, status) = b.get("/api/ui/github").await;
+    assert_eq!(status["linked"]["login"], DEMO_USER);
+    // Another browser cannot claim the same pending identity.
+    let mut c = Browser::new(&w.server.url);
+    let (code, _) = c
+        .post(
+            "/api/ui/signup",
+            json!({"name": "thief", "password": "password-123", "link_github": true}),
+        )
+        .await;
+    assert_eq!(code, 400);
+}
+
+#[tokio::test]
+async fn state_mismatch_a_bad_code_and_denied_consent_are_refused() {
+    let w = world().await;
+    let mut a = Browser::new(&w.server.url);
+    a.sign_up("alice").await;
+
+    // A callback this server never started.
+    let forged = format!(
+        "{}/api/ui/github/callback?code=abc&state=nope",
+        w.server.url
+    );
+    let next = a.back_from_github(&forged).await;
+    assert!(next.starts_with("/profile?github_error="), "{next}");
+    assert!(decode(&next).contains("was not started here"), "{next}");
+
+    // A callback carried to another browser (login CSRF) is refused there...
+    let (_, body) = a.authorize("link", false).await;
+    let callback = a
+        .consent(body["url"].as_str().unwrap(), DEMO_USER, "approve")
+        .await;
+    let mut b = Browser::new(&w.server.url);
+    b.sign_up("bob").await;
+    let next = b.back_from_github(&callback).await;
+    assert!(decode(&next).contains("was not started here"), "{next}");
+    // ...and the state was used up, so it cannot be replayed in the right one either.
+    let next = a.back_from_github(&callback).await;
+    assert!(decode(&next).contains("was not started here"), "{next}");
+    let (_, status) = a.get("/api/ui/github").await;
+    assert_eq!(status["linked"], Value::Null);
+
+    // A code that does not belong to the flow (GitHub answers 200 with an error).
+    let (_, first) = a.authorize("link", false).await;
+    let code_url = a
+        .consent(first["url"].as_str().unwrap(), DEMO_USER, "approve")
+        .await;
+    let code = reqwest::Url::parse(&code_url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let (_, second) = a.authorize("link", false).await;
+    let second_state = reqwest::Url::parse(second["url"].as_str().unwrap())
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let mixed = format!(
+        "{}/api/ui/github/callback?code={code}&state={second_state}",
+        w.server.url
+    );
+    let next = a.back_from_github(&mixed).await;
+    assert!(
+        decode(&next).contains("GitHub refused the authorization"),
+        "{next}"
+    );
+
+    // Denied on GitHub's page.
+    let (_, body) = a.authorize("link", false).await;
+    let callback = a
+        .consent(body["url"].as_str().unwrap(), DEMO_USER, "deny")
+        .await;
+    let next = a.back_from_github(&callback).await;
+    assert!(decode(&next).contains("cancelled on GitHub"), "{next}");
+    let (_, status) = a.get("/api/ui/github").await;
+    assert_eq!(status["linked"], Value::Null);
+}
+
+#[tokio::test]
+async fn without_configuration_github_says_so() {
+    let (_keep, dist) = fake_dist();
+    let server = TestServer::start(&dist).await;
+    let mut b = Browser::new(&server.url);
+    b.sign_up("alice").await;
+    let (_, status) = b.get("/api/ui/github").await;
+    assert_eq!(status["configured"], false);
+    let (code, body) = b.authorize("link", false).await;
+    assert_eq!(code, 409);
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("WHARF_GITHUB_CLIENT_ID"));
+}
+
+fn names(list: &Value) -> Vec<String> {
+    list["repos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["full_name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn private_repositories_need_premium_and_the_grant() {
+    let w = world().await;
+    let mut free = Browser::new(&w.server.url);
+    free.sign_up("alice").await;
+    // A Free account cannot ask for private access.
+    let (code, body) = free.authorize("link", true).await;
+    assert_eq!(code, 403, "{body}");
+    free.link_github(DEMO_USER, false).await;
+    let (code, list) = free.get("/api/ui/github/repos").await;
+    assert_eq!(code, 200, "{list}");
+    assert_eq!(list["private_access"], false);
+    let public = names(&list);
+    assert!(
+        public.contains(&format!("{DEMO_USER}/hello-tool")),
+        "{public:?}"
+    );
+    assert!(
+        !public.iter().any(|n| n.ends_with("/secret-agent")),
+        "{public:?}"
+    );
+    assert!(list["repos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["private"] == false));
+    // The budget GitHub reported is passed on.
+    assert!(list["rate"]["remaining"].as_u64().unwrap() > 0);
+    // One GitHub account links to one Wharf account at a time.
+    let mut other = Browser::new(&w.server.url);
+    other.sign_up("mallory").await;
+    let next = other.link_github(DEMO_USER, false).await;
+    assert!(
+        decode(&next).contains("already linked to another Wharf account"),
+        "{next}"
+    );
+    assert_eq!(
+        free.post("/api/ui/github/disconnect", json!({})).await.0,
+        200
+    );
+
+    // Premium (every account, by configuration) with the grant sees private ones too.
+    let server = w.server.restart(&w.dist, configure(&w.gh, true)).await;
+    let mut premium = Browser::new(&server.url);
+    premium.sign_up("carol").await;
+    premium.link_github(DEMO_USER, true).await;
+    let (_, status) = premium.get("/api/ui/github").await;
+    assert_eq!(status["linked"]["private_access"], true);
+    let (_, list) = premium.get("/api/ui/github/repos").await;
+    assert_eq!(list["private_access"], true);
+    let all = names(&list);
+    assert!(all.iter().any(|n| n.ends_with("/secret-agent")), "{all:?}");
+    assert!(all.len() > public.len());
+    assert_eq!(
+        premium.post("/api/ui/github/disconnect", json!({})).await.0,
+        200
+    );
+    // Premium without the grant: public only.
+    let mut plain = Browser::new(&server.url);
+    plain.sign_up("dave").await;
+    plain.link_github(DEMO_USER, false).await;
+    let (_, list) = plain.get("/api/ui/github/repos").await;
+    assert_eq!(names(&list), public);
+}
+
+#[tokio::test]
+async fn listings_page_through_github_and_releases_fall_back_to_tags() {
+    let w = world_with(
+        StandInConfig {
+            generate: Some((230, 3)),
+            ..Default::default()
+        },
+        false,
+    )
+    .await;
+    let mut b = Browser::new(&w.server.url);
+    b.sign_up("alice").await;
+    b.link_github(DEMO_USER, false).await;
+    w.gh.reset_counters();
+    let (_, list) = b.get("/api/ui/github/repos").await;
+    let all = names(&list);
+    assert!(all.len() > 230, "{}", all.len());
+    let pages = w.gh.counters().by_route["GET /user/repos"];
+    assert_eq!(pages as usize, all.len().div_ceil(100));
+
+    let (code, rel) = b
+        .post(
+            "/api/ui/github/releases",
+            json!({"repos": [format!("{DEMO_USER}/hello-tool"), format!("{DEMO_USER}/tag-only"), format!("{DEMO_USER}/bench-0001")]}),
+        )
+        .await;
+    assert_eq!(code, 200, "{rel}");
+    let hello = &rel["repos"][format!("{DEMO_USER}/hello-tool")];
+    let tags: Vec<&str> = hello["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["tag"].as_str().unwrap())
+        .collect();
+    assert!(
+        tags.contains(&"v1.0.0") && !tags.contains(&"v2.0.0"),
+        "drafts are not offered: {tags:?}"
+    );
+    assert_eq!(hello["tags_only"], false);
+    let tag_only = &rel["repos"][format!("{DEMO_USER}/tag-only")];
+    assert_eq!(tag_only["tags_only"], true);
+    assert_eq!(tag_only["releases"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        rel["repos"][format!("{DEMO_USER}/bench-0001")]["releases"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+}
+
+/// Polls the job until it has finished.
+async fn finished_job(b: &mut Browser, id: i64) -> Value {
+    for _ in 0..600 {
+        let (code, job) = b.get(&format!("/api/ui/imports/{id}")).await;
+        assert_eq!(code, 200, "{job}");
+        if job["status"] == "finished" {
+            return job;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the import did not finish");
+}
+
+async fn start_import(b: &mut Browser, repos: Value, assets: bool) -> i64 {
+    let (code, body) = b
+        .post(
+            "/api/ui/imports",
+            json!({"subject": "alice", "repo": "gh", "repos": repos, "with_assets": assets, "publish": true}),
+        )
+        .await;
+    assert_eq!(code, 201, "{body}");
+    body["id"].as_i64().unwrap()
+}
+
+async fn linked_alice_with_repo(w: &World) -> Browser {
+    let mut b = Browser::new(&w.server.url);
+    b.sign_up("alice").await;
+    b.link_github(DEMO_USER, false).await;
+    assert_eq!(
+        b.post("/repos/alice/gh", json!({"type": "generic"}))
+            .await
+            .0,
+        201
+    );
+    b
+}
+
+#[tokio::test]
+async fn an_import_makes_packages_versions_and_files_and_a_second_one_updates() {
+    let w = world().await;
+    let mut b = linked_alice_with_repo(&w).await;
+    let hello = format!("{DEMO_USER}/hello-tool");
+    let tags = format!("{DEMO_USER}/tag-only");
+    // The repository must exist, as in Bintray.
+    let (code, _) = b
+        .post("/api/ui/imports", json!({"subject": "alice", "repo": "nope", "repos": [{"full_name": hello, "releases": "all"}]}))
+        .await;
+    assert_eq!(code, 404);
+
+    let id = start_import(
+        &mut b,
+        json!([{"full_name": hello, "releases": "all"}, {"full_name": tags, "releases": {"only": ["v0.2.0"]}}]),
+        true,
+    )
+    .await;
+    let job = finished_job(&mut b, id).await;
+    assert!(
+        job["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["status"] == "done"),
+        "{job}"
+    );
+
+    let (_, pkg) = b.get("/packages/alice/gh/hello-tool").await;
+    assert_eq!(pkg["desc"], "A friendly command-line greeter");
+    assert_eq!(pkg["licenses"], json!(["MIT"]));
+    assert_eq!(pkg["labels"], json!(["cli", "rust", "greeting"]));
+    assert_eq!(pkg["github_repo"], hello);
+    assert_eq!(pkg["website_url"], "https://hello-tool.example");
+    let versions = pkg["versions"].as_array().unwrap().clone();
+    assert_eq!(versions.len(), 4, "drafts are skipped: {versions:?}");
+    assert_eq!(pkg["latest_version"], "v1.2.0-rc.1");
+    let (_, v1) = b.get("/packages/alice/gh/hello-tool/versions/v1.0.0").await;
+    assert_eq!(v1["desc"], "Hello Tool 1.0");
+    assert_eq!(v1["vcs_tag"], "v1.0.0");
+    let (_, notes) = b
+        .get("/packages/alice/gh/hello-tool/versions/v1.0.0/release_notes")
+        .await;
+    assert!(
+        notes["bintray"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("12 languages"),
+        "{notes}"
+    );
+    let (_, files) = b
+        .get("/packages/alice/gh/hello-tool/versions/v1.0.0/files")
+        .await;
+    assert_eq!(files.as_array().unwrap().len(), 3, "{files}");
+    // The bytes are GitHub's.
+    let asset =
+        w.gh.asset_id(DEMO_USER, "hello-tool", "v1.0.0", "SHA256SUMS.txt")
+            .unwrap();
+    let (content, _) = w.gh.asset_content(asset).unwrap();
+    let res = raw_client()
+        .get(
+            w.server
+                .url("/dl/alice/gh/hello-tool/v1.0.0/SHA256SUMS.txt"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.bytes().await.unwrap(), content);
+    // The tag-only repository: just the chosen tag.
+    let (_, t) = b.get("/packages/alice/gh/tag-only").await;
+    assert_eq!(t["versions"], json!(["v0.2.0"]));
+    // The asset host never saw the token.
+    assert_eq!(w.gh.counters().asset_requests_with_authorization, 0);
+
+    // Importing again updates in place: nothing duplicated, no asset fetched again
+    // when GitHub's digest says it is the same.
+    let downloads = w.gh.counters().asset_downloads;
+    let blobs = w.server.blob_files().len();
+    let id = start_import(
+        &mut b,
+        json!([{"full_name": hello, "releases": "all"}]),
+        true,
+    )
+    .await;
+    let job = finished_job(&mut b, id).await;
+    assert_eq!(job["items"][0]["status"], "done", "{job}");
+    let (_, again) = b.get("/packages/alice/gh/hello-tool").await;
+    assert_eq!(again["versions"].as_array().unwrap().len(), 4);
+    let (_, files) = b
+        .get("/packages/alice/gh/hello-tool/versions/v1.0.0/files")
+        .await;
+    assert_eq!(files.as_array().unwrap().len(), 3);
+    assert_eq!(w.server.blob_files().len(), blobs);
+    let refetched = w.gh.counters().asset_downloads - downloads;
+    assert!(
+        refetched <= 1,
+        "only the asset without a digest is fetched again: {refetched}"
+    );
+
+    // Someone else cannot see the job.
+    let mut eve = Browser::new(&w.server.url);
+    eve.sign_up("eve").await;
+    assert_eq!(eve.get(&format!("/api/ui/imports/{id}")).await.0, 404);
+    // The token never reached the browser.
+    let token = stored_token(&w.server, "alice").await.unwrap();
+    assert!(b.seen.iter().all(|body| !body.contains(&token)));
+}
+
+#[tokio::test]
+async fn an_asset_that_does_not_match_its_digest_is_refused_and_nothing_is_stored() {
+    let w = world().await;
+    let mut b = linked_alice_with_repo(&w).await;
+    let asset =
+        w.gh.asset_id(
+            DEMO_USER,
+            "hello-tool",
+            "v1.1.0",
+            "hello-tool-1.1.0-x86_64-linux.tar.gz",
+        )
+        .unwrap();
+    assert!(w
+        .gh
+        .set_asset_digest(asset, Some(format!("sha256:{}", "0".repeat(64)))));
+    let blobs_before = w.server.blob_files().len();
+    let id = start_import(
+        &mut b,
+        json!([{"full_name": format!("{DEMO_USER}/hello-tool"), "releases": {"only": ["v1.1.0"]}}]),
+        true,
+    )
+    .await;
+    let job = finished_job(&mut b, id).await;
+    let item = &job["items"][0];
+    assert_eq!(item["status"], "failed", "{job}");
+    assert!(
+        item["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not match the sha256 digest"),
+        "{item}"
+    );
+    let (_, files) = b
+        .get("/packages/alice/gh/hello-tool/versions/v1.1.0/files?include_unpublished=1")
+        .await;
+    assert_eq!(files, json!([]));
+    assert_eq!(w.server.blob_files().len(), blobs_before);
+
+    // Once GitHub's digest is right again, a retry imports it.
+    let (content, _) = w.gh.asset_content(asset).unwrap();
+    let good = server::github_standin::sha256_digest(&content);
+    assert!(w.gh.set_asset_digest(asset, Some(good)));
+    let (code, _) = b
+        .post(&format!("/api/ui/imports/{id}/retry"), json!({}))
+        .await;
+    assert_eq!(code, 200);
+    let job = finished_job(&mut b, id).await;
+    assert_eq!(job["items"][0]["status"], "done", "{job}");
+    let (_, files) = b
+        .get("/packages/alice/gh/hello-tool/versions/v1.1.0/files")
+        .await;
+    assert_eq!(files.as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_rate_limit_pauses_the_import_which_then_carries_on() {
+    let w = world().await;
+    let mut b = linked_alice_with_repo(&w).await;
+    w.gh.inject_fault(Fault::secondary(429, Some(2)).times(1));
+    let id = start_import(
+        &mut b,
+        json!([{"full_name": format!("{DEMO_USER}/tag-only"), "releases": "all"}]),
+        false,
+    )
+    .await;
+    // The pause is visible while it lasts.
+    let mut saw_wait = false;
+    for _ in 0..100 {
+        let (_, job) = b.get(&format!("/api/ui/imports/{id}")).await;
+        if job["waiting_until"].is_i64() {
+            saw_wait = true;
+            break;
+        }
+        if job["status"] == "finished" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(saw_wait, "the job showed the rate-limit pause");
+    let job = finished_job(&mut b, id).await;
+    assert_eq!(job["items"][0]["status"], "done", "{job}");
+    assert_eq!(job["waiting_until"], Value::Null);
+    assert!(w.gh.counters().rate_limited >= 1);
+    let (_, t) = b.get("/packages/alice/gh/tag-only").await;
+    assert_eq!(t["versions"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn a_restart_mid_import_carries_on_where_it_stopped() {
+    let w = world_with(
+        StandInConfig {
+            generate: Some((4, 12)),
+            ..Default::default()
+        },
+        false,
+    )
+    .await;
+    let mut b = linked_alice_with_repo(&w).await;
+    // Slow GitHub down so the restart lands mid-import.
+    w.gh.set_latency(Duration::from_millis(40));
+    let repos: Vec<Value> = (1..=4)
+        .map(|i| json!({"full_name": format!("{DEMO_USER}/bench-{i:04}"), "releases": "all"}))
+        .collect();
+    let id = start_import(&mut b, Value::Array(repos), true).await;
+    loop {
+        let (_, job) = b.get(&format!("/api/ui/imports/{id}")).await;
+        let done: i64 = job["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["versions_done"].as_i64().unwrap())
+            .sum();
+        assert_ne!(
+            job["status"], "finished",
+            "the import finished before the restart"
+        );
+        if done >= 6 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let World {
+        gh,
+        server,
+        dist,
+        _dist,
+    } = w;
+    let server = server.restart(&dist, configure(&gh, false)).await;
+    gh.set_latency(Duration::ZERO);
+    let mut b2 = Browser::new(&server.url);
+    let (code, body) = b2
+        .post(
+            "/api/ui/signin",
+            json!({"name": "alice", "password": "password-123"}),
+        )
+        .await;
+    assert_eq!(code, 200, "{body}");
+    b2.csrf = body["csrf_token"].as_str().map(str::to_owned);
+    let job = finished_job(&mut b2, id).await;
+    assert!(
+        job["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["status"] == "done"),
+        "{job}"
+    );
+    for i in 1..=4 {
+        let (_, pkg) = b2.get(&format!("/packages/alice/gh/bench-{i:04}")).await;
+        assert_eq!(pkg["versions"].as_array().unwrap().len(), 12, "{pkg}");
+        let (_, files) = b2
+            .get(&format!("/packages/alice/gh/bench-{i:04}/files"))
+            .await;
+        assert_eq!(
+            files.as_array().unwrap().len(),
+            12,
+            "one asset per release, none twice"
+        );
+    }
+}
+
+#[tokio::test]
+async fn progress_streams_as_server_sent_events_until_the_end() {
+    let w = world().await;
+    let mut b = linked_alice_with_repo(&w).await;
+    let id = start_import(
+        &mut b,
+        json!([{"full_name": format!("{DEMO_USER}/tag-only"), "releases": "all"}]),
+        false,
+    )
+    .await;
+    let cookie = b
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let res = raw_client()
+        .get(w.server.url(&format!("/api/ui/imports/{id}/events")))
+        .header(COOKIE, cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    // The stream ends by itself once the job has finished; its last event says so.
+    let body = tokio::time::timeout(Duration::from_secs(20), res.text())
+        .await
+        .unwrap()
+        .unwrap();
+    let last = body
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("data: "))
+        .unwrap();
+    let job: Value = serde_json::from_str(last).unwrap();
+    assert_eq!(job["status"], "finished");
+    // Anonymous: not found.
+    let res = raw_client()
+        .get(w.server.url(&format!("/api/ui/imports/{id}/events")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}
