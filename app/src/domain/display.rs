@@ -23,6 +23,15 @@ pub fn date_part(iso: &str) -> &str {
     iso.get(..10).unwrap_or(iso)
 }
 
+/// `count(1, "release")` → `"1 release"`, `count(3, "release")` → `"3 releases"`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,5 +49,12 @@ mod tests {
     fn dates_are_cut_to_the_day() {
         assert_eq!(date_part("2019-07-01T20:51:42.879Z"), "2019-07-01");
         assert_eq!(date_part("short"), "short");
+    }
+
+    #[test]
+    fn counts_are_singular_or_plural() {
+        assert_eq!(count(1, "asset"), "1 asset");
+        assert_eq!(count(0, "asset"), "0 assets");
+        assert_eq!(count(20, "release"), "20 releases");
     }
 }

@@ -19,6 +19,7 @@ use crate::components::form::ErrorNote;
 use crate::components::github::{github_status, GithubMark};
 use crate::components::load::Load;
 use crate::components::session::use_session;
+use crate::domain::display::count;
 use crate::domain::import_selection::{Selection, Tri};
 use crate::domain::names::{RepositoryName, SubjectName};
 
@@ -267,7 +268,7 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
             )
         });
         let release_text = match chosen_releases {
-            Some(n) => format!("{n} releases"),
+            Some(n) => count(n, "release"),
             None => "releases still loading".to_owned(),
         };
         let loaded = releases.with(HashMap::len);
@@ -276,7 +277,12 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
         } else {
             String::new()
         };
-        format!("{shown} of {total} repositories shown · {chosen} selected with {release_text}{loading}")
+        let noun = if total == 1 {
+            "repository"
+        } else {
+            "repositories"
+        };
+        format!("{shown} of {total} {noun} shown · {chosen} selected with {release_text}{loading}")
     };
 
     let start_import = {
@@ -442,8 +448,8 @@ fn RepoRow(
         releases.with(|m| match m.get(&n) {
             None => "…".to_owned(),
             Some(r) if r.releases.is_empty() => "no releases or tags".to_owned(),
-            Some(r) if r.tags_only => format!("{} tags", r.releases.len()),
-            Some(r) => format!("{} releases", r.releases.len()),
+            Some(r) if r.tags_only => count(r.releases.len(), "tag"),
+            Some(r) => count(r.releases.len(), "release"),
         })
     };
     let has_children = move || {
@@ -544,7 +550,7 @@ fn ReleaseRow(
             <span class="muted row-note">{release.title.clone().filter(|t| t != &release.tag).unwrap_or_default()}</span>
             <span class="muted row-desc">
                 {date}
-                {(release.assets > 0).then(|| format!(" · {} assets", release.assets))}
+                {(release.assets > 0).then(|| format!(" · {}", count(release.assets as usize, "asset")))}
             </span>
         </div>
     }
