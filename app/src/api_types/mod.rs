@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// `GET /healthz`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     /// `"ok"` when the server and its database answer.
     pub status: String,
@@ -22,12 +23,14 @@ pub struct Health {
 
 /// The error body of every JSON endpoint, as Bintray sent it: `{"message": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub message: String,
 }
 
 /// `{"message": "success"}`, Bintray's answer to updates and deletes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Success {
     pub message: String,
 }
@@ -48,6 +51,7 @@ impl Default for Success {
 
 /// The signed-in user as the app sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionUser {
     pub name: String,
     pub is_admin: bool,
@@ -57,6 +61,7 @@ pub struct SessionUser {
 /// `GET /api/ui/session`: who is signed in, and the token every change must carry in the
 /// `X-CSRF-Token` header.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     pub user: Option<SessionUser>,
     pub csrf_token: Option<String>,
@@ -64,6 +69,7 @@ pub struct SessionInfo {
 
 /// `POST /api/ui/signin` and `/api/ui/signup`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Credentials {
     pub name: String,
     pub password: String,
@@ -71,18 +77,21 @@ pub struct Credentials {
 
 /// `POST /api/ui/api-key/reveal` and `/regenerate`: the password again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordConfirmation {
     pub password: String,
 }
 
 /// The API key in the clear, for its owner only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiKeyBody {
     pub api_key: String,
 }
 
 /// What the app sends to publish or discard a version's files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishRequestBody {
     pub discard: bool,
 }
