@@ -17,7 +17,8 @@ use crate::state::AppState;
     tag = "server",
     responses(
         (status = 200, description = "Healthy", body = Health),
-        (status = 503, description = "The database does not answer", body = app::api_types::ErrorBody),
+        (status = 503, description = "The database does not answer",
+            body = app::api_types::ErrorBody),
     ),
     security(())
 )]

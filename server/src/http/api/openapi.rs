@@ -101,9 +101,13 @@ Errors are JSON `{\"message\": \"...\"}`.";
         (name = "repositories", description = "A subject's repositories"),
         (name = "packages", description = "Packages in a repository"),
         (name = "versions", description = "Versions of a package, and their release notes"),
-        (name = "attributes", description = "Typed attributes of packages and versions, and search by them"),
-        (name = "content", description = "Uploads (path, header and matrix forms, Maven deploys), publish and discard, deletion"),
-        (name = "files", description = "File listings and the package or version a file belongs to"),
+        (name = "attributes",
+            description = "Typed attributes of packages and versions, and search by them"),
+        (name = "content",
+            description = "Uploads (path, header and matrix forms, Maven deploys), publish and \
+                           discard, deletion"),
+        (name = "files",
+            description = "File listings and the package or version a file belongs to"),
         (name = "downloads", description = "Downloads with HEAD, Range and checksum headers"),
         (name = "search", description = "Search public repositories, packages and files"),
         (name = "users", description = "Users"),
@@ -194,7 +198,7 @@ mod described {
     use serde_json::Value;
     use utoipa::{IntoParams, ToResponse, ToSchema};
 
-    // ---- What several operations share --------------------------------------------------
+    // What several operations share.
 
     /// An on/off switch as Bintray's clients send it: `1`/`0`, `true`/`false`, `yes`/`no` or
     /// `on`/`off`, in any case; empty is off.
@@ -299,7 +303,7 @@ mod described {
         checksum: Option<String>,
     }
 
-    // ---- Error responses, all `{"message": "..."}` ---------------------------------------
+    // Error responses, all `{"message": "..."}`.
 
     /// The request is malformed: a bad name, JSON body, switch or path (`message` says which).
     #[derive(ToResponse)]
@@ -339,7 +343,7 @@ mod described {
     pub struct Internal(ErrorBody);
 }
 
-// ---- Operations that share a handler with another ------------------------------------
+// Operations that share a handler with another operation.
 
 /// Upload a file, package and version in headers
 ///
@@ -433,7 +437,8 @@ fn upload_with_matrix() {}
         )),
         (status = 206, description = "The range's headers"),
         (status = 304, description = "The caller's copy is current"),
-        (status = 401, description = "Wrong credentials, or an unpublished file without them (no body)"),
+        (status = 401,
+            description = "Wrong credentials, or an unpublished file without them (no body)"),
         (status = 404, description = "No such file, or not visible to the caller (no body)"),
         (status = 416, description = "The range is outside the file"),
     ),
@@ -445,7 +450,7 @@ fn upload_with_matrix() {}
 )]
 fn download_head() {}
 
-// ---- The document itself --------------------------------------------------------------
+// The document itself.
 
 struct Built {
     json: String,

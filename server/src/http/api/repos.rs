@@ -26,7 +26,8 @@ use crate::state::AppState;
     tag = "repositories",
     params(SubjectParams),
     responses(
-        (status = 200, description = "Name and owner of each repository", body = Vec<RepositorySummary>),
+        (status = 200, description = "Name and owner of each repository",
+            body = Vec<RepositorySummary>),
         (status = 401, response = Unauthenticated),
         (status = 404, response = NotFound),
         (status = 500, response = Internal),
