@@ -4,8 +4,9 @@
 //! a route that does not exist, fails a test.
 //!
 //! To add an endpoint: one `Endpoint::get(path, handler)` (or `post`, `put`, …) line in
-//! the table ([`crate::http::routes`]), a `#[utoipa::path]` on the handler, and the handler
-//! in `paths(...)` of `http/api/openapi.rs`.
+//! `http/api/mod.rs` (`endpoints`, gathered by [`crate::http::routes`]), a
+//! `#[utoipa::path]` on the handler, and the handler in `paths(...)` of
+//! `http/api/openapi.rs`. A browser-only call is marked `.internal()` instead.
 
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
