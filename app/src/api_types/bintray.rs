@@ -12,6 +12,7 @@ pub type AttributeValues = BTreeMap<String, Vec<Value>>;
 
 /// `GET /repos/:subject` lists these.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RepositorySummary {
     pub name: String,
     pub owner: String,
@@ -19,6 +20,7 @@ pub struct RepositorySummary {
 
 /// `GET /repos/:subject/:repo`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Repository {
     pub name: String,
     pub owner: String,
@@ -37,6 +39,7 @@ pub struct Repository {
 
 /// The body of `POST /repos/:subject/:repo` and `PATCH` (every field optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RepositoryChanges {
     pub name: Option<String>,
     #[serde(rename = "type")]
@@ -50,6 +53,7 @@ pub struct RepositoryChanges {
 
 /// `GET /repos/:s/:r/packages` lists these.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PackageSummary {
     pub name: String,
     pub linked: bool,
@@ -57,12 +61,14 @@ pub struct PackageSummary {
 
 /// `GET /packages/:s/:r/:p`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Package {
     pub name: String,
     pub repo: String,
     pub owner: String,
     pub desc: Option<String>,
     pub labels: Vec<String>,
+    /// Left out with `attribute_values=1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_names: Option<Vec<String>>,
     pub licenses: Vec<String>,
@@ -84,12 +90,15 @@ pub struct Package {
     pub system_ids: Vec<String>,
     pub vcs_url: Option<String>,
     pub permissions: Vec<String>,
+    /// Only with `attribute_values=1`: attribute name → values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<BTreeMap<String, Vec<Value>>>))]
     pub attributes: Option<AttributeValues>,
 }
 
 /// The body of `POST /packages/:s/:r` and `PATCH /packages/:s/:r/:p`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PackageChanges {
     pub name: Option<String>,
     pub desc: Option<String>,
@@ -105,6 +114,7 @@ pub struct PackageChanges {
 
 /// `GET /packages/:s/:r/:p/versions/:v`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Version {
     pub name: String,
     pub desc: Option<String>,
@@ -113,6 +123,7 @@ pub struct Version {
     pub owner: String,
     pub labels: Vec<String>,
     pub published: bool,
+    /// Left out with `attribute_values=1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_names: Option<Vec<String>>,
     pub created: String,
@@ -124,12 +135,15 @@ pub struct Version {
     pub github_use_tag_release_notes: bool,
     pub vcs_tag: Option<String>,
     pub rating_count: i64,
+    /// Only with `attribute_values=1`: attribute name → values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<BTreeMap<String, Vec<Value>>>))]
     pub attributes: Option<AttributeValues>,
 }
 
 /// The body of `POST /packages/:s/:r/:p/versions` and `PATCH .../versions/:v`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionChanges {
     pub name: Option<String>,
     pub desc: Option<String>,
@@ -143,6 +157,7 @@ pub struct VersionChanges {
 
 /// A file of a version, as listings and searches show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct File {
     pub name: String,
     pub path: String,
@@ -158,12 +173,14 @@ pub struct File {
 
 /// `{"files": N}`, the answer to publish and discard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FilesCount {
     pub files: i64,
 }
 
 /// The optional body of `POST /content/:s/:r/:p/:v/publish`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishRequest {
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub discard: Option<bool>,
@@ -215,11 +232,13 @@ mod tests {
 
 /// `{"bintray": {"syntax": "markdown", "content": "..."}}`, the release notes body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReleaseNotes {
     pub bintray: ReleaseNotesText,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReleaseNotesText {
     #[serde(default)]
     pub syntax: Option<String>,
@@ -228,6 +247,7 @@ pub struct ReleaseNotesText {
 
 /// Release notes rendered for a page: sanitised HTML.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RenderedNotes {
     pub html: Option<String>,
 }

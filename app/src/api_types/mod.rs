@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 /// `GET /healthz`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     /// `"ok"` when the server and its database answer.
     pub status: String,
@@ -24,12 +25,14 @@ pub struct Health {
 
 /// The error body of every JSON endpoint, as Bintray sent it: `{"message": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub message: String,
 }
 
 /// `{"message": "success"}`, Bintray's answer to updates and deletes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Success {
     pub message: String,
 }
@@ -50,6 +53,7 @@ impl Default for Success {
 
 /// The signed-in user as the app sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionUser {
     pub name: String,
     pub is_admin: bool,
@@ -59,6 +63,7 @@ pub struct SessionUser {
 /// `GET /api/ui/session`: who is signed in, and the token every change must carry in the
 /// `X-CSRF-Token` header.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     pub user: Option<SessionUser>,
     pub csrf_token: Option<String>,
@@ -68,6 +73,7 @@ pub struct SessionInfo {
 
 /// What the app needs to know about this server's set-up.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteInfo {
     /// Where downloads are served: `/dl` here, or a separate host such as
     /// `https://dl.example.org`. A file's link is `{download_base}/{subject}/{repo}/{path}`.
@@ -80,6 +86,7 @@ pub struct SiteInfo {
 
 /// `POST /api/ui/signin` and `/api/ui/signup`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Credentials {
     pub name: String,
     pub password: String,
@@ -125,18 +132,21 @@ pub struct AuthorizeUrl {
 
 /// `POST /api/ui/api-key/reveal` and `/regenerate`: the password again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordConfirmation {
     pub password: String,
 }
 
 /// The API key in the clear, for its owner only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiKeyBody {
     pub api_key: String,
 }
 
 /// What the app sends to publish or discard a version's files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishRequestBody {
     pub discard: bool,
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum AttrType {
     String,
@@ -47,16 +48,20 @@ impl AttrType {
 /// An attribute as clients send it: `type` optional, `values` possibly null (PATCH uses a
 /// null to remove the attribute) or a single value.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttributeInput {
     pub name: String,
+    /// An array of values of one type, a single value, or null (in PATCH: remove).
     #[serde(default)]
     pub values: Option<Value>,
+    /// `string`, `date`, `number`, `boolean` or `version` (any case); inferred when absent.
     #[serde(rename = "type", default)]
     pub attr_type: Option<String>,
 }
 
 /// A validated attribute.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attribute {
     pub name: String,
     pub values: Vec<Value>,

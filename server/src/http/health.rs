@@ -7,6 +7,21 @@ use axum::Json;
 use super::error::ApiError;
 use crate::state::AppState;
 
+/// Health
+///
+/// 200 when the server and its database answer. Served at `/` only.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    operation_id = "getHealth",
+    tag = "server",
+    responses(
+        (status = 200, description = "Healthy", body = Health),
+        (status = 503, description = "The database does not answer",
+            body = app::api_types::ErrorBody),
+    ),
+    security(())
+)]
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     state.db.ping().await.map_err(ApiError::unavailable)?;
     Ok(Json(Health {

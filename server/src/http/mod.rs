@@ -6,15 +6,24 @@ mod health;
 mod hosts;
 mod page_meta;
 mod range;
+pub mod route_table;
 mod spa_fallback;
 
 use axum::extract::Request;
-use axum::routing::get;
 use axum::Router;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::state::AppState;
+use route_table::Endpoint;
+
+/// Every route the server answers (the SPA fallback aside): the router is built from this
+/// table, and the OpenAPI test checks the document against it.
+pub fn routes() -> Vec<Endpoint> {
+    let mut all = vec![Endpoint::get("/healthz", health::healthz).root_only()];
+    all.extend(api::endpoints());
+    all
+}
 
 /// The router behind the host rewriting of [`hosts::Hosts`], ready to serve.
 pub fn service(
@@ -29,9 +38,7 @@ pub fn service(
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .merge(api::router())
+    route_table::build(routes())
         .fallback(spa_fallback::spa_fallback)
         .layer(
             TraceLayer::new_for_http()

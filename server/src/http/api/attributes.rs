@@ -10,13 +10,19 @@ use serde_json::Value;
 use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::json;
+use super::openapi::{
+    AttributeClause, BadRequest, Forbidden, Internal, NotFound, PackageParams, RepoParams,
+    Unauthenticated, VersionParams,
+};
 use crate::db::AttrOwner;
 use crate::http::error::ApiError;
 use crate::registry::{self, AttrTarget, Caller};
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct NamesQuery {
+    /// Only these attributes, comma-separated (`a,b`); all when absent.
     names: Option<String>,
 }
 
@@ -33,8 +39,11 @@ impl NamesQuery {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ValuesQuery {
+    /// `1` shows `attributes` (name → values) instead of `attribute_names`.
+    #[param(value_type = Option<super::openapi::Flag>)]
     attribute_values: Option<String>,
 }
 
@@ -100,6 +109,23 @@ async fn delete(
     Ok(Json(Success::new()))
 }
 
+/// Get a package's attributes
+///
+/// Attributes starting with `_` are shown to the owner only.
+#[utoipa::path(
+    get,
+    path = "/packages/{subject}/{repo}/{package}/attributes",
+    operation_id = "getPackageAttributes",
+    tag = "attributes",
+    params(PackageParams, NamesQuery),
+    responses(
+        (status = 200, description = "The attributes", body = Vec<Attribute>),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security((), ("basic" = []))
+)]
 pub async fn get_package(
     State(st): State<AppState>,
     ApiCaller(c): ApiCaller,
@@ -109,6 +135,23 @@ pub async fn get_package(
     get(st, c, (s, r, p, None), q).await
 }
 
+/// Get a version's attributes
+///
+/// Attributes starting with `_` are shown to the owner only.
+#[utoipa::path(
+    get,
+    path = "/packages/{subject}/{repo}/{package}/versions/{version}/attributes",
+    operation_id = "getVersionAttributes",
+    tag = "attributes",
+    params(VersionParams, NamesQuery),
+    responses(
+        (status = 200, description = "The attributes", body = Vec<Attribute>),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security((), ("basic" = []))
+)]
 pub async fn get_version(
     State(st): State<AppState>,
     ApiCaller(c): ApiCaller,
@@ -118,6 +161,26 @@ pub async fn get_version(
     get(st, c, (s, r, p, Some(v)), q).await
 }
 
+/// Replace a package's attributes
+///
+/// The body becomes the whole set; a missing `type` is inferred from the values.
+#[utoipa::path(
+    post,
+    path = "/packages/{subject}/{repo}/{package}/attributes",
+    operation_id = "replacePackageAttributes",
+    tag = "attributes",
+    params(PackageParams),
+    request_body = Vec<AttributeInput>,
+    responses(
+        (status = 200, description = "The package's attributes now", body = Vec<Attribute>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn replace_package(
     State(st): State<AppState>,
     ApiCaller(c): ApiCaller,
@@ -127,6 +190,26 @@ pub async fn replace_package(
     write(st, c, (s, r, p, None), b, true).await
 }
 
+/// Replace a version's attributes
+///
+/// The body becomes the whole set; a missing `type` is inferred from the values.
+#[utoipa::path(
+    post,
+    path = "/packages/{subject}/{repo}/{package}/versions/{version}/attributes",
+    operation_id = "replaceVersionAttributes",
+    tag = "attributes",
+    params(VersionParams),
+    request_body = Vec<AttributeInput>,
+    responses(
+        (status = 200, description = "The version's attributes now", body = Vec<Attribute>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn replace_version(
     State(st): State<AppState>,
     ApiCaller(c): ApiCaller,
@@ -136,6 +219,26 @@ pub async fn replace_version(
     write(st, c, (s, r, p, Some(v)), b, true).await
 }
 
+/// Update a package's attributes
+///
+/// Merges the body into the set; `values: null` removes an attribute.
+#[utoipa::path(
+    patch,
+    path = "/packages/{subject}/{repo}/{package}/attributes",
+    operation_id = "updatePackageAttributes",
+    tag = "attributes",
+    params(PackageParams),
+    request_body = Vec<AttributeInput>,
+    responses(
+        (status = 200, description = "The package's attributes now", body = Vec<Attribute>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn update_package(
     State(st): State<AppState>,
     ApiCaller(c): ApiCaller,
@@ -145,6 +248,26 @@ pub async fn update_package(
     write(st, c, (s, r, p, None), b, false).await
 }
 
+/// Update a version's attributes
+///
+/// Merges the body into the set; `values: null` removes an attribute.
+#[utoipa::path(
+    patch,
+    path = "/packages/{subject}/{repo}/{package}/versions/{version}/attributes",
+    operation_id = "updateVersionAttributes",
+    tag = "attributes",
+    params(VersionParams),
+    request_body = Vec<AttributeInput>,
+    responses(
+        (status = 200, description = "The version's attributes now", body = Vec<Attribute>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn update_version(
     State(st): State<AppState>,
     ApiCaller(c): ApiCaller,
@@ -154,6 +277,24 @@ pub async fn update_version(
     write(st, c, (s, r, p, Some(v)), b, false).await
 }
 
+/// Delete a package's attributes
+///
+/// Those in `names`, or all of them.
+#[utoipa::path(
+    delete,
+    path = "/packages/{subject}/{repo}/{package}/attributes",
+    operation_id = "deletePackageAttributes",
+    tag = "attributes",
+    params(PackageParams, NamesQuery),
+    responses(
+        (status = 200, description = "Deleted", body = Success),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn delete_package(
     State(st): State<AppState>,
     ApiCaller(c): ApiCaller,
@@ -163,6 +304,24 @@ pub async fn delete_package(
     delete(st, c, (s, r, p, None), q).await
 }
 
+/// Delete a version's attributes
+///
+/// Those in `names`, or all of them.
+#[utoipa::path(
+    delete,
+    path = "/packages/{subject}/{repo}/{package}/versions/{version}/attributes",
+    operation_id = "deleteVersionAttributes",
+    tag = "attributes",
+    params(VersionParams, NamesQuery),
+    responses(
+        (status = 200, description = "Deleted", body = Success),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn delete_version(
     State(st): State<AppState>,
     ApiCaller(c): ApiCaller,
@@ -185,6 +344,30 @@ pub async fn shown(
     Ok(registry::get_attributes(&state.db, &target, None).await?)
 }
 
+/// Search a repository's packages by attributes
+///
+/// The body is a list of clauses, all of which must match. Private repositories answer
+/// their owner only.
+#[utoipa::path(
+    post,
+    path = "/search/attributes/{subject}/{repo}",
+    operation_id = "searchPackagesByAttributes",
+    tag = "attributes",
+    params(RepoParams, ValuesQuery),
+    request_body(content = Vec<AttributeClause>, example = json!([
+        {"att1": ["v1", "v2"]},
+        {"att2": "[1,3]"},
+        {"att3": "[,3["}
+    ])),
+    responses(
+        (status = 200, description = "The packages that match", body = Vec<Package>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security((), ("basic" = []))
+)]
 pub async fn search_packages(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -207,6 +390,30 @@ pub async fn search_packages(
     Ok(Json(out))
 }
 
+/// Search a package's versions by attributes
+///
+/// The body is a list of clauses, all of which must match. Private repositories answer
+/// their owner only.
+#[utoipa::path(
+    post,
+    path = "/search/attributes/{subject}/{repo}/{package}/versions",
+    operation_id = "searchVersionsByAttributes",
+    tag = "attributes",
+    params(PackageParams, ValuesQuery),
+    request_body(content = Vec<AttributeClause>, example = json!([
+        {"att1": ["v1", "v2"]},
+        {"att2": "[1,3]"},
+        {"att3": "[,3["}
+    ])),
+    responses(
+        (status = 200, description = "The versions that match", body = Vec<Version>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security((), ("basic" = []))
+)]
 pub async fn search_versions(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::caller::ApiCaller;
+use super::openapi::{Internal, NotFound, PackageParams, Unauthenticated};
 use crate::http::error::ApiError;
 use crate::registry;
 use crate::state::AppState;
@@ -31,12 +32,37 @@ pub fn badge_svg(label: &str, value: &str, colour: &str) -> String {
     )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BadgeQuery {
+    /// The version to show; the latest published one when absent.
     version: Option<String>,
 }
 
-/// `/packages/:s/:r/:p/images/download.svg[?version=V]`.
+/// The download badge
+///
+/// An SVG image naming the latest (or the given) version, `none` when there is none, for
+/// READMEs. Revalidated on each view (`Cache-Control: no-cache` with an ETag).
+#[utoipa::path(
+    get,
+    path = "/packages/{subject}/{repo}/{package}/images/download.svg",
+    operation_id = "getDownloadBadge",
+    tag = "badges",
+    params(
+        PackageParams,
+        BadgeQuery,
+        ("If-None-Match" = Option<String>, Header, description = "The ETag the caller has"),
+    ),
+    responses(
+        (status = 200, description = "The badge", content_type = "image/svg+xml", body = String,
+            headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 304, description = "The caller's copy is current"),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security((), ("basic" = []))
+)]
 pub async fn download_badge(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -75,7 +101,26 @@ pub async fn download_badge(
         .into_response())
 }
 
-/// `/:s/:r/:p/_latestVersion`: to the latest version's page.
+/// The latest version's page
+///
+/// The stable link placed beside the badge: redirects to the page of the newest version
+/// with a published file. Served at `/` only.
+#[utoipa::path(
+    get,
+    path = "/{subject}/{repo}/{package}/_latestVersion",
+    operation_id = "getLatestVersionPage",
+    tag = "badges",
+    params(PackageParams),
+    responses(
+        (status = 303, description = "To `/:subject/:repo/:package/:version`", headers(
+            ("Location" = String, description = "The version's page")
+        )),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security((), ("basic" = []))
+)]
 pub async fn latest_version(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

@@ -9,6 +9,10 @@ use axum::Json;
 
 use super::body::OptionalJsonBody;
 use super::caller::ApiCaller;
+use super::openapi::{
+    BadRequest, Conflict, FileParams, Forbidden, Internal, NotFound, PayloadTooLarge,
+    Unauthenticated, UploadHeaders, UploadQuery,
+};
 use crate::http::error::ApiError;
 use crate::registry::{self, Caller, UploadOptions, UploadTarget};
 use crate::state::AppState;
@@ -66,6 +70,39 @@ async fn store(
     Ok((StatusCode::CREATED, Json(Success::new())))
 }
 
+/// Upload a file
+///
+/// The path form: `:package/:version/:file_path`. The version is created if it does not
+/// exist; the package must. The same route also takes the header and matrix forms.
+#[utoipa::path(
+    put,
+    path = "/content/{subject}/{repo}/{package}/{version}/{file_path}",
+    operation_id = "uploadContent",
+    tag = "content",
+    params(
+        ("subject" = String, Path, description = "The user that owns the repository"),
+        ("repo" = String, Path, description = "The repository"),
+        ("package" = String, Path, description = "The package"),
+        ("version" = String, Path, description = "The version"),
+        ("file_path" = String, Path,
+            description = "The file's path in the version; it may contain `/`"),
+        UploadQuery,
+        UploadHeaders,
+    ),
+    request_body(description = "The file's bytes, stored as sent whatever the Content-Type",
+        content(("application/octet-stream"))),
+    responses(
+        (status = 201, description = "Stored", body = Success),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn upload(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -78,8 +115,39 @@ pub async fn upload(
     store(&state, &caller, (&subject, &repo), &target, &headers, body).await
 }
 
-/// `PUT /maven/:s/:r/:package/<maven path>`: Maven and Gradle deploys into a maven
-/// repository; the version comes from the path.
+/// Deploy a Maven artifact
+///
+/// What Maven and Gradle send to a maven repository: the version comes from the Maven
+/// path (`group/as/dirs/artifact/version/file`); matrix parameters such as `;publish=1`
+/// may sit on any segment. `maven-metadata.xml` is accepted and not stored: Wharf knows
+/// the versions itself.
+#[utoipa::path(
+    put,
+    path = "/maven/{subject}/{repo}/{package}/{file_path}",
+    operation_id = "deployMavenArtifact",
+    tag = "content",
+    params(
+        ("subject" = String, Path, description = "The user that owns the repository"),
+        ("repo" = String, Path, description = "A repository of type `maven`"),
+        ("package" = String, Path, description = "The package"),
+        ("file_path" = String, Path, description = "The Maven path, with `/`"),
+        UploadQuery,
+        UploadHeaders,
+    ),
+    request_body(description = "The file's bytes", content(("application/octet-stream"))),
+    responses(
+        (status = 201, description = "Stored (or accepted, for maven-metadata.xml)",
+            body = Success),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn maven_deploy(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -103,7 +171,34 @@ pub async fn maven_deploy(
     store(&state, &caller, (&subject, &repo), &target, &headers, body).await
 }
 
-/// Only `.../:package/:version/publish` is a POST here.
+/// Publish or discard a version's files
+///
+/// Publishes the version's unpublished files, or with `"discard": true` deletes them. The
+/// body is optional; the work is done before the answer whatever `publish_wait_for_secs`
+/// says. (Only `.../:package/:version/publish` is a POST under `/content`.)
+#[utoipa::path(
+    post,
+    path = "/content/{subject}/{repo}/{package}/{version}/publish",
+    operation_id = "publishContent",
+    tag = "content",
+    params(
+        ("subject" = String, Path, description = "The user that owns the repository"),
+        ("repo" = String, Path, description = "The repository"),
+        ("package" = String, Path, description = "The package"),
+        ("version" = String, Path, description = "The version"),
+    ),
+    request_body(content = Option<PublishRequest>, description = "Optional"),
+    responses(
+        (status = 200, description = "How many files were published or discarded",
+            body = FilesCount),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn publish(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -127,6 +222,22 @@ pub async fn publish(
     Ok(Json(FilesCount { files }))
 }
 
+/// Delete a file
+#[utoipa::path(
+    delete,
+    path = "/content/{subject}/{repo}/{file_path}",
+    operation_id = "deleteContent",
+    tag = "content",
+    params(FileParams),
+    responses(
+        (status = 200, description = "Deleted", body = Success),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn delete(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

@@ -8,11 +8,50 @@ use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
 
 use super::caller::ApiCaller;
+use super::openapi::{FileParams, Internal, NotFound, Unauthenticated};
 use crate::http::error::ApiError;
 use crate::http::range::{self, RangeRequest};
 use crate::registry;
 use crate::state::AppState;
 
+/// Download a file
+///
+/// Published files for anyone who may see the repository; unpublished ones for the owner.
+/// One `Range` is honoured; `HEAD` gives the same headers without the body.
+#[utoipa::path(
+    get,
+    path = "/dl/{subject}/{repo}/{file_path}",
+    operation_id = "downloadFile",
+    tag = "downloads",
+    params(
+        FileParams,
+        ("Range" = Option<String>, Header, description = "One byte range, `bytes=start-end`"),
+        ("If-None-Match" = Option<String>, Header, description = "The ETag the caller has"),
+    ),
+    responses(
+        (status = 200, description = "The file, its Content-Type guessed from its name",
+            content(("*/*")), headers(
+                ("Content-Length" = u64, description = "The file's size"),
+                ("ETag" = String, description = "The file's SHA-256, quoted"),
+                ("Accept-Ranges" = String, description = "`bytes`"),
+                ("X-Checksum-Sha1" = String),
+                ("X-Checksum-Sha256" = String),
+                ("X-Checksum-Md5" = String),
+            )),
+        (status = 206, description = "The range asked for",
+            content(("*/*")), headers(
+                ("Content-Range" = String, description = "`bytes start-end/size`"),
+            )),
+        (status = 304, description = "The caller's copy is current"),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 416, description = "The range is outside the file", headers(
+            ("Content-Range" = String, description = "`bytes */size`"),
+        )),
+        (status = 500, response = Internal),
+    ),
+    security((), ("basic" = []))
+)]
 pub async fn download(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

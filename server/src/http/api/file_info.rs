@@ -9,6 +9,7 @@ use super::attributes::shown;
 use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::json;
+use super::openapi::{BadRequest, FileParams, Forbidden, Internal, NotFound, Unauthenticated};
 use crate::db::AttrOwner;
 use crate::http::error::ApiError;
 use crate::registry;
@@ -16,6 +17,21 @@ use crate::state::AppState;
 
 type FilePathParams = Path<(String, String, String)>;
 
+/// The package a file belongs to
+#[utoipa::path(
+    get,
+    path = "/file_package/{subject}/{repo}/{file_path}",
+    operation_id = "getFilePackage",
+    tag = "files",
+    params(FileParams),
+    responses(
+        (status = 200, description = "The file's package", body = Package),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security((), ("basic" = []))
+)]
 pub async fn package(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -35,6 +51,21 @@ pub async fn package(
     ))
 }
 
+/// The version a file belongs to
+#[utoipa::path(
+    get,
+    path = "/file_version/{subject}/{repo}/{file_path}",
+    operation_id = "getFileVersion",
+    tag = "files",
+    params(FileParams),
+    responses(
+        (status = 200, description = "The file's version", body = Version),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security((), ("basic" = []))
+)]
 pub async fn version(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -52,12 +83,33 @@ pub async fn version(
     )))
 }
 
-#[derive(Debug, Deserialize)]
+/// `PUT /file_metadata/...`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct FileMetadata {
+    /// Show the file in the repository's download list (`true`, `"true"`, `1`, …).
+    #[schema(required = true)]
     #[serde(default, deserialize_with = "app::api_types::lenient_bool")]
     list_in_downloads: Option<bool>,
 }
 
+/// Put a file in the download list, or take it out
+#[utoipa::path(
+    put,
+    path = "/file_metadata/{subject}/{repo}/{file_path}",
+    operation_id = "setFileMetadata",
+    tag = "files",
+    params(FileParams),
+    request_body = FileMetadata,
+    responses(
+        (status = 200, description = "Saved", body = Success),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn metadata(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

@@ -7,12 +7,16 @@ use serde::Deserialize;
 
 use super::caller::ApiCaller;
 use super::json;
+use super::openapi::{Internal, NotFound, PackageParams, Unauthenticated, VersionParams};
 use crate::http::error::ApiError;
 use crate::registry;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FilesQuery {
+    /// `1` adds unpublished files, for the owner.
+    #[param(value_type = Option<super::openapi::Flag>)]
     include_unpublished: Option<String>,
 }
 
@@ -25,6 +29,23 @@ impl FilesQuery {
     }
 }
 
+/// List a package's files
+///
+/// Files of all its versions; published ones only unless the owner asks for more.
+#[utoipa::path(
+    get,
+    path = "/packages/{subject}/{repo}/{package}/files",
+    operation_id = "listPackageFiles",
+    tag = "files",
+    params(PackageParams, FilesQuery),
+    responses(
+        (status = 200, description = "The files", body = Vec<File>),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security((), ("basic" = []))
+)]
 pub async fn of_package(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -44,6 +65,21 @@ pub async fn of_package(
     Ok(Json(files.iter().map(|f| json::file(&repo, f)).collect()))
 }
 
+/// List a version's files
+#[utoipa::path(
+    get,
+    path = "/packages/{subject}/{repo}/{package}/versions/{version}/files",
+    operation_id = "listVersionFiles",
+    tag = "files",
+    params(VersionParams, FilesQuery),
+    responses(
+        (status = 200, description = "The files", body = Vec<File>),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security((), ("basic" = []))
+)]
 pub async fn of_version(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

@@ -13,6 +13,7 @@ mod files;
 mod github;
 mod imports;
 mod json;
+pub mod openapi;
 mod packages;
 mod release_notes;
 mod repos;
@@ -20,150 +21,119 @@ mod search;
 mod session;
 mod versions;
 
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, put};
-use axum::Router;
+use crate::http::route_table::Endpoint;
 
-use crate::state::AppState;
+const VERSION: &str = "/packages/{subject}/{repo}/{package}/versions/{version}";
+const RELEASE_NOTES: &str = "/packages/{subject}/{repo}/{package}/versions/{version}/release_notes";
+const PACKAGE_ATTRIBUTES: &str = "/packages/{subject}/{repo}/{package}/attributes";
+const VERSION_ATTRIBUTES: &str =
+    "/packages/{subject}/{repo}/{package}/versions/{version}/attributes";
+const CONTENT: &str = "/content/{subject}/{repo}/{*rest}";
 
-fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/repos/{subject}", get(repos::list))
-        .route(
-            "/repos/{subject}/{repo}",
-            get(repos::get)
-                .post(repos::create)
-                .patch(repos::update)
-                .delete(repos::delete),
-        )
-        .route("/repos/{subject}/{repo}/packages", get(packages::list))
-        .route("/search/repos", get(repos::search))
-        .route("/search/packages", get(search::packages))
-        .route("/search/file", get(search::files))
-        .route("/users/{user}", get(search::user))
-        .route(
-            "/packages/{subject}/{repo}/{package}/images/download.svg",
-            get(badges::download_badge),
-        )
-        .route(
-            "/packages/{subject}/{repo}",
-            axum::routing::post(packages::create),
-        )
-        .route(
-            "/packages/{subject}/{repo}/{package}",
-            get(packages::get)
-                .patch(packages::update)
-                .delete(packages::delete),
-        )
-        .route(
+/// The REST API, the browser's calls and the stable links beside the pages: every route
+/// but `/healthz`. Each line is served at `/` and `/api/v1/` unless marked `root_only`
+/// (documented) or `internal` (not documented).
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        // Repositories
+        Endpoint::get("/repos/{subject}", repos::list),
+        Endpoint::get("/repos/{subject}/{repo}", repos::get),
+        Endpoint::post("/repos/{subject}/{repo}", repos::create),
+        Endpoint::patch("/repos/{subject}/{repo}", repos::update),
+        Endpoint::delete("/repos/{subject}/{repo}", repos::delete),
+        Endpoint::get("/search/repos", repos::search),
+        // Packages
+        Endpoint::get("/repos/{subject}/{repo}/packages", packages::list),
+        Endpoint::post("/packages/{subject}/{repo}", packages::create),
+        Endpoint::get("/packages/{subject}/{repo}/{package}", packages::get),
+        Endpoint::patch("/packages/{subject}/{repo}/{package}", packages::update),
+        Endpoint::delete("/packages/{subject}/{repo}/{package}", packages::delete),
+        // Versions
+        Endpoint::post(
             "/packages/{subject}/{repo}/{package}/versions",
-            axum::routing::post(versions::create),
-        )
-        .route(
-            "/packages/{subject}/{repo}/{package}/versions/{version}",
-            get(versions::get)
-                .patch(versions::update)
-                .delete(versions::delete),
-        )
-        .route(
-            "/packages/{subject}/{repo}/{package}/files",
-            get(files::of_package),
-        )
-        .route(
-            "/packages/{subject}/{repo}/{package}/versions/{version}/files",
-            get(files::of_version),
-        )
-        .route(
-            "/content/{subject}/{repo}/{*rest}",
-            put(content::upload)
-                .post(content::publish)
-                .delete(content::delete)
-                // Uploads stream to storage with their own limit (max_upload_bytes).
-                .layer(DefaultBodyLimit::disable()),
-        )
-        .route(
-            "/maven/{subject}/{repo}/{*rest}",
-            put(content::maven_deploy).layer(DefaultBodyLimit::disable()),
-        )
-        .route("/dl/{subject}/{repo}/{*path}", get(downloads::download))
-        .route(
-            "/packages/{subject}/{repo}/{package}/versions/{version}/release_notes",
-            get(release_notes::get).post(release_notes::set),
-        )
-        .route(
-            "/file_package/{subject}/{repo}/{*path}",
-            get(file_info::package),
-        )
-        .route(
-            "/file_version/{subject}/{repo}/{*path}",
-            get(file_info::version),
-        )
-        .route(
-            "/file_metadata/{subject}/{repo}/{*path}",
-            put(file_info::metadata),
-        )
-        .route(
-            "/packages/{subject}/{repo}/{package}/attributes",
-            get(attributes::get_package)
-                .post(attributes::replace_package)
-                .patch(attributes::update_package)
-                .delete(attributes::delete_package),
-        )
-        .route(
-            "/packages/{subject}/{repo}/{package}/versions/{version}/attributes",
-            get(attributes::get_version)
-                .post(attributes::replace_version)
-                .patch(attributes::update_version)
-                .delete(attributes::delete_version),
-        )
-        .route(
+            versions::create,
+        ),
+        Endpoint::get(VERSION, versions::get),
+        Endpoint::patch(VERSION, versions::update),
+        Endpoint::delete(VERSION, versions::delete),
+        Endpoint::get(RELEASE_NOTES, release_notes::get),
+        Endpoint::post(RELEASE_NOTES, release_notes::set),
+        // Attributes
+        Endpoint::get(PACKAGE_ATTRIBUTES, attributes::get_package),
+        Endpoint::post(PACKAGE_ATTRIBUTES, attributes::replace_package),
+        Endpoint::patch(PACKAGE_ATTRIBUTES, attributes::update_package),
+        Endpoint::delete(PACKAGE_ATTRIBUTES, attributes::delete_package),
+        Endpoint::get(VERSION_ATTRIBUTES, attributes::get_version),
+        Endpoint::post(VERSION_ATTRIBUTES, attributes::replace_version),
+        Endpoint::patch(VERSION_ATTRIBUTES, attributes::update_version),
+        Endpoint::delete(VERSION_ATTRIBUTES, attributes::delete_version),
+        Endpoint::post(
             "/search/attributes/{subject}/{repo}",
-            axum::routing::post(attributes::search_packages),
-        )
-        .route(
+            attributes::search_packages,
+        ),
+        Endpoint::post(
             "/search/attributes/{subject}/{repo}/{package}/versions",
-            axum::routing::post(attributes::search_versions),
-        )
-}
-
-/// The browser's own calls (accounts), beside the Bintray API.
-fn ui_routes() -> Router<AppState> {
-    use axum::routing::post;
-    Router::new()
-        .route("/api/ui/session", get(session::info))
-        .route("/api/ui/signup", post(session::sign_up))
-        .route("/api/ui/signin", post(session::sign_in))
-        .route("/api/ui/signout", post(session::sign_out))
-        .route("/api/ui/api-key/reveal", post(session::reveal_api_key))
-        .route(
-            "/api/ui/api-key/regenerate",
-            post(session::regenerate_api_key),
-        )
-        .route("/api/ui/github", get(github::status))
-        .route("/api/ui/github/authorize", post(github::authorize))
-        .route("/api/ui/github/callback", get(github::callback))
-        .route("/api/ui/github/disconnect", post(github::disconnect))
-        .route("/api/ui/github/repos", get(imports::repos))
-        .route("/api/ui/github/releases", post(imports::releases))
-        .route("/api/ui/imports", post(imports::start))
-        .route("/api/ui/imports/{id}", get(imports::get))
-        .route("/api/ui/imports/{id}/events", get(imports::events))
-        .route("/api/ui/imports/{id}/retry", post(imports::retry))
-        .route(
-            "/api/ui/release-notes/{subject}/{repo}/{package}/{version}",
-            get(release_notes::rendered),
-        )
-}
-
-/// The API at both of its mounts, the browser's calls, and the stable links beside the
-/// pages.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(routes())
-        .nest("/api/v1", routes())
-        .merge(ui_routes())
-        .route(
+            attributes::search_versions,
+        ),
+        // Content: uploads, publish and discard, deletion
+        Endpoint::put(CONTENT, content::upload).unlimited_body(),
+        Endpoint::post(CONTENT, content::publish).unlimited_body(),
+        Endpoint::delete(CONTENT, content::delete).unlimited_body(),
+        Endpoint::put("/maven/{subject}/{repo}/{*rest}", content::maven_deploy).unlimited_body(),
+        // Files
+        Endpoint::get(
+            "/packages/{subject}/{repo}/{package}/files",
+            files::of_package,
+        ),
+        Endpoint::get(
+            "/packages/{subject}/{repo}/{package}/versions/{version}/files",
+            files::of_version,
+        ),
+        Endpoint::get("/file_package/{subject}/{repo}/{*path}", file_info::package),
+        Endpoint::get("/file_version/{subject}/{repo}/{*path}", file_info::version),
+        Endpoint::put(
+            "/file_metadata/{subject}/{repo}/{*path}",
+            file_info::metadata,
+        ),
+        Endpoint::get("/dl/{subject}/{repo}/{*path}", downloads::download),
+        // Search and users
+        Endpoint::get("/search/packages", search::packages),
+        Endpoint::get("/search/file", search::files),
+        Endpoint::get("/users/{user}", search::user),
+        // Badges and the stable link beside them
+        Endpoint::get(
+            "/packages/{subject}/{repo}/{package}/images/download.svg",
+            badges::download_badge,
+        ),
+        Endpoint::get(
             "/{subject}/{repo}/{package}/_latestVersion",
-            get(badges::latest_version),
+            badges::latest_version,
         )
+        .root_only(),
+        // This API's description
+        Endpoint::get("/api/openapi.json", openapi::document).root_only(),
+        // The browser's own calls (accounts, rendered notes)
+        Endpoint::get("/api/ui/session", session::info).internal(),
+        Endpoint::post("/api/ui/signup", session::sign_up).internal(),
+        Endpoint::post("/api/ui/signin", session::sign_in).internal(),
+        Endpoint::post("/api/ui/signout", session::sign_out).internal(),
+        Endpoint::post("/api/ui/api-key/reveal", session::reveal_api_key).internal(),
+        Endpoint::post("/api/ui/api-key/regenerate", session::regenerate_api_key).internal(),
+        Endpoint::get(
+            "/api/ui/release-notes/{subject}/{repo}/{package}/{version}",
+            release_notes::rendered,
+        )
+        .internal(),
+        // Linking GitHub, and importing from it
+        Endpoint::get("/api/ui/github", github::status).internal(),
+        Endpoint::post("/api/ui/github/authorize", github::authorize).internal(),
+        Endpoint::get("/api/ui/github/callback", github::callback).internal(),
+        Endpoint::post("/api/ui/github/disconnect", github::disconnect).internal(),
+        Endpoint::get("/api/ui/github/repos", imports::repos).internal(),
+        Endpoint::post("/api/ui/github/releases", imports::releases).internal(),
+        Endpoint::post("/api/ui/imports", imports::start).internal(),
+        Endpoint::get("/api/ui/imports/{id}", imports::get).internal(),
+        Endpoint::get("/api/ui/imports/{id}/events", imports::events).internal(),
+        Endpoint::post("/api/ui/imports/{id}/retry", imports::retry).internal(),
+    ]
 }

@@ -10,18 +10,47 @@ use super::attributes::{self, ValuesQuery};
 use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::json;
+use super::openapi::{
+    BadRequest, Conflict, Forbidden, Internal, NotFound, PackageParams, RepoParams, Unauthenticated,
+};
 use crate::db::AttrOwner;
 use crate::http::error::ApiError;
 use crate::registry;
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Skip this many packages (pages of 50).
+    #[param(value_type = Option<i64>, minimum = 0)]
     start_pos: Option<String>,
+    /// Only packages whose name starts with this.
     start_name: Option<String>,
 }
 
-/// `start_pos` paging with Bintray's `X-RangeLimit-*` headers.
+/// List a repository's packages
+///
+/// Pages of 50 by name, with `start_pos` and Bintray's `X-RangeLimit-*` headers.
+#[utoipa::path(
+    get,
+    path = "/repos/{subject}/{repo}/packages",
+    operation_id = "listPackages",
+    tag = "packages",
+    params(RepoParams, ListQuery),
+    responses(
+        (status = 200, description = "One page of package names", body = Vec<PackageSummary>,
+            headers(
+                ("X-RangeLimit-Total" = i64, description = "Packages in all pages"),
+                ("X-RangeLimit-StartPos" = i64, description = "The first one's position"),
+                ("X-RangeLimit-EndPos" = i64, description = "The last one's position"),
+            )),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security((), ("basic" = []))
+)]
 pub async fn list(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -62,6 +91,24 @@ pub async fn list(
     Ok((headers, Json(body)))
 }
 
+/// Get a package
+///
+/// `versions` lists its versions (there is no separate version list); attributes
+/// starting with `_` are shown to the owner only.
+#[utoipa::path(
+    get,
+    path = "/packages/{subject}/{repo}/{package}",
+    operation_id = "getPackage",
+    tag = "packages",
+    params(PackageParams, ValuesQuery),
+    responses(
+        (status = 200, description = "The package", body = Package),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security((), ("basic" = []))
+)]
 pub async fn get(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -79,6 +126,25 @@ pub async fn get(
     ))
 }
 
+/// Create a package
+#[utoipa::path(
+    post,
+    path = "/packages/{subject}/{repo}",
+    operation_id = "createPackage",
+    tag = "packages",
+    params(RepoParams),
+    request_body = PackageChanges,
+    responses(
+        (status = 201, description = "Created", body = Package),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -93,6 +159,26 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(body)))
 }
 
+/// Update a package
+///
+/// Only the fields sent change.
+#[utoipa::path(
+    patch,
+    path = "/packages/{subject}/{repo}/{package}",
+    operation_id = "updatePackage",
+    tag = "packages",
+    params(PackageParams),
+    request_body = PackageChanges,
+    responses(
+        (status = 200, description = "Updated", body = Success),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn update(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -103,6 +189,24 @@ pub async fn update(
     Ok(Json(Success::new()))
 }
 
+/// Delete a package
+///
+/// With its versions and files.
+#[utoipa::path(
+    delete,
+    path = "/packages/{subject}/{repo}/{package}",
+    operation_id = "deletePackage",
+    tag = "packages",
+    params(PackageParams),
+    responses(
+        (status = 200, description = "Deleted", body = Success),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn delete(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

@@ -7,12 +7,30 @@ use axum::Json;
 
 use super::body::JsonBody;
 use super::caller::ApiCaller;
+use super::openapi::{BadRequest, Forbidden, Internal, NotFound, Unauthenticated, VersionParams};
 use crate::http::error::ApiError;
 use crate::registry;
 use crate::state::AppState;
 
 type VersionPath = Path<(String, String, String, String)>;
 
+/// Get a version's release notes
+///
+/// Markdown; empty content when there are none.
+#[utoipa::path(
+    get,
+    path = "/packages/{subject}/{repo}/{package}/versions/{version}/release_notes",
+    operation_id = "getReleaseNotes",
+    tag = "versions",
+    params(VersionParams),
+    responses(
+        (status = 200, description = "The notes", body = ReleaseNotes),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security((), ("basic" = []))
+)]
 pub async fn get(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -27,6 +45,26 @@ pub async fn get(
     }))
 }
 
+/// Set a version's release notes
+///
+/// `syntax` is `markdown` (the default) or `plain_text`; empty content removes the notes.
+#[utoipa::path(
+    post,
+    path = "/packages/{subject}/{repo}/{package}/versions/{version}/release_notes",
+    operation_id = "setReleaseNotes",
+    tag = "versions",
+    params(VersionParams),
+    request_body = ReleaseNotes,
+    responses(
+        (status = 200, description = "Saved", body = Success),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn set(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

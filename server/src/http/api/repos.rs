@@ -9,10 +9,31 @@ use serde::Deserialize;
 use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::json;
+use super::openapi::{
+    BadRequest, Conflict, Forbidden, Internal, NotFound, RepoParams, SubjectParams, Unauthenticated,
+};
 use crate::http::error::ApiError;
 use crate::registry;
 use crate::state::AppState;
 
+/// List a subject's repositories
+///
+/// Private repositories appear only to their owner.
+#[utoipa::path(
+    get,
+    path = "/repos/{subject}",
+    operation_id = "listRepositories",
+    tag = "repositories",
+    params(SubjectParams),
+    responses(
+        (status = 200, description = "Name and owner of each repository",
+            body = Vec<RepositorySummary>),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security((), ("basic" = []))
+)]
 pub async fn list(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -22,6 +43,21 @@ pub async fn list(
     Ok(Json(repos.iter().map(json::repository_summary).collect()))
 }
 
+/// Get a repository
+#[utoipa::path(
+    get,
+    path = "/repos/{subject}/{repo}",
+    operation_id = "getRepository",
+    tag = "repositories",
+    params(RepoParams),
+    responses(
+        (status = 200, description = "The repository", body = Repository),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security((), ("basic" = []))
+)]
 pub async fn get(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -31,6 +67,27 @@ pub async fn get(
     Ok(Json(json::repository(&repo)))
 }
 
+/// Create a repository
+///
+/// `type` is one of Bintray's repository types (default `generic`).
+#[utoipa::path(
+    post,
+    path = "/repos/{subject}/{repo}",
+    operation_id = "createRepository",
+    tag = "repositories",
+    params(RepoParams),
+    request_body = RepositoryChanges,
+    responses(
+        (status = 201, description = "Created", body = Repository),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -41,6 +98,26 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(json::repository(&repo))))
 }
 
+/// Update a repository
+///
+/// Only the fields sent change.
+#[utoipa::path(
+    patch,
+    path = "/repos/{subject}/{repo}",
+    operation_id = "updateRepository",
+    tag = "repositories",
+    params(RepoParams),
+    request_body = RepositoryChanges,
+    responses(
+        (status = 200, description = "Updated", body = Success),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn update(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -51,6 +128,24 @@ pub async fn update(
     Ok(Json(Success::new()))
 }
 
+/// Delete a repository
+///
+/// With its packages, versions and files.
+#[utoipa::path(
+    delete,
+    path = "/repos/{subject}/{repo}",
+    operation_id = "deleteRepository",
+    tag = "repositories",
+    params(RepoParams),
+    responses(
+        (status = 200, description = "Deleted", body = Success),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn delete(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -60,13 +155,31 @@ pub async fn delete(
     Ok(Json(Success::new()))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
+    /// Part of the repository's name.
     name: Option<String>,
+    /// Part of its description.
     desc: Option<String>,
 }
 
-/// Public repositories only, whoever asks.
+/// Search repositories
+///
+/// Public repositories only, whoever asks; at least one of `name` and `desc`.
+#[utoipa::path(
+    get,
+    path = "/search/repos",
+    operation_id = "searchRepositories",
+    tag = "search",
+    params(SearchQuery),
+    responses(
+        (status = 200, description = "The repositories found", body = Vec<Repository>),
+        (status = 400, response = BadRequest),
+        (status = 500, response = Internal),
+    ),
+    security(())
+)]
 pub async fn search(
     State(state): State<AppState>,
     Query(q): Query<SearchQuery>,

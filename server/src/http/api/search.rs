@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::caller::ApiCaller;
 use super::json;
+use super::openapi::{BadRequest, Internal, NotFound, Unauthenticated};
 use crate::db::{FileSearch, RepositoryRecord, Viewer};
 use crate::http::error::ApiError;
 use crate::registry::{self, PAGE_SIZE};
@@ -18,14 +19,35 @@ fn subject_key(s: Option<&str>) -> Option<String> {
     s.filter(|s| !s.is_empty()).map(str::to_ascii_lowercase)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PackageSearch {
+    /// Part of the package's name.
     name: Option<String>,
+    /// Part of its description.
     desc: Option<String>,
+    /// Only this user's packages (exact).
     subject: Option<String>,
+    /// Only packages in repositories of this name (exact).
     repo: Option<String>,
 }
 
+/// Search packages
+///
+/// Public packages only, whoever asks; at least one of the parameters.
+#[utoipa::path(
+    get,
+    path = "/search/packages",
+    operation_id = "searchPackages",
+    tag = "search",
+    params(PackageSearch),
+    responses(
+        (status = 200, description = "The packages found", body = Vec<Package>),
+        (status = 400, response = BadRequest),
+        (status = 500, response = Internal),
+    ),
+    security(())
+)]
 pub async fn packages(
     State(state): State<AppState>,
     Query(q): Query<PackageSearch>,
@@ -70,15 +92,42 @@ pub async fn packages(
     Ok(Json(out))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FileSearchQuery {
+    /// The file's name; `*` and `?` are wildcards.
     name: Option<String>,
+    /// The file's SHA-1.
     sha1: Option<String>,
+    /// Only this user's files (exact).
     subject: Option<String>,
+    /// Only files in repositories of this name (exact).
     repo: Option<String>,
+    /// Skip this many results (pages of 50).
     start_pos: Option<i64>,
 }
 
+/// Search files
+///
+/// Published files in public repositories, by name or SHA-1, in pages of 50 with
+/// Bintray's `X-RangeLimit-*` headers.
+#[utoipa::path(
+    get,
+    path = "/search/file",
+    operation_id = "searchFiles",
+    tag = "search",
+    params(FileSearchQuery),
+    responses(
+        (status = 200, description = "One page of files", body = Vec<File>, headers(
+            ("X-RangeLimit-Total" = i64, description = "Files in all pages"),
+            ("X-RangeLimit-StartPos" = i64, description = "The first one's position"),
+            ("X-RangeLimit-EndPos" = i64, description = "The last one's position"),
+        )),
+        (status = 400, response = BadRequest),
+        (status = 500, response = Internal),
+    ),
+    security(())
+)]
 pub async fn files(
     State(state): State<AppState>,
     Query(q): Query<FileSearchQuery>,
@@ -129,7 +178,8 @@ pub async fn files(
 }
 
 /// `GET /users/:user`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = User)]
 pub struct UserJson {
     name: String,
     full_name: Option<String>,
@@ -140,6 +190,23 @@ pub struct UserJson {
     registered: String,
 }
 
+/// Get a user
+///
+/// `repos` lists the repositories the caller may see.
+#[utoipa::path(
+    get,
+    path = "/users/{user}",
+    operation_id = "getUser",
+    tag = "users",
+    params(("user" = String, Path, description = "The user's name")),
+    responses(
+        (status = 200, description = "The user", body = UserJson),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security((), ("basic" = []))
+)]
 pub async fn user(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

@@ -9,6 +9,10 @@ use super::attributes::{self, ValuesQuery};
 use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::json;
+use super::openapi::{
+    BadRequest, Conflict, Forbidden, Internal, NotFound, PackageParams, Unauthenticated,
+    VersionParams,
+};
 use crate::db::AttrOwner;
 use crate::http::error::ApiError;
 use crate::registry;
@@ -16,6 +20,21 @@ use crate::state::AppState;
 
 type VersionPath = Path<(String, String, String, String)>;
 
+/// Get a version
+#[utoipa::path(
+    get,
+    path = "/packages/{subject}/{repo}/{package}/versions/{version}",
+    operation_id = "getVersion",
+    tag = "versions",
+    params(VersionParams, ValuesQuery),
+    responses(
+        (status = 200, description = "The version", body = Version),
+        (status = 401, response = Unauthenticated),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security((), ("basic" = []))
+)]
 pub async fn get(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -35,6 +54,27 @@ pub async fn get(
     )))
 }
 
+/// Create a version
+///
+/// Uploads create a missing version too.
+#[utoipa::path(
+    post,
+    path = "/packages/{subject}/{repo}/{package}/versions",
+    operation_id = "createVersion",
+    tag = "versions",
+    params(PackageParams),
+    request_body = VersionChanges,
+    responses(
+        (status = 201, description = "Created", body = Version),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -49,6 +89,26 @@ pub async fn create(
     ))
 }
 
+/// Update a version
+///
+/// Only the fields sent change.
+#[utoipa::path(
+    patch,
+    path = "/packages/{subject}/{repo}/{package}/versions/{version}",
+    operation_id = "updateVersion",
+    tag = "versions",
+    params(VersionParams),
+    request_body = VersionChanges,
+    responses(
+        (status = 200, description = "Updated", body = Success),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn update(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -59,6 +119,24 @@ pub async fn update(
     Ok(Json(Success::new()))
 }
 
+/// Delete a version
+///
+/// With its files.
+#[utoipa::path(
+    delete,
+    path = "/packages/{subject}/{repo}/{package}/versions/{version}",
+    operation_id = "deleteVersion",
+    tag = "versions",
+    params(VersionParams),
+    responses(
+        (status = 200, description = "Deleted", body = Success),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
 pub async fn delete(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
