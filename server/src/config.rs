@@ -62,6 +62,13 @@ pub struct Config {
     pub log_format: LogFormat,
     /// The largest file an upload may bring, in bytes; larger ones get 413.
     pub max_upload_bytes: u64,
+    /// The domain under which Docker registries answer by host name, Bintray's way:
+    /// `<subject>-docker-<repo>.<domain>` (give it a wildcard DNS name). `None`: path only.
+    pub registry_domain: Option<String>,
+    /// Seconds between garbage collections of unreferenced blobs; 0 turns them off.
+    pub gc_interval_seconds: u64,
+    /// Unreferenced blobs younger than this many seconds are kept (pushes in progress).
+    pub gc_grace_seconds: u64,
 }
 
 impl Default for Config {
@@ -73,6 +80,9 @@ impl Default for Config {
             dist_dir: PathBuf::from("dist"),
             log_format: LogFormat::Text,
             max_upload_bytes: 8 * 1024 * 1024 * 1024,
+            registry_domain: None,
+            gc_interval_seconds: 6 * 3600,
+            gc_grace_seconds: 3600,
         }
     }
 }
@@ -87,6 +97,9 @@ struct FileConfig {
     dist_dir: Option<String>,
     log_format: Option<String>,
     max_upload_bytes: Option<u64>,
+    registry_domain: Option<String>,
+    gc_interval_seconds: Option<u64>,
+    gc_grace_seconds: Option<u64>,
 }
 
 /// One setting: its file key and its environment variable.
@@ -119,6 +132,19 @@ const LOG_FORMAT: Setting = Setting {
 const MAX_UPLOAD: Setting = Setting {
     key: "max_upload_bytes",
     env: "WHARF_MAX_UPLOAD_BYTES",
+};
+
+const REGISTRY_DOMAIN: Setting = Setting {
+    key: "registry_domain",
+    env: "WHARF_REGISTRY_DOMAIN",
+};
+const GC_INTERVAL: Setting = Setting {
+    key: "gc_interval_seconds",
+    env: "WHARF_GC_INTERVAL_SECONDS",
+};
+const GC_GRACE: Setting = Setting {
+    key: "gc_grace_seconds",
+    env: "WHARF_GC_GRACE_SECONDS",
 };
 
 /// The environment variable that names a configuration file, when `--config` is not given.
@@ -210,6 +236,29 @@ impl Config {
                         message: format!("{v:?} is not a positive number of bytes"),
                     })?;
         }
+        if let Some((v, origin)) = pick(&REGISTRY_DOMAIN, &from_file.registry_domain) {
+            config.registry_domain =
+                parse_domain(&v).map_err(|message| ConfigError::BadValue { origin, message })?;
+        }
+        for (setting, file_value, target) in [
+            (
+                &GC_INTERVAL,
+                from_file.gc_interval_seconds,
+                &mut config.gc_interval_seconds,
+            ),
+            (
+                &GC_GRACE,
+                from_file.gc_grace_seconds,
+                &mut config.gc_grace_seconds,
+            ),
+        ] {
+            if let Some((v, origin)) = pick(setting, &file_value.map(|n| n.to_string())) {
+                *target = v.trim().parse::<u64>().map_err(|_| ConfigError::BadValue {
+                    origin,
+                    message: format!("{v:?} is not a number of seconds"),
+                })?;
+            }
+        }
         Ok(config)
     }
 
@@ -245,6 +294,28 @@ fn parse_public_url(v: &str) -> Result<String, String> {
         return Err(format!("{v:?} is not a usable base URL"));
     }
     Ok(v.to_owned())
+}
+
+/// A domain name (empty means none): letters, digits, `-` and `.`, no scheme or port.
+fn parse_domain(v: &str) -> Result<Option<String>, String> {
+    let d = v.trim().trim_end_matches('.').to_ascii_lowercase();
+    if d.is_empty() {
+        return Ok(None);
+    }
+    let ok = d.split('.').all(|label| {
+        !label.is_empty()
+            && !label.starts_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    });
+    if ok {
+        Ok(Some(d))
+    } else {
+        Err(format!(
+            "{v:?} is not a domain name (e.g. docker.example.org, without scheme or port)"
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -307,6 +378,30 @@ mod tests {
         assert_eq!(c.max_upload_bytes, 1024);
         let err = Config::load(None, &env(&[("WHARF_LOG_FORMAT", "xml")])).unwrap_err();
         assert!(err.to_string().contains("not a log format"), "{err}");
+    }
+
+    #[test]
+    fn registry_domain_and_gc_settings() {
+        let c = Config::load(None, &env(&[])).unwrap();
+        assert_eq!(c.registry_domain, None);
+        assert_eq!((c.gc_interval_seconds, c.gc_grace_seconds), (21600, 3600));
+        let c = Config::load(
+            None,
+            &env(&[
+                ("WHARF_REGISTRY_DOMAIN", "Docker.Example.org."),
+                ("WHARF_GC_INTERVAL_SECONDS", "0"),
+                ("WHARF_GC_GRACE_SECONDS", "60"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.registry_domain.as_deref(), Some("docker.example.org"));
+        assert_eq!((c.gc_interval_seconds, c.gc_grace_seconds), (0, 60));
+        for bad in ["https://x.org", "x.org:8080", "a..b", "-a.b"] {
+            let err = Config::load(None, &env(&[("WHARF_REGISTRY_DOMAIN", bad)])).unwrap_err();
+            assert!(err.to_string().contains("WHARF_REGISTRY_DOMAIN"), "{err}");
+        }
+        let err = Config::load(None, &env(&[("WHARF_GC_GRACE_SECONDS", "soon")])).unwrap_err();
+        assert!(err.to_string().contains("WHARF_GC_GRACE_SECONDS"), "{err}");
     }
 
     #[test]

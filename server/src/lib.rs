@@ -8,8 +8,11 @@ pub mod accounts;
 pub mod compress;
 pub mod config;
 pub mod db;
+pub mod file_store;
+pub mod gc;
 pub mod http;
 pub mod markdown;
+pub mod oci;
 pub mod registry;
 pub mod secrets;
 pub mod shutdown;
@@ -101,6 +104,7 @@ pub async fn start(config: Config) -> Result<AppState, StartError> {
         spa,
         blobs,
         throttle: Default::default(),
+        uploads: Default::default(),
     }))
 }
 

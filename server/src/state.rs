@@ -21,6 +21,8 @@ pub struct Inner {
     pub blobs: BlobStore,
     /// Failed sign-ins and API-key attempts, by user name.
     pub throttle: crate::throttle::Throttle,
+    /// Running digests of Docker uploads in progress.
+    pub uploads: crate::oci::uploads::Uploads,
 }
 
 impl AppState {

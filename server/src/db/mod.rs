@@ -5,7 +5,9 @@
 //! the handlers.
 
 mod attributes;
+mod blobs;
 mod files;
+mod oci;
 mod packages;
 mod repositories;
 mod sessions;
@@ -20,7 +22,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, SqlitePool};
 
 pub use attributes::AttrOwner;
+pub use blobs::{BlobLock, RemovedBlob};
 pub use files::{FileRecord, FileSearch, NewFile};
+pub use oci::{tag_file_path, ManifestRecord, NewManifest, OciBlobRecord, TagRecord, UploadRecord};
 pub use packages::{PackageFields, PackageRecord, Page};
 pub use repositories::{RepositoryFields, RepositoryRecord};
 pub use users::{NewUser, UserRecord};
