@@ -3,6 +3,7 @@
 mod api;
 pub mod error;
 mod health;
+mod oci;
 mod page_meta;
 mod range;
 mod spa_fallback;
@@ -19,6 +20,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .merge(api::router())
+        .merge(oci::router(state.clone()))
         .fallback(spa_fallback::spa_fallback)
         .layer(
             TraceLayer::new_for_http()

@@ -5,7 +5,7 @@
 mod attributes;
 mod badges;
 mod body;
-mod caller;
+pub(crate) mod caller;
 mod content;
 mod downloads;
 mod file_info;
