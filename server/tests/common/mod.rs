@@ -7,9 +7,12 @@ use std::path::{Path, PathBuf};
 use server::config::Config;
 use tokio::sync::oneshot;
 
+pub mod oci;
+
 pub struct TestServer {
     pub url: String,
     pub data_dir: tempfile::TempDir,
+    config: Config,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -29,7 +32,11 @@ impl TestServer {
             ..Config::default()
         };
         tweak(&mut config);
-        let state = server::start(config).await.expect("server starts");
+        TestServer::start_in(data_dir, config).await
+    }
+
+    async fn start_in(data_dir: tempfile::TempDir, config: Config) -> TestServer {
+        let state = server::start(config.clone()).await.expect("server starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
@@ -39,9 +46,33 @@ impl TestServer {
         TestServer {
             url,
             data_dir,
+            config,
             stop: Some(stop),
             task: Some(task),
         }
+    }
+
+    /// Stops the server and starts a new one (on a new port) on the same data directory:
+    /// only what is on disk survives.
+    pub async fn restart(mut self) -> TestServer {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+        let data_dir = std::mem::replace(&mut self.data_dir, tempfile::tempdir().unwrap());
+        TestServer::start_in(data_dir, self.config.clone()).await
+    }
+
+    /// The server's database and blob store, opened beside it (for the garbage collector).
+    pub async fn storage(&self) -> (server::db::Db, server::storage::BlobStore) {
+        let data = self.data_dir.path().join("data");
+        let db = server::db::Db::open_sqlite(&data.join("wharf.db"))
+            .await
+            .unwrap();
+        let blobs = server::storage::BlobStore::local(&data.join("blobs")).unwrap();
+        (db, blobs)
     }
 
     /// Creates an account straight in the server's database; returns its API key.
