@@ -18,6 +18,7 @@ use futures_util::StreamExt;
 
 use crate::db::{now_millis, Db};
 use crate::file_store::FileStoreError;
+use crate::state::AppState;
 use crate::storage::{self, BlobStore, PARTS_PREFIX, STAGING_PREFIX, TRASH_PREFIX};
 
 /// How blobs and uploads age.
@@ -217,4 +218,19 @@ async fn remove_stale_objects(
         }
     }
     Ok(removed)
+}
+
+/// Collects garbage every `gc_interval_seconds` while the server runs (the first time one
+/// interval after start), and forgets the running digests of abandoned uploads.
+pub async fn run_periodically(state: AppState) {
+    let interval = Duration::from_secs(state.config.gc_interval_seconds.max(1));
+    let settings = GcSettings::with_grace(Duration::from_secs(state.config.gc_grace_seconds));
+    loop {
+        tokio::time::sleep(interval).await;
+        match collect(&state.db, &state.blobs, settings).await {
+            Ok(report) => tracing::info!(%report, "garbage collected"),
+            Err(e) => tracing::error!(error = %e, "garbage collection failed"),
+        }
+        state.uploads.prune(settings.upload_expiry);
+    }
 }
