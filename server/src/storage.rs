@@ -309,7 +309,7 @@ impl BlobStore {
         path: &Path,
     ) -> Result<BoxStream<'static, Result<Bytes, StorageError>>, StorageError> {
         let result = self.store.get(path).await?;
-        Ok(self.stream_result(result).await?)
+        self.stream_result(result).await
     }
 
     pub async fn delete_path(&self, path: &Path) -> Result<(), StorageError> {
