@@ -482,3 +482,58 @@ async fn manifests_and_tags_are_deleted() {
         .unwrap();
     assert_eq!(error_code(res).await, "MANIFEST_UNKNOWN");
 }
+
+#[tokio::test]
+async fn the_ui_lists_images_tags_and_the_registry_address() {
+    let (_dir, dist) = common::fake_dist();
+    let r = Registry::start_with(false, dist, |c| {
+        c.public_url = Some("https://wharf.example.org".into());
+    })
+    .await;
+    r.push_image(NAME, "1.0", 11).await;
+    r.push_image(NAME, "2.0", 12).await;
+    r.push_image("alice/images/base", "latest", 13).await;
+    let (status, body) = r.api.get("/api/ui/docker/alice/images").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["login_host"], "wharf.example.org");
+    assert_eq!(body["image_prefix"], "wharf.example.org/alice/images");
+    let images = body["images"].as_array().unwrap();
+    assert_eq!(images[0]["image"], "base");
+    assert_eq!(images[1]["package"], "ns:app");
+    assert_eq!(images[1]["image"], "ns/app");
+    let tags: Vec<&str> = images[1]["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(tags, ["2.0", "1.0"]);
+    let tag = &images[1]["tags"][0];
+    assert_eq!(tag["media_type"], OCI_MANIFEST);
+    assert_eq!(tag["platforms"], json!(["linux/amd64"]));
+    assert!(tag["digest"].as_str().unwrap().starts_with("sha256:"));
+    assert!(tag["size"].as_i64().unwrap() > 3000);
+
+    let (_dir, dist) = common::fake_dist();
+    let r = Registry::start_with(true, dist, |c| {
+        c.registry_domain = Some("docker.example.org".into());
+    })
+    .await;
+    let (_, body) = r.api.get("/api/ui/docker/alice/images").await;
+    assert_eq!(body["login_host"], "alice-docker-images.docker.example.org");
+    assert_eq!(
+        body["image_prefix"],
+        "alice-docker-images.docker.example.org"
+    );
+    assert_eq!(body["images"], json!([]));
+    // Private: nobody else sees it; and only docker repositories are registries.
+    let (status, _) = common::Api::anonymous(&r.server)
+        .get("/api/ui/docker/alice/images")
+        .await;
+    assert_eq!(status, 404);
+    r.api
+        .post("/repos/alice/files", json!({"type": "generic"}))
+        .await;
+    let (status, _) = r.api.get("/api/ui/docker/alice/files").await;
+    assert_eq!(status, 400);
+}

@@ -4,9 +4,11 @@
 //! api.bintray.com read them.
 
 mod bintray;
+mod docker;
 mod lenient;
 
 pub use bintray::*;
+pub use docker::*;
 pub use lenient::opt_bool as lenient_bool;
 
 use serde::{Deserialize, Serialize};

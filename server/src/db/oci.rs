@@ -456,7 +456,7 @@ impl Db {
              v.id AS version_id, v.updated_at AS tag_updated_at \
              FROM packages p JOIN versions v ON v.package_id = p.id \
              JOIN oci_tags t ON t.version_id = v.id JOIN oci_manifests m ON m.id = t.manifest_id \
-             WHERE p.repository_id = $1 ORDER BY p.name, v.updated_at DESC, v.name"
+             WHERE p.repository_id = $1 ORDER BY p.name, v.updated_at DESC, v.id DESC"
         ))
         .bind(repository_id)
         .fetch_all(&self.pool)

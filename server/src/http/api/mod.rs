@@ -7,6 +7,7 @@ mod badges;
 mod body;
 pub(crate) mod caller;
 mod content;
+mod docker;
 mod downloads;
 mod file_info;
 mod files;
@@ -141,6 +142,7 @@ fn ui_routes() -> Router<AppState> {
             "/api/ui/release-notes/{subject}/{repo}/{package}/{version}",
             get(release_notes::rendered),
         )
+        .route("/api/ui/docker/{subject}/{repo}", get(docker::registry))
 }
 
 /// The API at both of its mounts, the browser's calls, and the stable links beside the
