@@ -8,7 +8,7 @@
 use bytes::Bytes;
 use futures_util::Stream;
 
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, OciLink};
 use crate::storage::{BlobStore, Staged, StorageError, StoredBlob, Want};
 
 #[derive(Debug, thiserror::Error)]
@@ -20,20 +20,18 @@ pub enum FileStoreError {
 }
 
 /// Records a staged blob and moves its object into place; with `oci_link`, also makes it
-/// pullable from that registry (repository id) under that digest. The staged object is
-/// consumed either way.
+/// pullable from that image of a registry. The staged object is consumed either way.
 pub async fn keep(
     db: &Db,
     store: &BlobStore,
     staged: &Staged,
-    oci_link: Option<(i64, &str)>,
+    oci_link: Option<OciLink<'_>>,
 ) -> Result<(), FileStoreError> {
     let result = async {
         let mut lock = db.blob_lock().await?;
         lock.upsert_blob(&staged.blob).await?;
-        if let Some((repository_id, digest)) = oci_link {
-            lock.link_oci_blob(repository_id, digest, &staged.blob.sha256)
-                .await?;
+        if let Some(link) = &oci_link {
+            lock.link_oci_blob(link, &staged.blob.sha256).await?;
         }
         store.place(&staged.path, &staged.blob.sha256).await?;
         lock.commit().await?;

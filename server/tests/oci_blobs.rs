@@ -452,6 +452,23 @@ async fn blobs_mount_across_repositories_the_caller_may_read() {
 async fn deleted_blobs_are_unknown() {
     let r = Registry::start(false).await;
     let digest = r.push_blob(NAME, &data(8, 100)).await;
+    // Blobs belong to an image: another image of the registry has to mount them.
+    let other = "alice/images/other";
+    let res = r
+        .req(Method::HEAD, &format!("/v2/{other}/blobs/{digest}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = r
+        .req(
+            Method::POST,
+            &format!("/v2/{other}/blobs/uploads/?mount={digest}&from={NAME}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
     let res = r
         .req(Method::DELETE, &format!("/v2/{NAME}/blobs/{digest}"))
         .send()
@@ -470,6 +487,13 @@ async fn deleted_blobs_are_unknown() {
         .await
         .unwrap();
     assert_eq!(error_code(res).await, "BLOB_UNKNOWN");
+    // Still in the other image.
+    let res = r
+        .req(Method::GET, &format!("/v2/{other}/blobs/{digest}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.bytes().await.unwrap().as_ref(), &data(8, 100)[..]);
 }
 
 #[tokio::test]

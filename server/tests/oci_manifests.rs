@@ -257,6 +257,9 @@ async fn tags_are_listed_in_order_and_in_pages() {
     let res = list("?last=b").await.unwrap();
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["tags"], json!(["c", "latest"]));
+    let res = list("?n=x").await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(res).await, "PAGINATION_NUMBER_INVALID");
     let res = list("?n=0").await.unwrap();
     assert_eq!(header(&res, "link"), "");
     let body: Value = res.json().await.unwrap();

@@ -11,14 +11,15 @@ ALTER TABLE blobs ADD COLUMN touched_at BIGINT;
 -- Files by blob, for "is this blob still referenced?".
 CREATE INDEX files_blob ON files (blob_sha256);
 
--- Blobs pushed to (or mounted into) a registry: only these can be pulled from it.
--- `digest` is the client's name for the blob (sha256:… or sha512:…).
+-- Blobs pushed to (or mounted into) an image of a registry: only these can be pulled from
+-- it. `digest` is the client's name for the blob (sha256:… or sha512:…).
 CREATE TABLE oci_blobs (
     repository_id  INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+    image          TEXT    NOT NULL,
     digest         TEXT    NOT NULL,
     blob_sha256    TEXT    NOT NULL REFERENCES blobs(sha256) ON DELETE CASCADE,
     created_at     BIGINT  NOT NULL,
-    PRIMARY KEY (repository_id, digest)
+    PRIMARY KEY (repository_id, image, digest)
 );
 CREATE INDEX oci_blobs_digest ON oci_blobs (digest);
 CREATE INDEX oci_blobs_blob ON oci_blobs (blob_sha256);

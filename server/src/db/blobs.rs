@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use sqlx::{Sqlite, Transaction};
 
-use super::{now_millis, Db, DbError};
+use super::{now_millis, Db, DbError, OciLink};
 use crate::storage::StoredBlob;
 
 /// The database's write lock, held until [`BlobLock::commit`] (dropping it rolls back).
@@ -32,19 +32,23 @@ impl Db {
     }
 
     /// Marks blobs as just relied on, so the collector's grace period starts again. Only
-    /// rows older than `fresher_than` are written, so a busy blob costs no write.
+    /// rows older than `fresher_than` are written (read first: a busy blob costs no write).
     pub async fn touch_blobs(&self, sha256s: &[&str], fresher_than: i64) -> Result<(), DbError> {
         let now = now_millis();
         for sha in sha256s {
-            sqlx::query(
-                "UPDATE blobs SET touched_at = $1 WHERE sha256 = $2 \
-                 AND COALESCE(touched_at, created_at) < $3",
+            let last: Option<i64> = sqlx::query_scalar(
+                "SELECT COALESCE(touched_at, created_at) FROM blobs WHERE sha256 = $1",
             )
-            .bind(now)
             .bind(sha)
-            .bind(now - fresher_than)
-            .execute(&self.pool)
+            .fetch_optional(&self.pool)
             .await?;
+            if last.is_some_and(|t| t < now - fresher_than) || fresher_than == 0 {
+                sqlx::query("UPDATE blobs SET touched_at = $1 WHERE sha256 = $2")
+                    .bind(now)
+                    .bind(sha)
+                    .execute(&self.pool)
+                    .await?;
+            }
         }
         Ok(())
     }
@@ -90,19 +94,15 @@ impl BlobLock {
         Ok(())
     }
 
-    /// Makes a stored blob pullable from a registry under `digest`.
-    pub async fn link_oci_blob(
-        &mut self,
-        repository_id: i64,
-        digest: &str,
-        sha256: &str,
-    ) -> Result<(), DbError> {
+    /// Makes a stored blob pullable from an image of a registry under a digest.
+    pub async fn link_oci_blob(&mut self, link: &OciLink<'_>, sha256: &str) -> Result<(), DbError> {
         sqlx::query(
-            "INSERT INTO oci_blobs (repository_id, digest, blob_sha256, created_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (repository_id, digest) DO NOTHING",
+            "INSERT INTO oci_blobs (repository_id, image, digest, blob_sha256, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (repository_id, image, digest) DO NOTHING",
         )
-        .bind(repository_id)
-        .bind(digest)
+        .bind(link.repository_id)
+        .bind(link.image)
+        .bind(link.digest)
         .bind(sha256)
         .bind(now_millis())
         .execute(&mut *self.tx)

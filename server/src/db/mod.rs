@@ -24,7 +24,9 @@ use sqlx::{ConnectOptions, SqlitePool};
 pub use attributes::AttrOwner;
 pub use blobs::{BlobLock, RemovedBlob};
 pub use files::{FileRecord, FileSearch, NewFile};
-pub use oci::{tag_file_path, ManifestRecord, NewManifest, OciBlobRecord, TagRecord, UploadRecord};
+pub use oci::{
+    tag_file_path, ManifestRecord, NewManifest, OciBlobRecord, OciLink, TagRecord, UploadRecord,
+};
 pub use packages::{PackageFields, PackageRecord, Page};
 pub use repositories::{RepositoryFields, RepositoryRecord};
 pub use users::{NewUser, UserRecord};

@@ -4,6 +4,14 @@ use sqlx::Row;
 
 use super::{now_millis, Db, DbError, Viewer};
 
+/// Where a registry blob is linked: an image of a registry, under a digest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OciLink<'a> {
+    pub repository_id: i64,
+    pub image: &'a str,
+    pub digest: &'a str,
+}
+
 /// A blob a registry holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OciBlobRecord {
@@ -113,15 +121,15 @@ fn upload_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<UploadRecord, sqlx::
 impl Db {
     pub async fn find_oci_blob(
         &self,
-        repository_id: i64,
-        digest: &str,
+        link: &OciLink<'_>,
     ) -> Result<Option<OciBlobRecord>, DbError> {
         let row: Option<(String, i64)> = sqlx::query_as(
             "SELECT b.sha256, b.size FROM oci_blobs l JOIN blobs b ON b.sha256 = l.blob_sha256 \
-             WHERE l.repository_id = $1 AND l.digest = $2",
+             WHERE l.repository_id = $1 AND l.image = $2 AND l.digest = $3",
         )
-        .bind(repository_id)
-        .bind(digest)
+        .bind(link.repository_id)
+        .bind(link.image)
+        .bind(link.digest)
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(|(sha256, size)| OciBlobRecord { sha256, size }))
@@ -145,19 +153,15 @@ impl Db {
         Ok(row.map(|(sha256, size)| OciBlobRecord { sha256, size }))
     }
 
-    /// Links a blob that is stored already (a mount) to a registry.
-    pub async fn link_oci_blob(
-        &self,
-        repository_id: i64,
-        digest: &str,
-        sha256: &str,
-    ) -> Result<(), DbError> {
+    /// Links a blob that is stored already (a mount) to an image.
+    pub async fn link_oci_blob(&self, link: &OciLink<'_>, sha256: &str) -> Result<(), DbError> {
         sqlx::query(
-            "INSERT INTO oci_blobs (repository_id, digest, blob_sha256, created_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (repository_id, digest) DO NOTHING",
+            "INSERT INTO oci_blobs (repository_id, image, digest, blob_sha256, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (repository_id, image, digest) DO NOTHING",
         )
-        .bind(repository_id)
-        .bind(digest)
+        .bind(link.repository_id)
+        .bind(link.image)
+        .bind(link.digest)
         .bind(sha256)
         .bind(now_millis())
         .execute(&self.pool)
@@ -166,12 +170,15 @@ impl Db {
     }
 
     /// Whether there was a link to remove.
-    pub async fn unlink_oci_blob(&self, repository_id: i64, digest: &str) -> Result<bool, DbError> {
-        let done = sqlx::query("DELETE FROM oci_blobs WHERE repository_id = $1 AND digest = $2")
-            .bind(repository_id)
-            .bind(digest)
-            .execute(&self.pool)
-            .await?;
+    pub async fn unlink_oci_blob(&self, link: &OciLink<'_>) -> Result<bool, DbError> {
+        let done = sqlx::query(
+            "DELETE FROM oci_blobs WHERE repository_id = $1 AND image = $2 AND digest = $3",
+        )
+        .bind(link.repository_id)
+        .bind(link.image)
+        .bind(link.digest)
+        .execute(&self.pool)
+        .await?;
         Ok(done.rows_affected() > 0)
     }
 }
@@ -318,10 +325,11 @@ impl Db {
             .await?;
         }
         sqlx::query(
-            "INSERT INTO oci_blobs (repository_id, digest, blob_sha256, created_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (repository_id, digest) DO NOTHING",
+            "INSERT INTO oci_blobs (repository_id, image, digest, blob_sha256, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (repository_id, image, digest) DO NOTHING",
         )
         .bind(m.repository_id)
+        .bind(m.image)
         .bind(m.digest)
         .bind(m.blob_sha256)
         .bind(now)
@@ -376,10 +384,10 @@ impl Db {
     /// Deletes a manifest and the tags (versions) naming it; whether it existed.
     pub async fn delete_oci_manifest(
         &self,
-        repository_id: i64,
+        link: &OciLink<'_>,
         package_id: i64,
-        digest: &str,
     ) -> Result<bool, DbError> {
+        let digest = link.digest;
         let mut tx = self.pool.begin().await?;
         let id: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM oci_manifests WHERE package_id = $1 AND digest = $2",
@@ -401,13 +409,39 @@ impl Db {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM oci_blobs WHERE repository_id = $1 AND digest = $2")
-            .bind(repository_id)
-            .bind(digest)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "DELETE FROM oci_blobs WHERE repository_id = $1 AND image = $2 AND digest = $3",
+        )
+        .bind(link.repository_id)
+        .bind(link.image)
+        .bind(link.digest)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// Counts a pull of a tag: its version's downloads and its manifest file's.
+    pub async fn count_tag_pull(
+        &self,
+        repository_id: i64,
+        version_id: i64,
+        file_path: &str,
+    ) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE versions SET downloads = downloads + 1 WHERE id = $1")
+            .bind(version_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE files SET downloads = downloads + 1 WHERE repository_id = $1 AND path = $2",
+        )
+        .bind(repository_id)
+        .bind(file_path)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Tags of an image in byte order, after `last`, at most `limit`.

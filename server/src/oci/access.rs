@@ -9,7 +9,7 @@ use app::domain::names::{PackageName, SubjectName};
 use app::domain::repo_type::RepoType;
 
 use super::{OciError, Result};
-use crate::db::{Db, DbError, PackageFields, PackageRecord, RepositoryRecord};
+use crate::db::{Db, DbError, OciLink, PackageFields, PackageRecord, RepositoryRecord};
 use crate::registry::Caller;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +78,15 @@ pub fn package_name(image: &str) -> Result<PackageName> {
 }
 
 impl Registry {
+    /// Where a blob of `image` named `digest` is linked.
+    pub fn link<'a>(&self, image: &'a str, digest: &'a str) -> OciLink<'a> {
+        OciLink {
+            repository_id: self.repo.id,
+            image,
+            digest,
+        }
+    }
+
     /// The image's package, if anything was pushed to it.
     pub async fn image(&self, db: &Db, image: &str) -> Result<Option<PackageRecord>> {
         let name = package_name(image)?;

@@ -14,20 +14,26 @@ pub fn parse_digest(s: &str) -> Result<OciDigest> {
     OciDigest::parse(s).map_err(|e| OciError::DigestInvalid(e.to_string()))
 }
 
-/// The blob `digest` of the registry, marked as just used.
-pub async fn find(db: &Db, registry: &Registry, digest: &OciDigest) -> Result<OciBlobRecord> {
+/// The blob `digest` of an image, marked as just used.
+pub async fn find(
+    db: &Db,
+    registry: &Registry,
+    image: &str,
+    digest: &OciDigest,
+) -> Result<OciBlobRecord> {
+    let d = digest.to_string();
     let blob = db
-        .find_oci_blob(registry.repo.id, &digest.to_string())
+        .find_oci_blob(&registry.link(image, &d))
         .await?
         .ok_or(OciError::BlobUnknown)?;
     db.touch_blobs(&[&blob.sha256], TOUCH_AFTER_MILLIS).await?;
     Ok(blob)
 }
 
-/// Removes the blob from the registry (the collector frees it once nothing uses it).
-pub async fn delete(db: &Db, registry: &Registry, digest: &OciDigest) -> Result<()> {
+/// Removes the blob from the image (the collector frees it once nothing uses it).
+pub async fn delete(db: &Db, registry: &Registry, image: &str, digest: &OciDigest) -> Result<()> {
     if db
-        .unlink_oci_blob(registry.repo.id, &digest.to_string())
+        .unlink_oci_blob(&registry.link(image, &digest.to_string()))
         .await?
     {
         Ok(())
@@ -36,23 +42,24 @@ pub async fn delete(db: &Db, registry: &Registry, digest: &OciDigest) -> Result<
     }
 }
 
-/// Mounts `digest` into `target` from `source` (a registry the caller may pull from), or,
-/// without a source, from any registry the caller may pull from. `None` when it cannot,
-/// and the client uploads instead.
+/// Mounts `digest` into the image `target` from the image `source` (of a registry the
+/// caller may pull from), or, without a source, from any registry the caller may pull
+/// from. `None` when it cannot, and the client uploads instead.
 pub async fn mount(
     db: &Db,
     caller: &Caller,
-    target: &Registry,
+    target: (&Registry, &str),
     digest: &OciDigest,
-    source: Option<&Registry>,
+    source: Option<(&Registry, &str)>,
 ) -> Result<Option<OciBlobRecord>> {
     let d = digest.to_string();
-    if let Some(found) = db.find_oci_blob(target.repo.id, &d).await? {
+    let link = target.0.link(target.1, &d);
+    if let Some(found) = db.find_oci_blob(&link).await? {
         db.touch_blobs(&[&found.sha256], TOUCH_AFTER_MILLIS).await?;
         return Ok(Some(found));
     }
     let found = match source {
-        Some(source) => db.find_oci_blob(source.repo.id, &d).await?,
+        Some((registry, image)) => db.find_oci_blob(&registry.link(image, &d)).await?,
         None => db.find_visible_oci_blob(&d, caller.viewer()).await?,
     };
     let Some(found) = found else {
@@ -60,6 +67,6 @@ pub async fn mount(
     };
     // Touch first: from here on the collector leaves the blob alone.
     db.touch_blobs(&[&found.sha256], 0).await?;
-    db.link_oci_blob(target.repo.id, &d, &found.sha256).await?;
+    db.link_oci_blob(&link, &found.sha256).await?;
     Ok(Some(found))
 }

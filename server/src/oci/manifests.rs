@@ -52,6 +52,7 @@ async fn check_contents(
     db: &Db,
     store: &BlobStore,
     registry: &Registry,
+    image: &str,
     package: Option<&PackageRecord>,
     m: &Manifest,
     own_size: usize,
@@ -71,29 +72,33 @@ async fn check_contents(
     match m.kind {
         Kind::Image => {
             let config = m.config.as_ref().expect("image manifests have a config");
-            for d in std::iter::once(config).chain(&m.layers) {
-                if d.is_foreign() {
+            let mut config_sha = None;
+            for (i, d) in std::iter::once(config).chain(&m.layers).enumerate() {
+                if i > 0 && d.is_foreign() {
                     continue;
                 }
                 let blob = db
-                    .find_oci_blob(registry.repo.id, &d.digest.to_string())
+                    .find_oci_blob(&registry.link(image, &d.digest.to_string()))
                     .await?
                     .ok_or_else(|| OciError::ManifestBlobUnknown(d.digest.to_string()))?;
                 if blob.size as u64 != d.size {
                     return Err(size_mismatch(d, blob.size));
                 }
                 contents.total_size += blob.size;
+                if i == 0 {
+                    config_sha = Some(blob.sha256.clone());
+                }
                 if !contents.blob_refs.contains(&blob.sha256) {
                     contents.blob_refs.push(blob.sha256);
                 }
             }
             let refs: Vec<&str> = contents.blob_refs.iter().map(String::as_str).collect();
             db.touch_blobs(&refs, TOUCH_AFTER_MILLIS).await?;
-            if manifest::CONFIG_TYPES.contains(&config.media_type.as_str())
-                && config.size <= MAX_CONFIG_BYTES
-            {
-                let sha = &contents.blob_refs[0];
-                let bytes: Vec<Bytes> = store.get(sha, None).await?.try_collect().await?;
+            if let Some(sha) = config_sha.filter(|_| {
+                manifest::CONFIG_TYPES.contains(&config.media_type.as_str())
+                    && config.size <= MAX_CONFIG_BYTES
+            }) {
+                let bytes: Vec<Bytes> = store.get(&sha, None).await?.try_collect().await?;
                 let parsed = manifest::parse_config(&bytes.concat());
                 contents.created = parsed.created;
                 contents
@@ -169,8 +174,16 @@ pub async fn put(
     let parsed = manifest::parse(&body, content_type)
         .map_err(|e| OciError::ManifestInvalid(e.to_string()))?;
     let existing = registry.image(db, image).await?;
-    let contents =
-        check_contents(db, store, registry, existing.as_ref(), &parsed, body.len()).await?;
+    let contents = check_contents(
+        db,
+        store,
+        registry,
+        image,
+        existing.as_ref(),
+        &parsed,
+        body.len(),
+    )
+    .await?;
     let package = match existing {
         Some(p) => p,
         None => registry.image_or_create(db, image).await?,
@@ -259,21 +272,47 @@ async fn set_attributes(
     Ok(())
 }
 
+/// A manifest found for a pull.
+pub struct Found {
+    pub package: PackageRecord,
+    pub manifest: ManifestRecord,
+    /// The tag's version, when found by tag.
+    pub version_id: Option<i64>,
+}
+
 /// The manifest `reference` names in the image, if any.
 pub async fn find(
     db: &Db,
     registry: &Registry,
     image: &str,
     reference: &Reference,
-) -> Result<Option<(PackageRecord, ManifestRecord)>> {
+) -> Result<Option<Found>> {
     let Some(package) = registry.image(db, image).await? else {
         return Ok(None);
     };
-    let found = match reference {
-        Reference::Digest(d) => db.find_oci_manifest(package.id, &d.to_string()).await?,
-        Reference::Tag(t) => db.find_oci_tag(package.id, t).await?.map(|(m, _)| m),
+    let (manifest, version_id) = match reference {
+        Reference::Digest(d) => (
+            db.find_oci_manifest(package.id, &d.to_string()).await?,
+            None,
+        ),
+        Reference::Tag(t) => match db.find_oci_tag(package.id, t).await? {
+            Some((m, v)) => (Some(m), Some(v)),
+            None => (None, None),
+        },
     };
-    Ok(found.map(|m| (package, m)))
+    Ok(manifest.map(|manifest| Found {
+        package,
+        manifest,
+        version_id,
+    }))
+}
+
+/// A pull of a tag counts as a download of its version, as a file download does.
+pub async fn count_pull(db: &Db, registry: &Registry, image: &str, tag: &str, version_id: i64) {
+    let path = crate::db::tag_file_path(image, tag);
+    if let Err(e) = db.count_tag_pull(registry.repo.id, version_id, &path).await {
+        tracing::warn!(error = %e, "could not count a pull");
+    }
 }
 
 /// The manifest to send a client whose `Accept` is `accept`. A manifest fetched by tag
@@ -337,7 +376,7 @@ pub async fn delete(
     match reference {
         Reference::Digest(d) => {
             if !db
-                .delete_oci_manifest(registry.repo.id, package.id, &d.to_string())
+                .delete_oci_manifest(&registry.link(image, &d.to_string()), package.id)
                 .await?
             {
                 return Err(unknown());

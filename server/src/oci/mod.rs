@@ -31,9 +31,9 @@ pub enum OciError {
     BlobUploadInvalid(String),
     #[error("blob upload unknown to registry")]
     BlobUploadUnknown,
-    /// A chunk that does not start where the upload stands (416).
-    #[error("the chunk does not start at byte {size}, where the upload stands")]
-    ChunkOutOfOrder { size: u64 },
+    /// A chunk that does not continue the upload where it stands (416).
+    #[error("the chunk does not continue the upload where it stands")]
+    ChunkOutOfOrder,
     #[error("{0}")]
     DigestInvalid(String),
     #[error("manifest references a manifest or blob unknown to registry: {0}")]
@@ -50,6 +50,9 @@ pub enum OciError {
     NameUnknown,
     #[error("{0}")]
     SizeInvalid(String),
+    /// A bad `n` for a tag listing.
+    #[error("{0}")]
+    PaginationInvalid(String),
     #[error("authentication required")]
     Unauthorized,
     #[error("requested access to the resource is denied")]

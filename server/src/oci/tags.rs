@@ -16,7 +16,7 @@ pub fn parse_n(n: Option<&str>) -> Result<Option<u32>> {
     match n {
         None | Some("") => Ok(None),
         Some(s) => s.parse::<u32>().map(Some).map_err(|_| {
-            OciError::Unsupported(format!("n must be a non-negative number, not {s:?}"))
+            OciError::PaginationInvalid(format!("n must be a non-negative number, not {s:?}"))
         }),
     }
 }

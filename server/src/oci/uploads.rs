@@ -79,6 +79,7 @@ pub async fn put_whole<S, E>(
     db: &Db,
     store: &BlobStore,
     registry: &Registry,
+    image: &str,
     digest: &OciDigest,
     body: S,
     max: u64,
@@ -88,14 +89,15 @@ where
     E: std::fmt::Display,
 {
     let staged = store.stage(body, max, want_for(digest.algorithm())).await?;
-    keep_verified(db, store, registry, digest, staged).await
+    keep_verified(db, store, registry, image, digest, staged).await
 }
 
-/// Keeps `staged` as the blob `digest` of the registry if that is what it holds.
+/// Keeps `staged` as the blob `digest` of the image if that is what it holds.
 async fn keep_verified(
     db: &Db,
     store: &BlobStore,
     registry: &Registry,
+    image: &str,
     digest: &OciDigest,
     staged: Staged,
 ) -> Result<()> {
@@ -104,14 +106,10 @@ async fn keep_verified(
         store.discard(&staged.path).await;
         return Err(mismatch(digest, &actual));
     }
-    file_store::keep(
-        db,
-        store,
-        &staged,
-        Some((registry.repo.id, &digest.to_string())),
-    )
-    .await
-    .map_err(|e| OciError::Internal(e.to_string()))
+    let d = digest.to_string();
+    file_store::keep(db, store, &staged, Some(registry.link(image, &d)))
+        .await
+        .map_err(|e| OciError::Internal(e.to_string()))
 }
 
 /// What a chunk request brought.
@@ -209,7 +207,7 @@ impl Uploads {
         let size = session.size as u64;
         if let Some(range) = chunk.range {
             if range.start != size {
-                return Err(OciError::ChunkOutOfOrder { size });
+                return Err(OciError::ChunkOutOfOrder);
             }
             if chunk.length.is_some_and(|l| l != range.len()) {
                 return Err(OciError::SizeInvalid(format!(
@@ -321,7 +319,7 @@ impl Uploads {
         };
         let result = self.assemble(store, &session, digest, known).await;
         let outcome = match result {
-            Ok(staged) => keep_verified(db, store, registry, digest, staged).await,
+            Ok(staged) => keep_verified(db, store, registry, image, digest, staged).await,
             Err(e) => Err(e),
         };
         // Whatever the outcome, the session is over: a wrong digest cannot be fixed by

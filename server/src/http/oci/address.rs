@@ -3,6 +3,7 @@
 //! registry domain is configured and the `Host` header is under it.
 
 use app::domain::docker;
+use app::domain::names::{RepositoryName, SubjectName};
 use axum::http::header::HOST;
 use axum::http::HeaderMap;
 
@@ -47,6 +48,9 @@ impl Target {
                 }
             }
         };
+        // Names that cannot exist are refused here, before they reach any header.
+        SubjectName::parse(&subject).map_err(|e| OciError::NameInvalid(e.to_string()))?;
+        RepositoryName::parse(&repo).map_err(|e| OciError::NameInvalid(e.to_string()))?;
         docker::validate_image(&image).map_err(|e| OciError::NameInvalid(e.to_string()))?;
         Ok(Target {
             subject,
@@ -108,10 +112,19 @@ mod tests {
             Target::resolve(None, None, "alice/app"),
             Err(OciError::NameInvalid(_))
         ));
-        assert!(matches!(
-            Target::resolve(None, None, "alice/images/App"),
-            Err(OciError::NameInvalid(_))
-        ));
+        for bad in [
+            "alice/images/App",
+            "al\r\nice/images/app",
+            "alice/im\"ages/app",
+        ] {
+            assert!(
+                matches!(
+                    Target::resolve(None, None, bad),
+                    Err(OciError::NameInvalid(_))
+                ),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

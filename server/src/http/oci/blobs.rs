@@ -31,7 +31,7 @@ fn blob_range(header: Option<&str>, size: u64) -> RangeRequest {
 pub async fn get(ctx: &Ctx, digest: &str, head: bool) -> HttpResult<Response> {
     let digest = blobs::parse_digest(digest)?;
     let registry = ctx.target.open(&ctx.state, &ctx.caller, Need::Pull).await?;
-    let blob = blobs::find(&ctx.state.db, &registry, &digest).await?;
+    let blob = blobs::find(&ctx.state.db, &registry, &ctx.target.image, &digest).await?;
     let size = blob.size as u64;
     let mut response = Response::builder()
         .header("docker-content-digest", digest.to_string())
@@ -77,7 +77,7 @@ pub async fn get(ctx: &Ctx, digest: &str, head: bool) -> HttpResult<Response> {
 pub async fn delete(ctx: &Ctx, digest: &str) -> HttpResult<Response> {
     let digest = blobs::parse_digest(digest)?;
     let registry = ctx.target.open(&ctx.state, &ctx.caller, Need::Push).await?;
-    blobs::delete(&ctx.state.db, &registry, &digest).await?;
+    blobs::delete(&ctx.state.db, &registry, &ctx.target.image, &digest).await?;
     Ok(Response::builder()
         .status(StatusCode::ACCEPTED)
         .header(header::CONTENT_LENGTH, 0)

@@ -35,7 +35,7 @@ pub async fn get(ctx: &Ctx, reference: &str, head: bool) -> HttpResult<Response>
     let reference = pull_reference(reference)?;
     let state = &ctx.state;
     let registry = ctx.target.open(state, &ctx.caller, Need::Pull).await?;
-    let (package, found) = manifests::find(&state.db, &registry, &ctx.target.image, &reference)
+    let found = manifests::find(&state.db, &registry, &ctx.target.image, &reference)
         .await?
         .ok_or(OciError::ManifestUnknown(None))?;
     let accept: Vec<String> = ctx
@@ -45,8 +45,15 @@ pub async fn get(ctx: &Ctx, reference: &str, head: bool) -> HttpResult<Response>
         .filter_map(|v| v.to_str().ok().map(str::to_owned))
         .collect();
     let by_tag = matches!(reference, Reference::Tag(_));
-    let chosen =
-        manifests::negotiate(&state.db, &state.blobs, &package, found, by_tag, &accept).await?;
+    let chosen = manifests::negotiate(
+        &state.db,
+        &state.blobs,
+        &found.package,
+        found.manifest,
+        by_tag,
+        &accept,
+    )
+    .await?;
     let response = Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, &chosen.media_type)
@@ -61,6 +68,9 @@ pub async fn get(ctx: &Ctx, reference: &str, head: bool) -> HttpResult<Response>
         .get(&chosen.blob_sha256, None)
         .await
         .map_err(OciError::from)?;
+    if let (Reference::Tag(tag), Some(version_id)) = (&reference, found.version_id) {
+        manifests::count_pull(&state.db, &registry, &ctx.target.image, tag, version_id).await;
+    }
     Ok(response
         .body(Body::from_stream(stream.map_err(std::io::Error::other)))
         .expect("valid response"))

@@ -59,7 +59,7 @@ fn chunk(ctx: &Ctx, body: Body) -> HttpResult<Chunk<axum::body::BodyDataStream>>
     let range = match ctx.header("content-range") {
         None => None,
         Some(h) => Some(content_range::parse(h).map_err(|e| match e {
-            ContentRangeError::Backwards(_) => OciError::ChunkOutOfOrder { size: 0 },
+            ContentRangeError::Backwards(_) => OciError::ChunkOutOfOrder,
             ContentRangeError::Malformed(m) => OciError::BlobUploadInvalid(m),
         })?),
     };
@@ -72,7 +72,7 @@ fn chunk(ctx: &Ctx, body: Body) -> HttpResult<Chunk<axum::body::BodyDataStream>>
 
 /// A 416 says where the upload stands, so the client can go on from there.
 async fn with_position(ctx: &Ctx, id: &str, e: OciError) -> OciHttpError {
-    if !matches!(e, OciError::ChunkOutOfOrder { .. }) {
+    if !matches!(e, OciError::ChunkOutOfOrder) {
         return e.into();
     }
     let size = match ctx.state.db.find_oci_upload(id).await {
@@ -101,13 +101,23 @@ pub async fn start(ctx: &Ctx, body: Body) -> HttpResult<Response> {
             None => None,
             // A source the caller may not read is as good as none: upload instead.
             Some(from) => match ctx.target.sibling(from) {
-                Ok(t) => t.open(state, &ctx.caller, Need::Pull).await.ok(),
+                Ok(t) => t
+                    .open(state, &ctx.caller, Need::Pull)
+                    .await
+                    .ok()
+                    .map(|r| (r, t.image)),
                 Err(_) => None,
             },
         };
         if ctx.param("from").is_none() || source.is_some() {
-            let mounted =
-                blobs::mount(&state.db, &ctx.caller, &registry, &digest, source.as_ref()).await?;
+            let mounted = blobs::mount(
+                &state.db,
+                &ctx.caller,
+                (&registry, &ctx.target.image),
+                &digest,
+                source.as_ref().map(|(r, image)| (r, image.as_str())),
+            )
+            .await?;
             if mounted.is_some() {
                 return Ok(created(ctx, &digest));
             }
@@ -117,6 +127,7 @@ pub async fn start(ctx: &Ctx, body: Body) -> HttpResult<Response> {
             &state.db,
             &state.blobs,
             &registry,
+            &ctx.target.image,
             &digest,
             body.into_data_stream(),
             state.config.max_upload_bytes,
