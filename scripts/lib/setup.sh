@@ -129,7 +129,8 @@ build_server() {
 }
 
 ensure_test_tools() {
-  ensure_apt chromium
+  # skopeo: the Docker client the registry tests push and pull with (server/tests/oci_skopeo.rs).
+  ensure_apt chromium skopeo
   command -v npm >/dev/null || ensure_apt nodejs npm
   local stamp="$WHARF_ROOT/end2end/node_modules/.package-lock.json"
   if [ ! -f "$stamp" ] || [ "$WHARF_ROOT/end2end/package-lock.json" -nt "$stamp" ]; then

@@ -62,6 +62,13 @@ pub struct Config {
     pub log_format: LogFormat,
     /// The largest file an upload may bring, in bytes; larger ones get 413.
     pub max_upload_bytes: u64,
+    /// The domain under which Docker registries answer by host name, Bintray's way:
+    /// `<subject>-docker-<repo>.<domain>` (give it a wildcard DNS name). `None`: path only.
+    pub registry_domain: Option<String>,
+    /// Seconds between garbage collections of unreferenced blobs; 0 turns them off.
+    pub gc_interval_seconds: u64,
+    /// Unreferenced blobs younger than this many seconds are kept (pushes in progress).
+    pub gc_grace_seconds: u64,
     /// A separate address for the API (`https://api.example.org`): requests to its host
     /// are all API, never pages.
     pub api_url: Option<String>,
@@ -131,6 +138,9 @@ impl Default for Config {
             download_url: None,
             all_premium: false,
             github: GithubConfig::default(),
+            registry_domain: None,
+            gc_interval_seconds: 6 * 3600,
+            gc_grace_seconds: 3600,
         }
     }
 }
@@ -152,6 +162,9 @@ struct FileConfig {
     github_api_url: Option<String>,
     github_client_id: Option<String>,
     github_client_secret: Option<String>,
+    registry_domain: Option<String>,
+    gc_interval_seconds: Option<u64>,
+    gc_grace_seconds: Option<u64>,
 }
 
 /// One setting: its file key and its environment variable.
@@ -213,6 +226,18 @@ const GITHUB_CLIENT_ID: Setting = Setting {
 const GITHUB_CLIENT_SECRET: Setting = Setting {
     key: "github_client_secret",
     env: "WHARF_GITHUB_CLIENT_SECRET",
+};
+const REGISTRY_DOMAIN: Setting = Setting {
+    key: "registry_domain",
+    env: "WHARF_REGISTRY_DOMAIN",
+};
+const GC_INTERVAL: Setting = Setting {
+    key: "gc_interval_seconds",
+    env: "WHARF_GC_INTERVAL_SECONDS",
+};
+const GC_GRACE: Setting = Setting {
+    key: "gc_grace_seconds",
+    env: "WHARF_GC_GRACE_SECONDS",
 };
 
 /// The environment variable that names a configuration file, when `--config` is not given.
@@ -327,6 +352,29 @@ impl Config {
         if let Some((v, _)) = pick(&GITHUB_CLIENT_SECRET, &from_file.github_client_secret) {
             config.github.client_secret = Some(v.trim().to_owned()).filter(|v| !v.is_empty());
         }
+        if let Some((v, origin)) = pick(&REGISTRY_DOMAIN, &from_file.registry_domain) {
+            config.registry_domain =
+                parse_domain(&v).map_err(|message| ConfigError::BadValue { origin, message })?;
+        }
+        for (setting, file_value, target) in [
+            (
+                &GC_INTERVAL,
+                from_file.gc_interval_seconds,
+                &mut config.gc_interval_seconds,
+            ),
+            (
+                &GC_GRACE,
+                from_file.gc_grace_seconds,
+                &mut config.gc_grace_seconds,
+            ),
+        ] {
+            if let Some((v, origin)) = pick(setting, &file_value.map(|n| n.to_string())) {
+                *target = v.trim().parse::<u64>().map_err(|_| ConfigError::BadValue {
+                    origin,
+                    message: format!("{v:?} is not a number of seconds"),
+                })?;
+            }
+        }
         Ok(config)
     }
 
@@ -391,6 +439,28 @@ fn parse_public_url(v: &str) -> Result<String, String> {
         return Err(format!("{v:?} is not a usable base URL"));
     }
     Ok(v.to_owned())
+}
+
+/// A domain name (empty means none): letters, digits, `-` and `.`, no scheme or port.
+fn parse_domain(v: &str) -> Result<Option<String>, String> {
+    let d = v.trim().trim_end_matches('.').to_ascii_lowercase();
+    if d.is_empty() {
+        return Ok(None);
+    }
+    let ok = d.split('.').all(|label| {
+        !label.is_empty()
+            && !label.starts_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    });
+    if ok {
+        Ok(Some(d))
+    } else {
+        Err(format!(
+            "{v:?} is not a domain name (e.g. docker.example.org, without scheme or port)"
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -486,6 +556,30 @@ mod tests {
         assert!(err.to_string().contains("WHARF_ALL_PREMIUM"), "{err}");
         let c = Config::load(None, &env(&[("WHARF_GITHUB_CLIENT_ID", "abc")])).unwrap();
         assert_eq!(c.github.client(), None);
+    }
+
+    #[test]
+    fn registry_domain_and_gc_settings() {
+        let c = Config::load(None, &env(&[])).unwrap();
+        assert_eq!(c.registry_domain, None);
+        assert_eq!((c.gc_interval_seconds, c.gc_grace_seconds), (21600, 3600));
+        let c = Config::load(
+            None,
+            &env(&[
+                ("WHARF_REGISTRY_DOMAIN", "Docker.Example.org."),
+                ("WHARF_GC_INTERVAL_SECONDS", "0"),
+                ("WHARF_GC_GRACE_SECONDS", "60"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.registry_domain.as_deref(), Some("docker.example.org"));
+        assert_eq!((c.gc_interval_seconds, c.gc_grace_seconds), (0, 60));
+        for bad in ["https://x.org", "x.org:8080", "a..b", "-a.b"] {
+            let err = Config::load(None, &env(&[("WHARF_REGISTRY_DOMAIN", bad)])).unwrap_err();
+            assert!(err.to_string().contains("WHARF_REGISTRY_DOMAIN"), "{err}");
+        }
+        let err = Config::load(None, &env(&[("WHARF_GC_GRACE_SECONDS", "soon")])).unwrap_err();
+        assert!(err.to_string().contains("WHARF_GC_GRACE_SECONDS"), "{err}");
     }
 
     #[test]

@@ -8,12 +8,15 @@ pub mod accounts;
 pub mod compress;
 pub mod config;
 pub mod db;
+pub mod file_store;
+pub mod gc;
 pub mod github;
 pub mod github_auth;
 pub mod github_standin;
 pub mod http;
 pub mod import;
 pub mod markdown;
+pub mod oci;
 pub mod registry;
 pub mod secrets;
 pub mod shutdown;
@@ -87,6 +90,21 @@ pub async fn open_storage(config: &Config) -> Result<(Db, Secrets), StartError> 
     Ok((db, secrets))
 }
 
+/// Removes unreferenced blobs and abandoned uploads (`wharf gc`).
+pub async fn collect_garbage(
+    config: &Config,
+    grace: std::time::Duration,
+) -> Result<gc::GcReport, String> {
+    let (db, _) = open_storage(config).await.map_err(|e| e.to_string())?;
+    let blobs = crate::storage::BlobStore::local(&blobs_dir(&config.data_dir))
+        .map_err(|e| e.to_string())?;
+    let report = gc::collect(&db, &blobs, gc::GcSettings::with_grace(grace))
+        .await
+        .map_err(|e| e.to_string());
+    db.close().await;
+    report
+}
+
 /// Everything [`serve`] needs, ready.
 pub async fn start(config: Config) -> Result<AppState, StartError> {
     let (db, secrets) = open_storage(&config).await?;
@@ -121,11 +139,12 @@ pub async fn start(config: Config) -> Result<AppState, StartError> {
         throttle: Default::default(),
         github,
         importer,
+        uploads: Default::default(),
     }))
 }
 
 /// Answers HTTP on `listener` until `shutdown` completes, then lets requests in flight
-/// finish and closes the database.
+/// finish and closes the database. Collects garbage in the background meanwhile.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -144,9 +163,15 @@ pub async fn serve(
         shutdown.await;
         importer.stop();
     };
+    let gc = (state.config.gc_interval_seconds > 0)
+        .then(|| tokio::spawn(gc::run_periodically(state.clone())));
     let result = axum::serve(listener, http::service(state))
         .with_graceful_shutdown(shutdown)
         .await;
+    if let Some(gc) = gc {
+        gc.abort();
+        let _ = gc.await;
+    }
     db.close().await;
     result
 }

@@ -34,6 +34,14 @@ enum Command {
         #[command(subcommand)]
         action: UserCommand,
     },
+    /// Remove blobs nothing uses any more (files deleted, discarded or overridden; Docker
+    /// layers of deleted images) and abandoned uploads. Safe while the server runs.
+    Gc {
+        /// Keep unreferenced blobs younger than this (default: the configured
+        /// gc_grace_seconds), so pushes in progress keep theirs.
+        #[arg(long, value_name = "SECONDS")]
+        grace_seconds: Option<u64>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -82,6 +90,16 @@ fn main() -> ExitCode {
         } => {
             init_logging(config.log_format, "warn");
             runtime.block_on(add_user(config, &name, admin, premium, &env))
+        }
+        Command::Gc { grace_seconds } => {
+            init_logging(config.log_format, "warn");
+            let grace =
+                std::time::Duration::from_secs(grace_seconds.unwrap_or(config.gc_grace_seconds));
+            runtime.block_on(async {
+                let report = server::collect_garbage(&config, grace).await?;
+                println!("Garbage collection: {report}.");
+                Ok(())
+            })
         }
     };
     match result {

@@ -24,6 +24,8 @@ pub struct Inner {
     /// GitHub's REST API (or GitHub Enterprise's, or the stand-in's).
     pub github: crate::github::GitHubClient,
     pub importer: std::sync::Arc<crate::import::Importer>,
+    /// Running digests of Docker uploads in progress.
+    pub uploads: crate::oci::uploads::Uploads,
 }
 
 impl AppState {

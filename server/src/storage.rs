@@ -1,17 +1,20 @@
 //! File contents, content-addressed by sha256 in an `object_store` (local disk by
 //! default; S3-compatible stores are a configuration change).
 //!
-//! An upload streams into a staging object while sha1, sha256 and md5 are computed, in
-//! constant memory (one multipart chunk at a time). Only a complete upload whose checksum
-//! matches is moved to `sha256/<2 hex>/<sha256>`; anything else (a wrong checksum, a body
-//! over the limit, a client that disconnects) aborts the staging object and leaves
-//! nothing behind.
+//! An upload streams into a staging object while its hashes are computed, in constant
+//! memory (one multipart chunk at a time). Only a complete upload whose checksum matches
+//! is moved to `sha256/<2 hex>/<sha256>`; anything else (a wrong checksum, a body over
+//! the limit, a client that disconnects) aborts the staging object and leaves nothing
+//! behind. Docker uploads in chunks keep each chunk as a part (`oci-uploads/<id>.<n>`)
+//! until the upload is closed. This module knows objects only; `file_store` keeps them in
+//! step with the database.
 
 use std::ops::Range;
 use std::path::Path as FsPath;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt, TryStreamExt};
 use md5::Md5;
@@ -19,11 +22,13 @@ use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::{GetOptions, GetRange, GetResultPayload, ObjectStore, WriteMultipart};
 use sha1::Sha1;
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha512};
 use tokio_util::io::ReaderStream;
 
-/// Bytes held in memory per upload (object stores want parts of 5 MiB or more).
+/// Bytes held in memory per upload and part written at a time. Object stores such as S3
+/// want parts of 5 MiB or more; local disk does not care, so uploads there stay small.
 const CHUNK: usize = 8 * 1024 * 1024;
+const LOCAL_CHUNK: usize = 1024 * 1024;
 /// Bytes read at a time when serving a blob from local disk.
 const READ_CHUNK: usize = 256 * 1024;
 
@@ -39,7 +44,18 @@ pub enum StorageError {
     Store(#[from] object_store::Error),
 }
 
-/// What an upload stored.
+impl StorageError {
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            StorageError::Store(object_store::Error::NotFound { .. })
+        )
+    }
+}
+
+/// What an upload stored. `sha1` and `md5` are empty for blobs pushed to a Docker
+/// registry, which names content by sha256 alone; a file upload of the same content fills
+/// them in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredBlob {
     pub sha256: String,
@@ -48,17 +64,119 @@ pub struct StoredBlob {
     pub size: i64,
 }
 
+/// Which hashes an upload computes besides sha256.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Want {
+    /// For files: their downloads carry sha1 and md5 checksums.
+    pub sha1_md5: bool,
+    /// For Docker blobs named by a sha512 digest.
+    pub sha512: bool,
+}
+
+impl Want {
+    pub const FILE: Want = Want {
+        sha1_md5: true,
+        sha512: false,
+    };
+}
+
+/// Content written to a staging object, hashed, not yet visible under its address.
+#[derive(Debug)]
+pub struct Staged {
+    pub path: Path,
+    pub blob: StoredBlob,
+    pub sha512: Option<String>,
+}
+
+/// How much of a part arrived (a client may go away halfway; what came is kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartWrite {
+    pub written: u64,
+    pub interrupted: Option<String>,
+}
+
+/// What the files of the store are: content, staging, upload parts, or garbage on its way out.
+pub const BLOBS_PREFIX: &str = "sha256";
+pub const STAGING_PREFIX: &str = "uploads";
+pub const PARTS_PREFIX: &str = "oci-uploads";
+pub const TRASH_PREFIX: &str = "trash";
+
 #[derive(Clone, Debug)]
 pub struct BlobStore {
     store: Arc<dyn ObjectStore>,
+    chunk: usize,
 }
 
 fn blob_path(sha256: &str) -> Path {
     Path::from(format!(
-        "sha256/{}/{}",
+        "{BLOBS_PREFIX}/{}/{}",
         &sha256[..2.min(sha256.len())],
         sha256
     ))
+}
+
+/// Where a removed blob waits until the removal is committed.
+pub fn trash_path(sha256: &str) -> Path {
+    Path::from(format!("{TRASH_PREFIX}/{sha256}"))
+}
+
+/// Part `index` of the Docker upload session `session`.
+pub fn part_path(session: &str, index: i64) -> Path {
+    Path::from(format!("{PARTS_PREFIX}/{session}.{index}"))
+}
+
+/// The session a part's file name belongs to.
+pub fn part_session(path: &Path) -> Option<String> {
+    let name = path.filename()?;
+    name.rsplit_once('.').map(|(session, _)| session.to_owned())
+}
+
+/// Running hashes of an upload.
+struct Hashes {
+    sha256: Sha256,
+    sha1: Option<Sha1>,
+    md5: Option<Md5>,
+    sha512: Option<Box<Sha512>>,
+}
+
+impl Hashes {
+    fn new(want: Want) -> Hashes {
+        Hashes {
+            sha256: Sha256::new(),
+            sha1: want.sha1_md5.then(Sha1::new),
+            md5: want.sha1_md5.then(Md5::new),
+            sha512: want.sha512.then(Box::default),
+        }
+    }
+
+    fn update(&mut self, chunk: &[u8]) {
+        self.sha256.update(chunk);
+        if let Some(h) = &mut self.sha1 {
+            h.update(chunk);
+        }
+        if let Some(h) = &mut self.md5 {
+            h.update(chunk);
+        }
+        if let Some(h) = &mut self.sha512 {
+            h.update(chunk);
+        }
+    }
+
+    fn finish(self, size: u64) -> (StoredBlob, Option<String>) {
+        let blob = StoredBlob {
+            sha256: hex::encode(self.sha256.finalize()),
+            sha1: self
+                .sha1
+                .map(|h| hex::encode(h.finalize()))
+                .unwrap_or_default(),
+            md5: self
+                .md5
+                .map(|h| hex::encode(h.finalize()))
+                .unwrap_or_default(),
+            size: size as i64,
+        };
+        (blob, self.sha512.map(|h| hex::encode(h.finalize())))
+    }
 }
 
 impl BlobStore {
@@ -72,32 +190,45 @@ impl BlobStore {
         })?;
         Ok(BlobStore {
             store: Arc::new(LocalFileSystem::new_with_prefix(dir)?),
+            chunk: LOCAL_CHUNK,
         })
     }
 
-    /// Streams `body` into the store. `max` bounds the size; `expected_sha256` (hex, any
-    /// case) is checked before the blob becomes visible.
-    pub async fn put_stream<S, E>(
+    /// Any other object store (S3 and the like), written in parts of 8 MiB.
+    pub fn new(store: Arc<dyn ObjectStore>) -> BlobStore {
+        BlobStore {
+            store,
+            chunk: CHUNK,
+        }
+    }
+
+    /// Streams `body` into the object `path`, calling `inspect` on each chunk. At most
+    /// `max` bytes are taken (more is [`StorageError::TooLarge`] and nothing is kept). A
+    /// body that breaks off keeps what arrived when `keep_partial`, else nothing.
+    async fn write<S, E>(
         &self,
+        path: &Path,
         body: S,
         max: u64,
-        expected_sha256: Option<&str>,
-    ) -> Result<StoredBlob, StorageError>
+        keep_partial: bool,
+        mut inspect: impl FnMut(&[u8]),
+    ) -> Result<PartWrite, StorageError>
     where
         S: Stream<Item = Result<Bytes, E>> + Send,
         E: std::fmt::Display,
     {
-        let staging = Path::from(format!("uploads/{}", uuid::Uuid::new_v4()));
-        let upload = self.store.put_multipart(&staging).await?;
-        let mut writer = WriteMultipart::new_with_chunk_size(upload, CHUNK);
-        let mut sha256 = Sha256::new();
-        let mut sha1 = Sha1::new();
-        let mut md5 = Md5::new();
+        let upload = self.store.put_multipart(path).await?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, self.chunk);
         let mut size: u64 = 0;
+        let mut interrupted = None;
         let mut body = std::pin::pin!(body);
         while let Some(chunk) = body.next().await {
             let chunk = match chunk {
                 Ok(c) => c,
+                Err(e) if keep_partial => {
+                    interrupted = Some(e.to_string());
+                    break;
+                }
                 Err(e) => {
                     let _ = writer.abort().await;
                     return Err(StorageError::Interrupted(e.to_string()));
@@ -108,51 +239,139 @@ impl BlobStore {
                 let _ = writer.abort().await;
                 return Err(StorageError::TooLarge(max));
             }
-            sha256.update(&chunk);
-            sha1.update(&chunk);
-            md5.update(&chunk);
+            inspect(&chunk);
             if let Err(e) = writer.wait_for_capacity(2).await {
                 return Err(e.into());
             }
             writer.write(&chunk);
         }
         writer.finish().await?;
-        let blob = StoredBlob {
-            sha256: hex::encode(sha256.finalize()),
-            sha1: hex::encode(sha1.finalize()),
-            md5: hex::encode(md5.finalize()),
-            size: size as i64,
-        };
-        if let Some(expected) = expected_sha256 {
-            if !expected.trim().eq_ignore_ascii_case(&blob.sha256) {
-                let _ = self.store.delete(&staging).await;
-                return Err(StorageError::ChecksumMismatch {
-                    expected: expected.trim().to_ascii_lowercase(),
-                    actual: blob.sha256,
-                });
-            }
-        }
-        let target = blob_path(&blob.sha256);
-        if self.store.head(&target).await.is_ok() {
-            // The same content is stored already: keep one copy.
-            self.store.delete(&staging).await?;
-        } else {
-            self.store.rename(&staging, &target).await?;
-        }
-        Ok(blob)
+        Ok(PartWrite {
+            written: size,
+            interrupted,
+        })
     }
 
-    /// The blob's bytes, or the byte range `range` of them.
-    pub async fn get(
+    /// Streams `body` into a new staging object while computing sha256 and what `want`
+    /// asks for, in constant memory. Nothing is left behind on failure.
+    pub async fn stage<S, E>(&self, body: S, max: u64, want: Want) -> Result<Staged, StorageError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send,
+        E: std::fmt::Display,
+    {
+        let path = Path::from(format!("{STAGING_PREFIX}/{}", uuid::Uuid::new_v4()));
+        let mut hashes = Hashes::new(want);
+        let written = self
+            .write(&path, body, max, false, |c| hashes.update(c))
+            .await?;
+        let (blob, sha512) = hashes.finish(written.written);
+        Ok(Staged { path, blob, sha512 })
+    }
+
+    /// Makes a staged object visible under its sha256, or drops it when that content is
+    /// stored already. Callers hold the database's write lock around this (see
+    /// `file_store`), so it cannot interleave with the garbage collector.
+    pub async fn place(&self, staged: &Path, sha256: &str) -> Result<(), StorageError> {
+        let target = blob_path(sha256);
+        if self.store.head(&target).await.is_ok() {
+            self.delete_path(staged).await
+        } else {
+            Ok(self.store.rename(staged, &target).await?)
+        }
+    }
+
+    /// Removes a staged object that will not be kept.
+    pub async fn discard(&self, staged: &Path) {
+        if let Err(e) = self.delete_path(staged).await {
+            tracing::warn!(path = %staged, error = %e, "could not remove a staged upload");
+        }
+    }
+
+    /// Writes one part of a chunked upload; `inspect` sees each chunk (the running
+    /// digest). A body that breaks off keeps what arrived.
+    pub async fn write_part<S, E>(
         &self,
-        sha256: &str,
-        range: Option<Range<u64>>,
+        path: &Path,
+        body: S,
+        max: u64,
+        inspect: impl FnMut(&[u8]),
+    ) -> Result<PartWrite, StorageError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send,
+        E: std::fmt::Display,
+    {
+        self.write(path, body, max, true, inspect).await
+    }
+
+    /// The bytes of an object by path (parts, staging).
+    pub async fn read_path(
+        &self,
+        path: &Path,
     ) -> Result<BoxStream<'static, Result<Bytes, StorageError>>, StorageError> {
-        let options = GetOptions {
-            range: range.map(GetRange::Bounded),
-            ..GetOptions::default()
-        };
-        let result = self.store.get_opts(&blob_path(sha256), options).await?;
+        let result = self.store.get(path).await?;
+        self.stream_result(result).await
+    }
+
+    pub async fn delete_path(&self, path: &Path) -> Result<(), StorageError> {
+        match self.store.delete(path).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn rename_path(&self, from: &Path, to: &Path) -> Result<(), StorageError> {
+        Ok(self.store.rename(from, to).await?)
+    }
+
+    /// Every object under `prefix` with its last change, as they are found.
+    pub fn list_stream(
+        &self,
+        prefix: &str,
+    ) -> BoxStream<'static, Result<(Path, DateTime<Utc>), StorageError>> {
+        let prefix = Path::from(prefix);
+        self.store
+            .list(Some(&prefix))
+            .map_ok(|m| (m.location, m.last_modified))
+            .map_err(StorageError::from)
+            .boxed()
+    }
+
+    /// Every object under `prefix` with its last change.
+    pub async fn list(&self, prefix: &str) -> Result<Vec<(Path, DateTime<Utc>)>, StorageError> {
+        self.list_stream(prefix).try_collect().await
+    }
+
+    /// The sha256 a content object holds, from its path.
+    pub fn blob_sha256(path: &Path) -> Option<String> {
+        let name = path.filename()?;
+        (name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit())).then(|| name.to_owned())
+    }
+
+    /// Moves a blob to the trash (the garbage collector's first step).
+    pub async fn trash(&self, sha256: &str) -> Result<bool, StorageError> {
+        match self
+            .store
+            .rename(&blob_path(sha256), &trash_path(sha256))
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Puts a trashed blob back (a removal that could not be committed).
+    pub async fn untrash(&self, sha256: &str) -> Result<(), StorageError> {
+        Ok(self
+            .store
+            .rename(&trash_path(sha256), &blob_path(sha256))
+            .await?)
+    }
+
+    async fn stream_result(
+        &self,
+        result: object_store::GetResult,
+    ) -> Result<BoxStream<'static, Result<Bytes, StorageError>>, StorageError> {
         match result.payload {
             // object_store reads local files 8 KiB at a time, each on the blocking pool;
             // large reads from the file itself are many times faster.
@@ -172,26 +391,31 @@ impl BlobStore {
         }
     }
 
+    /// The blob's bytes, or the byte range `range` of them.
+    pub async fn get(
+        &self,
+        sha256: &str,
+        range: Option<Range<u64>>,
+    ) -> Result<BoxStream<'static, Result<Bytes, StorageError>>, StorageError> {
+        let options = GetOptions {
+            range: range.map(GetRange::Bounded),
+            ..GetOptions::default()
+        };
+        let result = self.store.get_opts(&blob_path(sha256), options).await?;
+        self.stream_result(result).await
+    }
+
     pub async fn exists(&self, sha256: &str) -> bool {
         self.store.head(&blob_path(sha256)).await.is_ok()
     }
 
     pub async fn delete(&self, sha256: &str) -> Result<(), StorageError> {
-        match self.store.delete(&blob_path(sha256)).await {
-            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(e.into()),
-        }
+        self.delete_path(&blob_path(sha256)).await
     }
 
     /// How many uploads are staged (tests check that failures leave none behind).
     pub async fn staged_uploads(&self) -> Result<usize, StorageError> {
-        let prefix = Path::from("uploads");
-        Ok(self
-            .store
-            .list(Some(&prefix))
-            .try_collect::<Vec<_>>()
-            .await?
-            .len())
+        Ok(self.list(STAGING_PREFIX).await?.len())
     }
 }
 
@@ -209,14 +433,22 @@ mod tests {
         parts.concat()
     }
 
+    async fn put(store: &BlobStore, parts: Vec<&'static [u8]>, want: Want) -> Staged {
+        let staged = store.stage(chunks(parts), 1024, want).await.unwrap();
+        store
+            .place(&staged.path, &staged.blob.sha256)
+            .await
+            .unwrap();
+        staged
+    }
+
     #[tokio::test]
     async fn uploads_are_hashed_stored_once_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
         let store = BlobStore::local(dir.path()).unwrap();
-        let blob = store
-            .put_stream(chunks(vec![b"hello ", b"world"]), 1024, None)
+        let blob = put(&store, vec![b"hello ", b"world"], Want::FILE)
             .await
-            .unwrap();
+            .blob;
         assert_eq!(blob.size, 11);
         assert_eq!(
             blob.sha256,
@@ -226,16 +458,21 @@ mod tests {
         assert_eq!(blob.md5, "5eb63bbbe01eeed093cb22bb8f5acdc3");
         assert_eq!(read_all(&store, &blob.sha256, None).await, b"hello world");
         assert_eq!(read_all(&store, &blob.sha256, Some(6..11)).await, b"world");
-        let again = store
-            .put_stream(
-                chunks(vec![b"hello world"]),
-                1024,
-                Some(&blob.sha256.to_uppercase()),
-            )
-            .await
-            .unwrap();
-        assert_eq!(again, blob);
+        // The same content again: one copy, and only the hashes asked for.
+        let again = put(
+            &store,
+            vec![b"hello world"],
+            Want {
+                sha1_md5: false,
+                sha512: true,
+            },
+        )
+        .await;
+        assert_eq!(again.blob.sha256, blob.sha256);
+        assert_eq!(again.blob.sha1, "");
+        assert!(again.sha512.unwrap().starts_with("309ecc489c12d6eb"));
         assert_eq!(store.staged_uploads().await.unwrap(), 0);
+        assert_eq!(store.list(BLOBS_PREFIX).await.unwrap().len(), 1);
     }
 
     #[tokio::test]
@@ -243,12 +480,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = BlobStore::local(dir.path()).unwrap();
         let err = store
-            .put_stream(chunks(vec![b"abc"]), 1024, Some("00"))
-            .await
-            .unwrap_err();
-        assert!(matches!(err, StorageError::ChecksumMismatch { .. }));
-        let err = store
-            .put_stream(chunks(vec![b"abcdef", b"ghij"]), 8, None)
+            .stage(chunks(vec![b"abcdef", b"ghij"]), 8, Want::FILE)
             .await
             .unwrap_err();
         assert!(matches!(err, StorageError::TooLarge(8)));
@@ -256,10 +488,51 @@ mod tests {
             Ok(Bytes::from_static(b"partial")),
             Err(std::io::Error::other("client went away")),
         ]);
-        let err = store.put_stream(broken, 1024, None).await.unwrap_err();
+        let err = store.stage(broken, 1024, Want::FILE).await.unwrap_err();
         assert!(matches!(err, StorageError::Interrupted(_)));
         assert_eq!(store.staged_uploads().await.unwrap(), 0);
         let sha_abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
         assert!(!store.exists(sha_abc).await);
+    }
+
+    #[tokio::test]
+    async fn parts_keep_what_arrived_and_blobs_go_through_the_trash() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::local(dir.path()).unwrap();
+        let path = part_path("s1", 0);
+        let broken = futures_util::stream::iter(vec![
+            Ok(Bytes::from_static(b"partial")),
+            Err(std::io::Error::other("client went away")),
+        ]);
+        let mut seen = 0;
+        let wrote = store
+            .write_part(&path, broken, 1024, |c| seen += c.len())
+            .await
+            .unwrap();
+        assert_eq!((wrote.written, seen), (7, 7));
+        assert!(wrote.interrupted.is_some());
+        let back: Vec<Bytes> = store
+            .read_path(&path)
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(back.concat(), b"partial");
+        assert_eq!(part_session(&path).as_deref(), Some("s1"));
+        let listed = store.list(PARTS_PREFIX).await.unwrap();
+        assert_eq!(listed.len(), 1);
+
+        let blob = put(&store, vec![b"abc"], Want::default()).await.blob;
+        assert!(store.trash(&blob.sha256).await.unwrap());
+        assert!(!store.exists(&blob.sha256).await);
+        store.untrash(&blob.sha256).await.unwrap();
+        assert!(store.exists(&blob.sha256).await);
+        let (p, _) = &store.list(BLOBS_PREFIX).await.unwrap()[0];
+        assert_eq!(
+            BlobStore::blob_sha256(p).as_deref(),
+            Some(blob.sha256.as_str())
+        );
+        assert!(!store.trash(&"0".repeat(64)).await.unwrap());
     }
 }

@@ -229,3 +229,32 @@ fn the_server_stops_when_its_supervisor_closes_stdin() {
     let status = wait_for_exit(&mut child, Duration::from_secs(10));
     assert!(status.success(), "exit status {status:?}");
 }
+
+#[test]
+fn gc_removes_what_nothing_uses_and_says_what_it_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // A first run creates the data directory; nothing to collect.
+    let out = wharf(&data).args(["gc"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "Garbage collection: removed 0 unreferenced blobs (0 bytes), 0 expired uploads, \
+         0 orphaned objects."
+    );
+    // A content object no row records.
+    let orphan = data.join("blobs/sha256/cd").join("cd".repeat(32));
+    std::fs::create_dir_all(orphan.parent().unwrap()).unwrap();
+    std::fs::write(&orphan, b"x").unwrap();
+    let out = wharf(&data).args(["gc"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(orphan.exists(), "younger than the default grace period");
+    std::thread::sleep(Duration::from_millis(20));
+    let out = wharf(&data)
+        .args(["gc", "--grace-seconds", "0"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 orphaned objects"));
+    assert!(!orphan.exists());
+}

@@ -16,7 +16,6 @@ use server::github_standin::{Fault, StandIn, StandInConfig, StandInHandle, DEMO_
 struct World {
     gh: StandInHandle,
     server: TestServer,
-    dist: std::path::PathBuf,
     _dist: tempfile::TempDir,
 }
 
@@ -39,7 +38,6 @@ async fn world_with(config: StandInConfig, all_premium: bool) -> World {
     World {
         gh,
         server,
-        dist,
         _dist: keep,
     }
 }
@@ -415,7 +413,7 @@ async fn private_repositories_need_premium_and_the_grant() {
     );
 
     // Premium (every account, by configuration) with the grant sees private ones too.
-    let server = w.server.restart(&w.dist, configure(&w.gh, true)).await;
+    let server = w.server.restart_with(configure(&w.gh, true)).await;
     let mut premium = Browser::new(&server.url);
     premium.sign_up("carol").await;
     premium.link_github(DEMO_USER, true).await;
@@ -756,13 +754,8 @@ async fn a_restart_mid_import_carries_on_where_it_stopped() {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let World {
-        gh,
-        server,
-        dist,
-        _dist,
-    } = w;
-    let server = server.restart(&dist, configure(&gh, false)).await;
+    let World { gh, server, _dist } = w;
+    let server = server.restart_with(configure(&gh, false)).await;
     gh.set_latency(Duration::ZERO);
     let mut b2 = Browser::new(&server.url);
     let (code, body) = b2

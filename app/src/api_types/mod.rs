@@ -4,10 +4,12 @@
 //! api.bintray.com read them.
 
 mod bintray;
+mod docker;
 mod import;
 mod lenient;
 
 pub use bintray::*;
+pub use docker::*;
 pub use import::*;
 pub use lenient::opt_bool as lenient_bool;
 

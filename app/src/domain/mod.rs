@@ -2,6 +2,7 @@
 
 pub mod attributes;
 pub mod display;
+pub mod docker;
 pub mod file_path;
 pub mod flags;
 pub mod import_selection;

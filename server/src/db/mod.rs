@@ -5,9 +5,11 @@
 //! the handlers.
 
 mod attributes;
+mod blobs;
 mod files;
 mod github;
 mod imports;
+mod oci;
 mod packages;
 mod repositories;
 mod sessions;
@@ -22,9 +24,13 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, SqlitePool};
 
 pub use attributes::AttrOwner;
+pub use blobs::{BlobLock, RemovedBlob};
 pub use files::{FileRecord, FileSearch, NewFile};
 pub use github::{GithubIdentity, GithubLink, OAuthFlow};
 pub use imports::{ImportItemRecord, ImportJobRecord};
+pub use oci::{
+    tag_file_path, ManifestRecord, NewManifest, OciBlobRecord, OciLink, TagRecord, UploadRecord,
+};
 pub use packages::{PackageFields, PackageRecord, Page};
 pub use repositories::{RepositoryFields, RepositoryRecord};
 pub use users::{NewUser, UserRecord};

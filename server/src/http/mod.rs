@@ -4,6 +4,7 @@ mod api;
 pub mod error;
 mod health;
 mod hosts;
+mod oci;
 mod page_meta;
 mod range;
 pub mod route_table;
@@ -39,6 +40,7 @@ pub fn service(
 
 pub fn router(state: AppState) -> Router {
     route_table::build(routes())
+        .merge(oci::router(state.clone()))
         .fallback(spa_fallback::spa_fallback)
         .layer(
             TraceLayer::new_for_http()

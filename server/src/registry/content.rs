@@ -27,6 +27,15 @@ impl From<StorageError> for RegistryError {
     }
 }
 
+impl From<crate::file_store::FileStoreError> for RegistryError {
+    fn from(e: crate::file_store::FileStoreError) -> Self {
+        match e {
+            crate::file_store::FileStoreError::Storage(e) => e.into(),
+            crate::file_store::FileStoreError::Db(e) => e.into(),
+        }
+    }
+}
+
 /// Where an upload goes and how, gathered from the path, matrix parameters, `X-Bintray-*`
 /// headers and the query string (in that order of precedence).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,7 +204,7 @@ where
         Ok(_) | Err(DbError::NotFound) => {}
         Err(e) => return Err(e.into()),
     }
-    let blob = blobs.put_stream(body, max, expected_sha256).await?;
+    let blob = crate::file_store::put_stream(db, blobs, body, max, expected_sha256).await?;
     let version = version_or_create(db, &package, &version_name).await?;
     match db
         .put_file(&NewFile {

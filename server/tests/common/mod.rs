@@ -7,9 +7,12 @@ use std::path::{Path, PathBuf};
 use server::config::Config;
 use tokio::sync::oneshot;
 
+pub mod oci;
+
 pub struct TestServer {
     pub url: String,
     pub data_dir: tempfile::TempDir,
+    config: Config,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -21,22 +24,10 @@ impl TestServer {
 
     /// Starts with a configuration changed by `tweak`.
     pub async fn start_with(dist_dir: &Path, tweak: impl FnOnce(&mut Config)) -> TestServer {
-        TestServer::start_in(tempfile::tempdir().unwrap(), dist_dir, tweak).await
+        TestServer::start_tweaked(tempfile::tempdir().unwrap(), dist_dir, tweak).await
     }
 
-    /// Stops this server and starts a new one on the same data (a restart).
-    pub async fn restart(mut self, dist_dir: &Path, tweak: impl FnOnce(&mut Config)) -> TestServer {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.await.unwrap().unwrap();
-        }
-        let data_dir = std::mem::replace(&mut self.data_dir, tempfile::tempdir().unwrap());
-        TestServer::start_in(data_dir, dist_dir, tweak).await
-    }
-
-    async fn start_in(
+    async fn start_tweaked(
         data_dir: tempfile::TempDir,
         dist_dir: &Path,
         tweak: impl FnOnce(&mut Config),
@@ -48,7 +39,11 @@ impl TestServer {
             ..Config::default()
         };
         tweak(&mut config);
-        let state = server::start(config).await.expect("server starts");
+        TestServer::start_in(data_dir, config).await
+    }
+
+    async fn start_in(data_dir: tempfile::TempDir, config: Config) -> TestServer {
+        let state = server::start(config.clone()).await.expect("server starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
@@ -58,9 +53,40 @@ impl TestServer {
         TestServer {
             url,
             data_dir,
+            config,
             stop: Some(stop),
             task: Some(task),
         }
+    }
+
+    /// Stops the server and starts a new one (on a new port) on the same data directory:
+    /// only what is on disk survives.
+    pub async fn restart(self) -> TestServer {
+        self.restart_with(|_| {}).await
+    }
+
+    /// [`TestServer::restart`] with the configuration changed by `tweak`.
+    pub async fn restart_with(mut self, tweak: impl FnOnce(&mut Config)) -> TestServer {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+        let data_dir = std::mem::replace(&mut self.data_dir, tempfile::tempdir().unwrap());
+        let mut config = self.config.clone();
+        tweak(&mut config);
+        TestServer::start_in(data_dir, config).await
+    }
+
+    /// The server's database and blob store, opened beside it (for the garbage collector).
+    pub async fn storage(&self) -> (server::db::Db, server::storage::BlobStore) {
+        let data = self.data_dir.path().join("data");
+        let db = server::db::Db::open_sqlite(&data.join("wharf.db"))
+            .await
+            .unwrap();
+        let blobs = server::storage::BlobStore::local(&data.join("blobs")).unwrap();
+        (db, blobs)
     }
 
     /// Creates an account straight in the server's database; returns its API key.

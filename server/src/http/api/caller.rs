@@ -12,7 +12,7 @@ use base64::Engine;
 use std::time::Instant;
 
 use crate::accounts::{self, API_KEY_PURPOSE};
-use crate::db::DbError;
+use crate::db::{DbError, UserRecord};
 use crate::http::error::ApiError;
 use crate::registry::Caller;
 use crate::state::AppState;
@@ -54,29 +54,55 @@ impl FromRequestParts<AppState> for ApiCaller {
         };
         let (name, key) = parse_basic(header.to_str().map_err(|_| ApiError::unauthenticated())?)
             .ok_or_else(ApiError::unauthenticated)?;
-        let throttle_key = name.to_ascii_lowercase();
-        if let Err(wait) = state.throttle.check(&throttle_key, Instant::now()) {
-            return Err(ApiError::from(accounts::AccountError::Throttled(wait)));
+        match verify_api_key(state, &name, &key).await {
+            Ok(user) => Ok(ApiCaller(Caller { user: Some(user) })),
+            Err(KeyRefused::Throttled(wait)) => {
+                Err(ApiError::from(accounts::AccountError::Throttled(wait)))
+            }
+            Err(KeyRefused::Wrong) => Err(ApiError::unauthenticated()),
+            Err(KeyRefused::Internal(e)) => Err(ApiError::internal(e)),
         }
-        let user = match state.db.find_user_by_name(&throttle_key).await {
-            Ok(u) => Some(u),
-            Err(DbError::NotFound) => None,
-            Err(e) => return Err(ApiError::internal(e)),
-        };
-        match user {
-            Some(user)
-                if state
-                    .secrets
-                    .verify_mac(API_KEY_PURPOSE, &key, &user.api_key_mac) =>
-            {
-                state.throttle.success(&throttle_key);
-                Ok(ApiCaller(Caller { user: Some(user) }))
-            }
-            _ => {
-                tracing::info!(user = %name, "API key refused");
-                state.throttle.failure(&throttle_key, Instant::now());
-                Err(ApiError::unauthenticated())
-            }
+    }
+}
+
+/// Why `user:apikey` credentials were refused.
+#[derive(Debug)]
+pub(crate) enum KeyRefused {
+    Wrong,
+    /// Too many wrong keys for this user lately: wait this long.
+    Throttled(std::time::Duration),
+    Internal(String),
+}
+
+/// The user whose API key `key` is, with guessing throttled per user name. Shared by
+/// the REST API and the Docker registry.
+pub(crate) async fn verify_api_key(
+    state: &AppState,
+    name: &str,
+    key: &str,
+) -> Result<UserRecord, KeyRefused> {
+    let throttle_key = name.to_ascii_lowercase();
+    if let Err(wait) = state.throttle.check(&throttle_key, Instant::now()) {
+        return Err(KeyRefused::Throttled(wait));
+    }
+    let user = match state.db.find_user_by_name(&throttle_key).await {
+        Ok(u) => Some(u),
+        Err(DbError::NotFound) => None,
+        Err(e) => return Err(KeyRefused::Internal(e.to_string())),
+    };
+    match user {
+        Some(user)
+            if state
+                .secrets
+                .verify_mac(API_KEY_PURPOSE, key, &user.api_key_mac) =>
+        {
+            state.throttle.success(&throttle_key);
+            Ok(user)
+        }
+        _ => {
+            tracing::info!(user = %name, "API key refused");
+            state.throttle.failure(&throttle_key, Instant::now());
+            Err(KeyRefused::Wrong)
         }
     }
 }
@@ -108,7 +134,7 @@ async fn from_session(parts: &Parts, state: &AppState) -> Result<ApiCaller, ApiE
 }
 
 /// `Basic base64(user:key)` → `(user, key)`.
-fn parse_basic(value: &str) -> Option<(String, String)> {
+pub(crate) fn parse_basic(value: &str) -> Option<(String, String)> {
     let (scheme, encoded) = value.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;

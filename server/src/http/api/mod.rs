@@ -5,8 +5,9 @@
 mod attributes;
 mod badges;
 mod body;
-mod caller;
+pub(crate) mod caller;
 mod content;
+mod docker;
 mod downloads;
 mod file_info;
 mod files;
@@ -135,5 +136,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::get("/api/ui/imports/{id}", imports::get).internal(),
         Endpoint::get("/api/ui/imports/{id}/events", imports::events).internal(),
         Endpoint::post("/api/ui/imports/{id}/retry", imports::retry).internal(),
+        // A Docker registry as its pages and Set Me Up show it
+        Endpoint::get("/api/ui/docker/{subject}/{repo}", docker::registry).internal(),
     ]
 }
