@@ -154,7 +154,7 @@ async fn remove_orphan_blobs(
             .into_iter()
             .collect::<Result<Vec<_>, _>>()?
             .into_iter()
-            .filter(|(_, modified)| modified.timestamp_millis() < cutoff)
+            .filter(|(_, modified)| modified.timestamp_millis() <= cutoff)
             .filter_map(|(path, _)| BlobStore::blob_sha256(&path))
             .collect();
         if old.is_empty() {
@@ -201,7 +201,7 @@ async fn remove_stale_objects(
         let mut listing = store.list_stream(prefix);
         while let Some(item) = listing.next().await {
             let (path, modified) = item?;
-            if modified.timestamp_millis() >= older_than {
+            if modified.timestamp_millis() > older_than {
                 continue;
             }
             if prefix == PARTS_PREFIX {

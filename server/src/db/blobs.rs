@@ -119,7 +119,7 @@ impl BlobLock {
     ) -> Result<Vec<RemovedBlob>, DbError> {
         let rows: Vec<(String, i64)> = sqlx::query_as(
             "DELETE FROM blobs WHERE sha256 IN (SELECT b.sha256 FROM blobs b \
-             WHERE COALESCE(b.touched_at, b.created_at) < $1 \
+             WHERE COALESCE(b.touched_at, b.created_at) <= $1 \
              AND NOT EXISTS (SELECT 1 FROM files f WHERE f.blob_sha256 = b.sha256) \
              AND NOT EXISTS (SELECT 1 FROM oci_manifests m WHERE m.blob_sha256 = b.sha256) \
              AND NOT EXISTS (SELECT 1 FROM oci_manifest_blobs r WHERE r.blob_sha256 = b.sha256) \

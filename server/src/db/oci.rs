@@ -237,7 +237,7 @@ impl Db {
         &self,
         cutoff: i64,
     ) -> Result<Vec<UploadRecord>, DbError> {
-        let rows = sqlx::query("DELETE FROM oci_uploads WHERE updated_at < $1 RETURNING *")
+        let rows = sqlx::query("DELETE FROM oci_uploads WHERE updated_at <= $1 RETURNING *")
             .bind(cutoff)
             .fetch_all(&self.pool)
             .await?;
