@@ -163,10 +163,10 @@ test("sign out and sign in again; wrong passwords are refused", async ({ page, e
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in" }).click();
   await page.getByLabel("User name").fill(user);
   await page.getByLabel("Password").fill("wrong password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("alert")).toHaveText("wrong user name or password");
   await page.getByLabel("Password").fill("bobs password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/${user}$`));
   await expect(page.getByText("No repositories to show.")).toBeVisible();
   await screenshot(page, "signed-in-empty-user");

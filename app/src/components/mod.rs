@@ -2,6 +2,7 @@
 
 pub mod breadcrumbs;
 pub mod copy_button;
+pub mod docker_images;
 pub mod entity_page;
 pub mod form;
 pub mod github;
@@ -9,5 +10,6 @@ pub mod load;
 pub mod package_form;
 pub mod route_names;
 pub mod session;
+pub mod set_me_up;
 pub mod shell;
 pub mod upload_form;

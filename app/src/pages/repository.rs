@@ -6,11 +6,13 @@ use leptos_router::components::A;
 
 use crate::api::{self, segment};
 use crate::api_types::{PackageSummary, Repository};
+use crate::components::docker_images::DockerImages;
 use crate::components::entity_page::EntityHeader;
 use crate::components::load::Load;
 use crate::components::package_form::PackageForm;
 use crate::components::route_names::{use_route_names, RouteNames};
 use crate::components::session::use_session;
+use crate::components::set_me_up::SetMeUp;
 use crate::pages::not_found::NotFoundPage;
 
 const PAGE: u64 = 50;
@@ -41,10 +43,14 @@ fn RepositoryView(names: RouteNames) -> impl IntoView {
         <Load resource=repo render={move |r: Repository| {
             let own = session.is(&r.owner);
             let import = format!("/import/{}/{}", segment(&r.owner), segment(&r.name));
+            let kind = r.repo_type.clone();
+            let set_me_up = view! { <SetMeUp subject=r.owner.clone() repo=r.name.clone() repo_type=r.repo_type.clone() /> };
+            let images = (r.repo_type == "docker").then(|| view! { <DockerImages subject=r.owner.clone() repo=r.name.clone() /> });
             view! {
                 <EntityHeader names=names.clone() kind="Repository">
-                    <span class="badge">{r.repo_type.clone()}</span>
+                    <span class="badge">{kind}</span>
                     {r.private.then(|| view! { <span class="badge badge-private">"private"</span> })}
+                    {set_me_up}
                     {own.then(move || {
                         view! {
                             <details class="actions-menu">
@@ -59,8 +65,9 @@ fn RepositoryView(names: RouteNames) -> impl IntoView {
                 <section class="card">
                     {r.desc.clone().map(|d| view! { <p class="lead">{d}</p> })}
                     <Labels labels=r.labels.clone() />
-                    <p class="muted">{format!("{} packages", r.package_count)}</p>
+                    <p class="muted">{crate::domain::display::count(r.package_count.max(0) as usize, "package")}</p>
                 </section>
+                {images}
                 {own.then(|| view! { <PackageForm owner=r.owner.clone() repo=r.name.clone() /> })}
                 <PackageList owner=r.owner.clone() repo=r.name.clone() />
             }
@@ -139,14 +146,14 @@ fn PackageList(owner: String, repo: String) -> impl IntoView {
                         </span>
                         <button
                             class="button button-small button-ghost"
-                            disabled=from == 0
+                            disabled={from == 0}
                             on:click=move |_| start.update(|s| *s = s.saturating_sub(PAGE))
                         >
                             "Previous"
                         </button>
                         <button
                             class="button button-small button-ghost"
-                            disabled=from + shown >= total
+                            disabled={from + shown >= total}
                             on:click=move |_| start.update(|s| *s += PAGE)
                         >
                             "Next"
