@@ -5,6 +5,8 @@ import { defineConfig } from "@playwright/test";
 export default defineConfig({
   ...base,
   testDir: "./bench",
+  // Not *.spec.ts, so that the test suite never picks them up.
+  testMatch: "**/*.bench.ts",
   timeout: 600_000,
   expect: { timeout: 300_000 },
 });
