@@ -57,6 +57,18 @@ enum UserCommand {
         #[arg(long)]
         premium: bool,
     },
+    /// Put an account on the Premium or the Free plan.
+    Plan {
+        name: String,
+        #[arg(value_enum)]
+        plan: Plan,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Plan {
+    Free,
+    Premium,
 }
 
 fn main() -> ExitCode {
@@ -90,6 +102,12 @@ fn main() -> ExitCode {
         } => {
             init_logging(config.log_format, "warn");
             runtime.block_on(add_user(config, &name, admin, premium, &env))
+        }
+        Command::User {
+            action: UserCommand::Plan { name, plan },
+        } => {
+            init_logging(config.log_format, "warn");
+            runtime.block_on(set_plan(config, &name, matches!(plan, Plan::Premium)))
         }
         Command::Gc { grace_seconds } => {
             init_logging(config.log_format, "warn");
@@ -160,6 +178,24 @@ async fn run_server(config: Config, stop_on_stdin_eof: bool) -> Result<(), Strin
         .await
         .map_err(|e| format!("the server stopped with an error: {e}"))?;
     tracing::info!("stopped");
+    Ok(())
+}
+
+async fn set_plan(config: Config, name: &str, premium: bool) -> Result<(), String> {
+    let (db, _) = server::open_storage(&config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let user = match db.find_user_by_name(&name.to_ascii_lowercase()).await {
+        Ok(u) => u,
+        Err(server::db::DbError::NotFound) => return Err(format!("no user is called {name:?}")),
+        Err(e) => return Err(format!("cannot read user {name:?}: {e}")),
+    };
+    db.set_premium(user.id, premium)
+        .await
+        .map_err(|e| format!("cannot change the plan of {name:?}: {e}"))?;
+    db.close().await;
+    let plan = if premium { "Premium" } else { "Free" };
+    println!("{} is now on the {plan} plan.", user.name);
     Ok(())
 }
 

@@ -146,6 +146,50 @@ fn user_add_prints_the_api_key_last_and_stores_the_account() {
 }
 
 #[test]
+fn user_plan_moves_an_account_between_free_and_premium() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = wharf(dir.path())
+        .args(["user", "add", "carol"])
+        .env("WHARF_PASSWORD", "correct horse battery")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let premium = |dir: &std::path::Path| {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let db = server::db::Db::open_sqlite(&dir.join("wharf.db"))
+                .await
+                .unwrap();
+            let p = db.find_user_by_name("carol").await.unwrap().is_premium;
+            db.close().await;
+            p
+        })
+    };
+    assert!(!premium(dir.path()));
+    let out = wharf(dir.path())
+        .args(["user", "plan", "Carol", "premium"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "carol is now on the Premium plan.\n"
+    );
+    assert!(premium(dir.path()));
+    let out = wharf(dir.path())
+        .args(["user", "plan", "carol", "free"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(!premium(dir.path()));
+    let out = wharf(dir.path())
+        .args(["user", "plan", "nobody", "premium"])
+        .output()
+        .unwrap();
+    assert_one_line_failure(&out, "wharf: no user is called \"nobody\"");
+}
+
+#[test]
 fn user_add_refuses_bad_names_and_a_missing_password() {
     let dir = tempfile::tempdir().unwrap();
     let out = wharf(dir.path())

@@ -87,6 +87,16 @@ impl Db {
         Ok(user_from_row(&row)?)
     }
 
+    /// Puts the user on the Premium plan, or back on the Free one.
+    pub async fn set_premium(&self, id: i64, premium: bool) -> Result<(), DbError> {
+        sqlx::query("UPDATE users SET is_premium = $1 WHERE id = $2")
+            .bind(premium)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Replaces the user's API key (the old one stops working at once).
     pub async fn set_api_key(&self, id: i64, mac: &str, sealed: &str) -> Result<(), DbError> {
         sqlx::query("UPDATE users SET api_key_mac = $1, api_key_sealed = $2 WHERE id = $3")
