@@ -90,7 +90,9 @@ test("sign up, reveal the API key, create a repository and a package, publish, d
   await expect(page.getByRole("link", { name: "https://tool.example.org" })).toBeVisible();
   await expect(page.locator(".facts")).toContainText("MIT");
   await expect(page.locator(".facts")).not.toContainText("Apache-2.0");
-  // A bad URL is refused with the server's message, and nothing changes.
+  // A bad URL is refused with the server's message, and nothing changes. (The form may
+  // still be open after the reload, or made anew and closed: open it either way.)
+  await page.locator("details", { hasText: "Edit package" }).evaluate((d) => ((d as HTMLDetailsElement).open = true));
   await page.getByLabel("Website").fill("ftp://nope");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByRole("alert")).toContainText("website_url must be an http");

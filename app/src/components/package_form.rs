@@ -24,7 +24,8 @@ struct PackageBody {
 }
 
 /// Creates a package in `owner/repo` when `existing` is `None` (then opens its page), or
-/// edits `existing` (then calls `on_saved`).
+/// edits `existing` (then calls `on_saved`, which reloads the page's data: the form is made
+/// anew, so the page says "Saved.").
 #[component]
 pub fn PackageForm(
     owner: String,
@@ -46,7 +47,6 @@ pub fn PackageForm(
     let issues = text(|p| p.issue_tracker_url.clone());
     let labels = text(|p| Some(p.labels.join(", ")));
     let error = RwSignal::new(None::<String>);
-    let saved = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = PackageBody {
@@ -61,13 +61,11 @@ pub fn PackageForm(
         let repo_url = format!("/packages/{}/{}", segment(&owner), segment(&repo));
         let navigate = navigate.clone();
         error.set(None);
-        saved.set(false);
         leptos::task::spawn_local(async move {
             if editing {
                 let url = format!("{repo_url}/{}", segment(&name.get_untracked()));
                 match api::patch::<_, Success>(&url, session.csrf(), &body).await {
                     Ok(_) => {
-                        saved.set(true);
                         if let Some(done) = on_saved {
                             done.run(());
                         }
@@ -97,7 +95,6 @@ pub fn PackageForm(
                 <TextField label="Issue tracker" name="package-issues" value=issues kind="url" />
                 <TextField label="Labels" name="package-labels" value=labels hint="Separated by commas." />
                 <ErrorNote error=error />
-                {move || saved.get().then(|| view! { <p class="ok-note" role="status">"Saved."</p> })}
                 <button class="button" type="submit">{if editing { "Save changes" } else { "Create package" }}</button>
             </form>
         </details>

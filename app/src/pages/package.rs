@@ -46,7 +46,10 @@ fn PackageView(names: RouteNames) -> impl IntoView {
         let _ = session.user();
         async move { api::get::<Package>(&url).await }
     });
+    // Outside the loaded view, so the reload after an edit does not take it away.
+    let saved = RwSignal::new(false);
     view! {
+        {move || saved.get().then(|| view! { <p class="ok-note saved-note" role="status">"Saved."</p> })}
         <Load resource=package render={move |pkg: Package| {
             let page_url = web_sys::window()
                 .and_then(|w| w.location().href().ok())
@@ -82,7 +85,10 @@ fn PackageView(names: RouteNames) -> impl IntoView {
                         owner=pkg.owner.clone()
                         repo=pkg.repo.clone()
                         existing=pkg.clone()
-                        on_saved=Callback::new(move |_| package.refetch())
+                        on_saved=Callback::new(move |_| {
+                            saved.set(true);
+                            package.refetch();
+                        })
                     />
                     <UploadForm
                         owner=pkg.owner.clone()
