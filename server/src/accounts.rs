@@ -131,7 +131,8 @@ pub struct NewSession {
     pub csrf_token: String,
 }
 
-fn random_hex(bytes: usize) -> String {
+/// `bytes` random bytes from the OS, as lowercase hex.
+pub(crate) fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     rand::rngs::OsRng.fill_bytes(&mut buf);
     hex::encode(buf)

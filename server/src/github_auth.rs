@@ -13,7 +13,6 @@ use oauth2::{
     EndpointSet, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope,
     StandardErrorResponse, TokenResponse, TokenUrl,
 };
-use rand::RngCore;
 
 use crate::config::GithubConfig;
 use crate::db::{now_millis, Db, DbError, GithubIdentity, OAuthFlow, UserRecord};
@@ -110,12 +109,6 @@ fn oauth_client(config: &GithubConfig, redirect_uri: &str) -> Result<OAuthClient
         .set_auth_type(AuthType::RequestBody))
 }
 
-fn random_hex(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut buf);
-    hex::encode(buf)
-}
-
 /// The scopes asked for: identity always; `repo` (the only scope that reads private
 /// repositories) when a Premium user ticks "Access private repositories".
 fn scopes(purpose: Purpose, private_access: bool) -> Vec<&'static str> {
@@ -172,7 +165,7 @@ pub async fn start(
         request = request.add_scope(Scope::new(scope.to_owned()));
     }
     let (url, state) = request.url();
-    let browser_token = random_hex(32);
+    let browser_token = crate::accounts::random_hex(32);
     db.insert_oauth_flow(
         &secrets.mac(STATE_PURPOSE, state.secret()),
         &OAuthFlow {

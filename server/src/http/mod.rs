@@ -26,6 +26,21 @@ pub fn routes() -> Vec<Endpoint> {
     all
 }
 
+/// The address users reach this server at, without a trailing slash: the configured public
+/// URL, else `http://` and the request's `Host`.
+pub(crate) fn public_base(
+    config: &crate::config::Config,
+    headers: &axum::http::HeaderMap,
+) -> String {
+    config.public_url.clone().unwrap_or_else(|| {
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        format!("http://{host}")
+    })
+}
+
 /// The router behind the host rewriting of [`hosts::Hosts`], ready to serve.
 pub fn service(
     state: AppState,

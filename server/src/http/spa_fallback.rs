@@ -28,15 +28,7 @@ pub async fn spa_fallback(
     if let Some(response) = state.spa.asset(path, &method, &headers) {
         return response;
     }
-    let base = state.config.public_url.clone().unwrap_or_else(|| {
-        format!(
-            "http://{}",
-            headers
-                .get(axum::http::header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("localhost")
-        )
-    });
+    let base = super::public_base(&state.config, &headers);
     if let Some(meta) = super::page_meta::for_path(&state, &base, path).await {
         if let Some(response) = state
             .spa

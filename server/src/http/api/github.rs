@@ -34,23 +34,12 @@ fn premium(state: &AppState, caller: &Caller) -> bool {
 
 /// The callback address GitHub sends the browser back to.
 fn redirect_uri(state: &AppState, headers: &HeaderMap) -> String {
-    let base = state.config.public_url.clone().unwrap_or_else(|| {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
-        format!("http://{host}")
-    });
+    let base = crate::http::public_base(&state.config, headers);
     format!("{base}/api/ui/github/callback")
 }
 
 fn flow_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if state
-        .config
-        .public_url
-        .as_deref()
-        .is_some_and(|u| u.starts_with("https://"))
-    {
+    let secure = if super::session::secure(state) {
         "; Secure"
     } else {
         ""

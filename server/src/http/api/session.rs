@@ -47,13 +47,7 @@ fn session_user(state: &AppState, u: &UserRecord) -> SessionUser {
 
 fn site_info(state: &AppState, headers: &HeaderMap) -> SiteInfo {
     let config = &state.config;
-    let here = config.public_url.clone().unwrap_or_else(|| {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
-        format!("http://{host}")
-    });
+    let here = crate::http::public_base(config, headers);
     SiteInfo {
         download_base: config
             .download_url
@@ -81,7 +75,8 @@ pub(super) fn session_info(
     }
 }
 
-fn secure(state: &AppState) -> bool {
+/// Whether cookies must be `Secure` (Wharf is reached over https).
+pub(super) fn secure(state: &AppState) -> bool {
     state
         .config
         .public_url
