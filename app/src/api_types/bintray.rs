@@ -147,7 +147,8 @@ pub struct Version {
 pub struct VersionChanges {
     pub name: Option<String>,
     pub desc: Option<String>,
-    /// ISO 8601 date or date-time.
+    /// ISO 8601 date or date-time in any form Bintray clients send (`2019-05-28`,
+    /// `…T14:03:11Z`, `…+02:00`, `…T14:03:11.123+0200`); answers use `2019-05-28T12:03:11.123Z`.
     pub released: Option<String>,
     pub vcs_tag: Option<String>,
     pub github_release_notes_file: Option<String>,

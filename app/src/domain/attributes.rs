@@ -10,6 +10,8 @@ use std::cmp::Ordering;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::domain::dates::{self, Timestamp};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
@@ -102,23 +104,16 @@ pub enum AttributeError {
     BadRange(String),
 }
 
-/// `YYYY-MM-DD` at the start: what ISO 8601 dates and date-times share.
-fn looks_like_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 10
-        && b[..4].iter().all(u8::is_ascii_digit)
-        && b[4] == b'-'
-        && b[5..7].iter().all(u8::is_ascii_digit)
-        && b[7] == b'-'
-        && b[8..10].iter().all(u8::is_ascii_digit)
-        && (b.len() == 10 || b[10] == b'T' || b[10] == b' ')
+/// A string that is a date in one of the forms [`crate::domain::dates`] reads.
+fn is_date(s: &str) -> bool {
+    Timestamp::parse(s).is_ok()
 }
 
 fn kind_of(v: &Value) -> Option<AttrType> {
     match v {
         Value::Bool(_) => Some(AttrType::Boolean),
         Value::Number(_) => Some(AttrType::Number),
-        Value::String(s) if looks_like_date(s) => Some(AttrType::Date),
+        Value::String(s) if is_date(s) => Some(AttrType::Date),
         Value::String(_) => Some(AttrType::String),
         _ => None,
     }
@@ -179,6 +174,12 @@ impl AttributeInput {
                 }
             }
         };
+        // Dates are stored (and so answered and compared) in the one canonical form.
+        let values = if attr_type == AttrType::Date {
+            values.into_iter().map(canonical_date).collect()
+        } else {
+            values
+        };
         Ok(Some(Attribute {
             name,
             values,
@@ -225,7 +226,18 @@ pub enum Condition {
 /// A search: every clause must match.
 pub type Query = Vec<(String, Condition)>;
 
+/// A date string in the canonical form; anything else unchanged.
+fn canonical_date(v: Value) -> Value {
+    match &v {
+        Value::String(s) => dates::canonical(s).map(Value::String).unwrap_or(v),
+        _ => v,
+    }
+}
+
 fn range_value(s: &str) -> Value {
+    if let Some(date) = dates::canonical(s) {
+        return Value::String(date);
+    }
     match s.parse::<f64>() {
         Ok(n) => serde_json::Number::from_f64(n)
             .map(Value::Number)
@@ -298,7 +310,11 @@ fn compare(a: &Value, b: &Value) -> Option<Ordering> {
         (Value::Number(x), Value::Number(y)) => x.as_f64()?.partial_cmp(&y.as_f64()?),
         (Value::Number(x), Value::String(y)) => x.as_f64()?.partial_cmp(&y.parse::<f64>().ok()?),
         (Value::String(x), Value::Number(y)) => x.parse::<f64>().ok()?.partial_cmp(&y.as_f64()?),
-        (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
+        // Two dates compare as instants, whatever form each was written in.
+        (Value::String(x), Value::String(y)) => match (Timestamp::parse(x), Timestamp::parse(y)) {
+            (Ok(a), Ok(b)) => Some(a.cmp(&b)),
+            _ => Some(x.cmp(y)),
+        },
         (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
         _ => None,
     }
@@ -470,5 +486,70 @@ mod tests {
         assert!(!matches(&attrs, &q(json!([{"missing": ["x"]}]))));
         assert!(parse_query(&json!([{"a": "[1"}])).is_err());
         assert!(parse_query(&json!(["not an object"])).is_err());
+    }
+
+    #[test]
+    fn dates_in_every_client_form_are_stored_canonically() {
+        let a = attr(json!({"name": "built", "values": [
+            "2019-05-28T14:03:11.123+0200", "2019-05-28T08:00:00.000+0000", "2019-05-28"
+        ]}));
+        assert_eq!(a.attr_type, AttrType::Date);
+        assert_eq!(
+            a.values,
+            vec![
+                json!("2019-05-28T12:03:11.123Z"),
+                json!("2019-05-28T08:00:00.000Z"),
+                json!("2019-05-28T00:00:00.000Z")
+            ]
+        );
+        let declared =
+            attr(json!({"name": "d", "type": "date", "values": ["2019-05-28T14:03:11+02:00"]}));
+        assert_eq!(declared.values, vec![json!("2019-05-28T12:03:11.000Z")]);
+        // A declared date that is not one is refused, naming the value.
+        let err = input(json!({"name": "d", "type": "date", "values": ["2019-13-45"]}))
+            .validate()
+            .unwrap_err();
+        assert!(err.to_string().contains("2019-13-45"), "{err}");
+        // A string attribute keeps what was sent.
+        let s =
+            attr(json!({"name": "s", "type": "string", "values": ["2019-05-28T14:03:11+0200"]}));
+        assert_eq!(s.values, vec![json!("2019-05-28T14:03:11+0200")]);
+    }
+
+    #[test]
+    fn date_ranges_compare_instants_whatever_the_form() {
+        let attrs = vec![attr(
+            json!({"name": "built", "values": ["2019-05-28T14:03:11.123+0200"]}),
+        )];
+        let q = |v: Value| parse_query(&v).unwrap();
+        // 12:03:11.123Z lies after 13:00+0200 (11:00Z) and before 12:30Z.
+        for range in [
+            "[2019-05-28T13:00:00+0200,2019-05-28T12:30:00Z]",
+            "]2019-05-28T11:00:00.000+0000,]",
+            "[,2019-05-28T14:30:00.000+02:00[",
+            "[2019-05-28,2019-05-29[",
+            "]2019-05-28T12:03:11.122Z,2019-05-28T12:03:11.124Z[",
+        ] {
+            assert!(matches(&attrs, &q(json!([{ "built": range }]))), "{range}");
+        }
+        for range in [
+            "]2019-05-28T14:03:11.123+0200,]",
+            "[,2019-05-28T12:03:11.122Z]",
+        ] {
+            assert!(!matches(&attrs, &q(json!([{ "built": range }]))), "{range}");
+        }
+        // An exact value in another form finds the same instant.
+        assert!(matches(
+            &attrs,
+            &q(json!([{"built": ["2019-05-28T12:03:11.123Z"]}]))
+        ));
+        // A string attribute written with an offset is still compared as an instant.
+        let raw = vec![attr(
+            json!({"name": "s", "type": "string", "values": ["2019-05-28T14:03:11+0200"]}),
+        )];
+        assert!(matches(
+            &raw,
+            &q(json!([{"s": "[2019-05-28T12:00:00Z,2019-05-28T12:10:00Z]"}]))
+        ));
     }
 }

@@ -1,6 +1,7 @@
 //! Pure domain logic: no I/O, no framework, unit-tested on the host.
 
 pub mod attributes;
+pub mod dates;
 pub mod display;
 pub mod docker;
 pub mod file_path;

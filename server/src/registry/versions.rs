@@ -1,6 +1,7 @@
 //! Versions.
 
 use app::api_types::VersionChanges;
+use app::domain::dates::Timestamp;
 use app::domain::names::VersionName;
 
 use super::{clean_text, find_package, found, owned_package, Caller, RegistryError, Result};
@@ -37,26 +38,13 @@ pub(super) async fn version_in(
     })
 }
 
-/// Milliseconds since the epoch from `2019-07-01`, `2019-07-01T20:51:42.879Z` or any RFC
-/// 3339 date-time.
+/// Milliseconds since the epoch from any date form Bintray clients send (`2019-07-01`,
+/// `2019-07-01T20:51:42.879Z`, `…+02:00`, Java's `…T22:51:42.879+0200`; see
+/// [`app::domain::dates`]). A 400 names the field and the forms accepted.
 pub fn parse_released(s: &str) -> Result<i64> {
-    let s = s.trim();
-    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Ok(dt.timestamp_millis());
-    }
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Ok(d
-            .and_hms_opt(0, 0, 0)
-            .expect("midnight exists")
-            .and_utc()
-            .timestamp_millis());
-    }
-    if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f") {
-        return Ok(dt.and_utc().timestamp_millis());
-    }
-    Err(RegistryError::BadRequest(format!(
-        "'released' must be an ISO 8601 date or date-time, not {s:?}"
-    )))
+    Timestamp::parse(s)
+        .map(Timestamp::millis)
+        .map_err(|e| RegistryError::BadRequest(format!("'released': {e}")))
 }
 
 fn apply(changes: VersionChanges, base: VersionFields) -> Result<VersionFields> {
@@ -212,5 +200,7 @@ mod tests {
         assert_eq!(parse_released("1970-01-01T01:00:00+01:00").unwrap(), 0);
         assert_eq!(parse_released("1970-01-01T00:00:02").unwrap(), 2_000);
         assert!(parse_released("yesterday").is_err());
+        // What the Gradle Bintray plugin sends (Java's yyyy-MM-dd'T'HH:mm:ss.SSSZ).
+        assert_eq!(parse_released("1970-01-01T02:00:00.250+0200").unwrap(), 250);
     }
 }

@@ -2,15 +2,17 @@
 
 use app::api_types::{AttributeValues, File, Package, Repository, RepositorySummary, Version};
 use app::domain::attributes::Attribute;
+use app::domain::dates::Timestamp;
 
 use crate::db::{Db, DbError, FileRecord, PackageRecord, RepositoryRecord, VersionRecord};
 
-/// Bintray's timestamp format: `2019-07-01T20:51:42.879Z`.
+/// Bintray's timestamp format, the one form every answer uses: `2019-07-01T20:51:42.879Z`
+/// ([`Timestamp`]'s). Instants outside the years 0–9999 (never stored) read as the epoch.
 pub fn iso(millis: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(millis)
+    Timestamp::from_millis(millis)
+        .or(Timestamp::from_millis(0))
+        .map(|t| t.to_string())
         .unwrap_or_default()
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string()
 }
 
 pub fn repository_summary(r: &RepositoryRecord) -> RepositorySummary {
