@@ -848,6 +848,8 @@ fn awkward_repos() -> server::github_standin::DataFile {
              "assets": [{"name": "biome-linux-x64", "text": "biome 2.4.16 binary"}]}
         ]},
         {"owner": DEMO_USER, "name": "go-sdk", "tags": [{"name": "sdk/v1.2.3"}, {"name": "tools/v0.3.0"}]},
+        {"owner": DEMO_USER, "name": "cases", "tags": [{"name": "v1.0"}, {"name": "V1.0"},
+            {"name": format!("v{}", "9".repeat(300))}]},
         {"owner": DEMO_USER, "name": "winpodx", "releases": [
             {"tag": "v0.4.1", "name": "winpodx 0.4.1", "body": "Notes of 0.4.1",
              "assets": [{"name": "winpodx-0.4.1.tar.gz", "text": "tarball"},
@@ -936,6 +938,33 @@ async fn tags_with_slashes_and_at_signs_become_versions_that_keep_the_tag() {
     let job = finished_job(&mut b, id).await;
     let message = job["items"][0]["message"].as_str().unwrap_or_default();
     assert_eq!(message, "sdk/v9: no longer on GitHub", "{job}");
+}
+
+#[tokio::test]
+async fn tags_that_differ_in_case_are_two_versions_and_a_too_long_one_is_a_clear_failure() {
+    let w = world().await;
+    w.gh.add_data(&awkward_repos()).unwrap();
+    let mut b = linked_alice_with_repo(&w).await;
+    let id = start_import(
+        &mut b,
+        json!([{"full_name": format!("{DEMO_USER}/cases"), "releases": "all"}]),
+        false,
+    )
+    .await;
+    let job = finished_job(&mut b, id).await;
+    let item = &job["items"][0];
+    assert_eq!(item["status"], "failed", "{job}");
+    let message = item["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("v999")
+            && message.ends_with("version name must be at most 255 characters long"),
+        "{message}"
+    );
+    assert_eq!(message.lines().count(), 1, "{message}");
+    let (_, pkg) = b.get("/packages/alice/gh/cases").await;
+    let mut versions: Vec<String> = serde_json::from_value(pkg["versions"].clone()).unwrap();
+    versions.sort();
+    assert_eq!(versions, ["V1.0", "v1.0"]);
 }
 
 #[tokio::test]
