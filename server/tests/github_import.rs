@@ -836,3 +836,181 @@ async fn progress_streams_as_server_sent_events_until_the_end() {
         .unwrap();
     assert_eq!(res.status(), 404);
 }
+
+/// Monorepo and Go-module tags (`@scope/pkg@x`, `cli/vX`, `sdk/vX`) and two published
+/// releases on one tag, as GitHub has them.
+fn awkward_repos() -> server::github_standin::DataFile {
+    serde_json::from_value(json!({"repos": [
+        {"owner": DEMO_USER, "name": "biome", "releases": [
+            {"tag": "cli/v1.9.4", "name": "CLI v1.9.4", "body": "The old CLI",
+             "assets": [{"name": "biome-linux-x64", "text": "cli 1.9.4 binary"}]},
+            {"tag": "@biomejs/biome@2.4.16", "name": "Biome CLI v2.4.16", "body": "## Fixes",
+             "assets": [{"name": "biome-linux-x64", "text": "biome 2.4.16 binary"}]}
+        ]},
+        {"owner": DEMO_USER, "name": "go-sdk", "tags": [{"name": "sdk/v1.2.3"}, {"name": "tools/v0.3.0"}]},
+        {"owner": DEMO_USER, "name": "cases", "tags": [{"name": "v1.0"}, {"name": "V1.0"},
+            {"name": format!("v{}", "9".repeat(300))}]},
+        {"owner": DEMO_USER, "name": "winpodx", "releases": [
+            {"tag": "v0.4.1", "name": "winpodx 0.4.1", "body": "Notes of 0.4.1",
+             "assets": [{"name": "winpodx-0.4.1.tar.gz", "text": "tarball"},
+                        {"name": "winpodx-0.4.1.zip", "text": "zip"}]},
+            {"tag": "v0.4.1"}
+        ]}
+    ]}))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn tags_with_slashes_and_at_signs_become_versions_that_keep_the_tag() {
+    let w = world().await;
+    w.gh.add_data(&awkward_repos()).unwrap();
+    let mut b = linked_alice_with_repo(&w).await;
+    let id = start_import(
+        &mut b,
+        json!([{"full_name": format!("{DEMO_USER}/biome"), "releases": "all"},
+               {"full_name": format!("{DEMO_USER}/go-sdk"), "releases": "all"}]),
+        true,
+    )
+    .await;
+    let job = finished_job(&mut b, id).await;
+    for item in job["items"].as_array().unwrap() {
+        assert_eq!(item["status"], "done", "{job}");
+    }
+    let (_, pkg) = b.get("/packages/alice/gh/biome").await;
+    let mut versions: Vec<String> = serde_json::from_value(pkg["versions"].clone()).unwrap();
+    versions.sort();
+    assert_eq!(versions, ["@biomejs~biome@2.4.16", "cli~v1.9.4"], "{pkg}");
+    assert_eq!(pkg["latest_version"], "@biomejs~biome@2.4.16");
+    for (tag, name, title) in [
+        (
+            "@biomejs/biome@2.4.16",
+            "@biomejs~biome@2.4.16",
+            "Biome CLI v2.4.16",
+        ),
+        ("cli/v1.9.4", "cli~v1.9.4", "CLI v1.9.4"),
+    ] {
+        let enc = app::domain::url::path_segment(name);
+        let (code, v) = b
+            .get(&format!("/packages/alice/gh/biome/versions/{enc}"))
+            .await;
+        assert_eq!(code, 200, "{v}");
+        assert_eq!(v["vcs_tag"], tag);
+        assert_eq!(v["desc"], title);
+        // Both releases have an asset of the same name: each is stored under its version.
+        let asset =
+            w.gh.asset_id(DEMO_USER, "biome", tag, "biome-linux-x64")
+                .unwrap();
+        let (content, _) = w.gh.asset_content(asset).unwrap();
+        let res = raw_client()
+            .get(
+                w.server
+                    .url(&format!("/dl/alice/gh/biome/{enc}/biome-linux-x64")),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.bytes().await.unwrap(), content);
+    }
+
+    let (_, sdk) = b.get("/packages/alice/gh/go-sdk").await;
+    let mut versions: Vec<String> = serde_json::from_value(sdk["versions"].clone()).unwrap();
+    versions.sort();
+    assert_eq!(versions, ["sdk~v1.2.3", "tools~v0.3.0"]);
+    for (tag, name) in [
+        ("sdk/v1.2.3", "sdk~v1.2.3"),
+        ("tools/v0.3.0", "tools~v0.3.0"),
+    ] {
+        let (code, v) = b
+            .get(&format!("/packages/alice/gh/go-sdk/versions/{name}"))
+            .await;
+        assert_eq!(code, 200, "{v}");
+        assert_eq!(v["vcs_tag"], tag);
+    }
+
+    // Choosing releases by their exact tag works too.
+    let id = start_import(
+        &mut b,
+        json!([{"full_name": format!("{DEMO_USER}/go-sdk"), "releases": {"only": ["sdk/v1.2.3", "sdk/v9"]}}]),
+        false,
+    )
+    .await;
+    let job = finished_job(&mut b, id).await;
+    let message = job["items"][0]["message"].as_str().unwrap_or_default();
+    assert_eq!(message, "sdk/v9: no longer on GitHub", "{job}");
+}
+
+#[tokio::test]
+async fn tags_that_differ_in_case_are_two_versions_and_a_too_long_one_is_a_clear_failure() {
+    let w = world().await;
+    w.gh.add_data(&awkward_repos()).unwrap();
+    let mut b = linked_alice_with_repo(&w).await;
+    let id = start_import(
+        &mut b,
+        json!([{"full_name": format!("{DEMO_USER}/cases"), "releases": "all"}]),
+        false,
+    )
+    .await;
+    let job = finished_job(&mut b, id).await;
+    let item = &job["items"][0];
+    assert_eq!(item["status"], "failed", "{job}");
+    let message = item["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("v999")
+            && message.ends_with("version name must be at most 255 characters long"),
+        "{message}"
+    );
+    assert_eq!(message.lines().count(), 1, "{message}");
+    let (_, pkg) = b.get("/packages/alice/gh/cases").await;
+    let mut versions: Vec<String> = serde_json::from_value(pkg["versions"].clone()).unwrap();
+    versions.sort();
+    assert_eq!(versions, ["V1.0", "v1.0"]);
+}
+
+#[tokio::test]
+async fn two_published_releases_on_one_tag_keep_the_richer_one() {
+    let w = world().await;
+    w.gh.add_data(&awkward_repos()).unwrap();
+    let mut b = linked_alice_with_repo(&w).await;
+    let id = start_import(
+        &mut b,
+        json!([{"full_name": format!("{DEMO_USER}/winpodx"), "releases": "all"}]),
+        true,
+    )
+    .await;
+    let job = finished_job(&mut b, id).await;
+    assert_eq!(job["items"][0]["status"], "done", "{job}");
+    let (_, pkg) = b.get("/packages/alice/gh/winpodx").await;
+    assert_eq!(pkg["versions"], json!(["v0.4.1"]));
+    let (_, v) = b.get("/packages/alice/gh/winpodx/versions/v0.4.1").await;
+    assert_eq!(v["desc"], "winpodx 0.4.1", "{v}");
+    assert_eq!(v["vcs_tag"], "v0.4.1");
+    let (_, notes) = b
+        .get("/packages/alice/gh/winpodx/versions/v0.4.1/release_notes")
+        .await;
+    assert_eq!(notes["bintray"]["content"], "Notes of 0.4.1", "{notes}");
+    let (_, files) = b
+        .get("/packages/alice/gh/winpodx/versions/v0.4.1/files")
+        .await;
+    let mut names: Vec<&str> = files
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["winpodx-0.4.1.tar.gz", "winpodx-0.4.1.zip"]);
+    assert_eq!(job["items"][0]["versions_total"], 1, "{job}");
+    // The picker offers the tag once, with what will be imported.
+    let (code, rel) = b
+        .post(
+            "/api/ui/github/releases",
+            json!({"repos": [format!("{DEMO_USER}/winpodx")]}),
+        )
+        .await;
+    assert_eq!(code, 200, "{rel}");
+    let offered = &rel["repos"][format!("{DEMO_USER}/winpodx")]["releases"];
+    assert_eq!(offered.as_array().unwrap().len(), 1, "{rel}");
+    assert_eq!(offered[0]["title"], "winpodx 0.4.1");
+    assert_eq!(offered[0]["assets"], 2);
+}

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::domain::names::{PackageName, RepositoryName, SubjectName, VersionName};
+use crate::domain::url::path_segment;
 
 /// The `/:subject/:repo/:package/:version` path of a page, as far as it goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,23 +51,33 @@ impl RouteNames {
         )
     }
 
+    /// The page links below: each name percent-encoded as one path segment, so a
+    /// version such as `@biomejs~biome@2.4.16` or `café-1.0` links to itself.
     pub fn subject_href(&self) -> String {
-        format!("/{}", self.subject)
+        format!("/{}", path_segment(self.subject.as_str()))
     }
 
     pub fn repo_href(&self) -> Option<String> {
-        Some(format!("/{}/{}", self.subject, self.repo.as_ref()?))
+        Some(format!(
+            "{}/{}",
+            self.subject_href(),
+            path_segment(self.repo.as_ref()?.as_str())
+        ))
     }
 
     pub fn package_href(&self) -> Option<String> {
-        Some(format!("{}/{}", self.repo_href()?, self.package.as_ref()?))
+        Some(format!(
+            "{}/{}",
+            self.repo_href()?,
+            path_segment(self.package.as_ref()?.as_str())
+        ))
     }
 
     pub fn version_href(&self) -> Option<String> {
         Some(format!(
             "{}/{}",
             self.package_href()?,
-            self.version.as_ref()?
+            path_segment(self.version.as_ref()?.as_str())
         ))
     }
 }

@@ -125,7 +125,13 @@ pub fn UploadForm(
                 ""
             }
         );
-        let target = format!("/{owner}/{repo}/{package}/{v}");
+        let target = format!(
+            "/{}/{}/{}/{}",
+            segment(&owner),
+            segment(&repo),
+            segment(&package),
+            segment(&v)
+        );
         let navigate = navigate.clone();
         bar.set(0.0);
         progress.set(Some(0.0));

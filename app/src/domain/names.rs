@@ -134,13 +134,13 @@ pub fn is_reserved_subject(s: &str) -> bool {
 }
 
 const SIMPLE_ALLOWED: &str = "letters, digits, '-', '_' and '.'";
-const VERSION_ALLOWED: &str = "letters, digits, '-', '_', '.' and '+'";
+const VERSION_ALLOWED: &str = "letters, digits, '-', '_', '.', '+', '@' and '~'";
 const PACKAGE_ALLOWED: &str = "letters, digits, '-', '_', '.' and ':' between parts";
 
 const SUBJECT_MAX: usize = 64;
 const REPOSITORY_MAX: usize = 64;
 const PACKAGE_MAX: usize = 128;
-const VERSION_MAX: usize = 128;
+const VERSION_MAX: usize = 255;
 
 fn check_common(
     kind: NameKind,
@@ -284,13 +284,146 @@ impl PackageName {
     }
 }
 
+/// Whether `c` may stand anywhere in a version name. ASCII: letters, digits and
+/// `- _ . + @ ~`, all of which a URL path segment holds as they are (RFC 3986 `pchar`), so
+/// a link that forgot to encode still names the right version. Beyond ASCII: letters and
+/// symbols of any script, but no control, white-space or invisible formatting character
+/// (zero-width spaces, bidirectional overrides…), which would make two names that look the
+/// same differ.
+fn version_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '@' | '~');
+    }
+    !(c.is_control() || c.is_whitespace() || is_invisible(c))
+}
+
+/// Unicode format and other invisible characters (general category Cf and friends).
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
 impl VersionName {
     /// The version name clients use to ask for the newest published version.
     pub const LATEST_ALIAS: &'static str = "_latest";
 
+    /// The most characters (Unicode scalar values) a version name holds. Git itself has
+    /// no limit on tag names; a longer tag is refused with this rule named.
+    pub const MAX_CHARS: usize = VERSION_MAX;
+
+    /// A version name is one URL path segment: characters as [`version_char`] says (no
+    /// `/`, `%`, `?`, `#`, space…), at most [`Self::MAX_CHARS`] of them, not starting with
+    /// `.`, `-` or `_` (`_` is kept for aliases such as [`Self::LATEST_ALIAS`]) and never
+    /// `..`. Non-ASCII characters are percent-encoded (UTF-8) in every URL.
     pub fn parse(s: &str) -> Result<Self, NameError> {
-        check_common(NameKind::Version, s, VERSION_MAX, VERSION_ALLOWED, &['+'])?;
+        let kind = NameKind::Version;
+        let first = s.chars().next().ok_or(NameError::Empty { kind })?;
+        if s.chars().count() > VERSION_MAX {
+            return Err(NameError::TooLong {
+                kind,
+                max: VERSION_MAX,
+            });
+        }
+        if let Some(found) = s.chars().find(|c| !version_char(*c)) {
+            return Err(NameError::BadChar {
+                kind,
+                allowed: VERSION_ALLOWED,
+                found,
+            });
+        }
+        if matches!(first, '.' | '-' | '_') {
+            return Err(NameError::BadStart { kind });
+        }
+        if s.contains("..") {
+            return Err(NameError::DotDot { kind });
+        }
         Ok(Self(s.to_owned()))
+    }
+
+    /// The version a git tag becomes when imported (GitHub releases and tags): a
+    /// deterministic, injective mapping, so two different tags never land on one version
+    /// and [`Self::git_tag`] gives the exact tag back.
+    ///
+    /// - Every character a version name may hold at that place stays as it is, so
+    ///   `v1.2.3`, `1.0.0+build.5`, `@scope/pkg@1.2.3`'s `@` and non-ASCII letters read the
+    ///   same as on GitHub.
+    /// - `/` becomes `~`: `cli/v1.9.4` → `cli~v1.9.4`, `@biomejs/biome@2.4.16` →
+    ///   `@biomejs~biome@2.4.16`. Git never allows `~` in a ref name (`git
+    ///   check-ref-format`), so no tag already holds one.
+    /// - Any other character (`%`, `#`, `"`, `<`, `{`, non-ASCII spaces, a leading `_` or
+    ///   `-`…) becomes `~~` and two upper-case hex digits per UTF-8 byte: `v1#2` →
+    ///   `v1~~232`. Git refuses `//`, a leading and a trailing `/`, so the `~`s of a slash
+    ///   never run into those of an escape in a way that could be read twice: one `~`
+    ///   is a slash, two start an escape, three are a slash and then an escape.
+    ///
+    /// Errors: a tag whose version name would break a rule of [`Self::parse`] (longer
+    /// than [`Self::MAX_CHARS`] once mapped, `..`, or not a valid git tag at all, such as
+    /// one with `//` or `~`).
+    pub fn from_git_tag(tag: &str) -> Result<Self, NameError> {
+        if tag.contains('~') || tag.contains("//") || tag.starts_with('/') || tag.ends_with('/') {
+            // Not a git ref name; mapping it could collide with a real tag's version.
+            return Err(NameError::BadChar {
+                kind: NameKind::Version,
+                allowed: "what a git tag may hold",
+                found: if tag.contains('~') { '~' } else { '/' },
+            });
+        }
+        let mut out = String::with_capacity(tag.len());
+        for (i, c) in tag.chars().enumerate() {
+            let keep = version_char(c) && !(i == 0 && matches!(c, '.' | '-' | '_'));
+            if c == '/' {
+                out.push('~');
+            } else if keep {
+                out.push(c);
+            } else {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("~~{b:02X}"));
+                }
+            }
+        }
+        Self::parse(&out)
+    }
+
+    /// The git tag [`Self::from_git_tag`] made this name from: `~` back to `/`, `~~HH`
+    /// escapes back to their bytes. `None` when the name is not such a mapping (a `~~`
+    /// without two hex digits, or bytes that are not UTF-8).
+    pub fn git_tag(&self) -> Option<String> {
+        let s = self.0.as_bytes();
+        let mut out = Vec::with_capacity(s.len());
+        let mut i = 0;
+        while i < s.len() {
+            let run = s[i..].iter().take_while(|b| **b == b'~').count();
+            match run {
+                0 => {
+                    out.push(s[i]);
+                    i += 1;
+                }
+                1 => {
+                    out.push(b'/');
+                    i += 1;
+                }
+                2 | 3 => {
+                    if run == 3 {
+                        out.push(b'/');
+                    }
+                    let hex = std::str::from_utf8(s.get(i + run..i + run + 2)?).ok()?;
+                    if !hex
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
+                    {
+                        return None;
+                    }
+                    out.push(u8::from_str_radix(hex, 16).ok()?);
+                    i += run + 2;
+                }
+                _ => return None,
+            }
+        }
+        String::from_utf8(out).ok()
     }
 }
 
@@ -328,7 +461,7 @@ mod tests {
                 max: 64
             })
         );
-        assert!(VersionName::parse(&"1".repeat(129)).is_err());
+        assert!(VersionName::parse(&"1".repeat(256)).is_err());
         assert!(PackageName::parse(&"p".repeat(129)).is_err());
     }
 
@@ -340,8 +473,123 @@ mod tests {
             assert!(SubjectName::parse(s).is_err(), "{s:?}");
             assert!(RepositoryName::parse(s).is_err(), "{s:?}");
             assert!(PackageName::parse(s).is_err(), "{s:?}");
+            if s != "é" {
+                assert!(VersionName::parse(s).is_err(), "{s:?}");
+            }
+        }
+        for s in [
+            "a%2Fb",
+            "a?b",
+            "a#b",
+            "a\u{200B}b",
+            "a\u{202E}b",
+            "a\u{A0}b",
+            "~..~",
+        ] {
             assert!(VersionName::parse(s).is_err(), "{s:?}");
         }
+    }
+
+    #[test]
+    fn version_names_hold_what_tags_hold() {
+        for s in [
+            "é",
+            "@scope~pkg@1.2.3",
+            "1.0~rc1",
+            "版本1.0",
+            "v1.0+build.7",
+            "Ünïcode",
+        ] {
+            assert_eq!(VersionName::parse(s).unwrap().as_str(), s);
+        }
+        assert!(VersionName::parse(&"é".repeat(255)).is_ok());
+        assert!(VersionName::parse(&"é".repeat(256)).is_err());
+    }
+
+    /// Tags that are valid git ref names (`git check-ref-format "refs/tags/$t"`) and
+    /// awkward in a URL, with the version each becomes.
+    const TRICKY_TAGS: &[(&str, &str)] = &[
+        ("v1.0", "v1.0"),
+        ("V1.0", "V1.0"),
+        ("1.0.0+build.5", "1.0.0+build.5"),
+        ("@biomejs/biome@2.4.16", "@biomejs~biome@2.4.16"),
+        ("cli/v1.9.4", "cli~v1.9.4"),
+        ("sdk/v1.2.3", "sdk~v1.2.3"),
+        ("a/b/c", "a~b~c"),
+        ("a/-b", "a~-b"),
+        ("_latest", "~~5Flatest"),
+        ("-rc", "~~2Drc"),
+        ("v1#2", "v1~~232"),
+        ("100%", "100~~25"),
+        ("a/%", "a~~~25"),
+        ("%/a", "~~25~a"),
+        ("%/%", "~~25~~~25"),
+        ("a/b%/c", "a~b~~25~c"),
+        ("x\"y'z", "x~~22y~~27z"),
+        ("a<b>&c", "a~~3Cb~~3E~~26c"),
+        (
+            "{}|`=,;!$()",
+            "~~7B~~7D~~7C~~60~~3D~~2C~~3B~~21~~24~~28~~29",
+        ),
+        ("nbsp\u{A0}x", "nbsp~~C2~~A0x"),
+        ("café/1.0", "café~1.0"),
+        ("a.lock.b", "a.lock.b"),
+        ("2F", "2F"),
+        ("a/2F", "a~2F"),
+    ];
+
+    #[test]
+    fn git_tags_map_to_version_names_and_back() {
+        for (tag, name) in TRICKY_TAGS {
+            let v = VersionName::from_git_tag(tag).unwrap_or_else(|e| panic!("{tag:?}: {e}"));
+            assert_eq!(v.as_str(), *name, "{tag:?}");
+            assert_eq!(v.git_tag().as_deref(), Some(*tag), "{tag:?}");
+        }
+    }
+
+    #[test]
+    fn the_tag_mapping_is_injective() {
+        // Every pair of these tags, and every tag built of up to four of these pieces,
+        // maps to its own name; decoding proves it (a function with a left inverse is
+        // injective), the set check shows it.
+        let pieces = ["a", "/", "%", "_", "~~", "2F", "-", "é", "\u{A0}", "@", "+"];
+        let mut tags: Vec<String> = TRICKY_TAGS.iter().map(|(t, _)| (*t).to_owned()).collect();
+        let mut frontier = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for t in &frontier {
+                for p in pieces {
+                    next.push(format!("{t}{p}"));
+                }
+            }
+            tags.extend(next.iter().cloned());
+            frontier = next;
+        }
+        let mut seen = std::collections::HashMap::new();
+        for tag in &tags {
+            if let Ok(v) = VersionName::from_git_tag(tag) {
+                assert_eq!(v.git_tag().as_deref(), Some(tag.as_str()), "{tag:?}");
+                if let Some(other) = seen.insert(v.clone(), tag.clone()) {
+                    assert_eq!(&other, tag, "{other:?} and {tag:?} both became {v}");
+                }
+            }
+        }
+        assert!(seen.len() > 5_000, "{}", seen.len());
+    }
+
+    #[test]
+    fn tags_git_refuses_or_too_long_are_refused_with_a_reason() {
+        for tag in ["a~b", "a//b", "/a", "a/", "1..2", ""] {
+            assert!(VersionName::from_git_tag(tag).is_err(), "{tag:?}");
+        }
+        assert!(VersionName::from_git_tag(&"v".repeat(255)).is_ok());
+        let err = VersionName::from_git_tag(&"v".repeat(256)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "version name must be at most 255 characters long"
+        );
+        // Escapes count: 100 `%` are 400 characters once mapped.
+        assert!(VersionName::from_git_tag(&"%".repeat(100)).is_err());
     }
 
     #[test]

@@ -55,7 +55,12 @@ fn PackageView(names: RouteNames) -> impl IntoView {
                 .and_then(|w| w.location().href().ok())
                 .unwrap_or_default();
             let share = Signal::derive(move || page_url.clone());
-            let base = format!("/{}/{}/{}", pkg.owner, pkg.repo, pkg.name);
+            let base = format!(
+                "/{}/{}/{}",
+                segment(&pkg.owner),
+                segment(&pkg.repo),
+                segment(&pkg.name)
+            );
             let origin = web_sys::window()
                 .and_then(|w| w.location().origin().ok())
                 .unwrap_or_default();
@@ -110,7 +115,7 @@ fn PackageView(names: RouteNames) -> impl IntoView {
                                     {versions
                                         .into_iter()
                                         .map(|v| {
-                                            let href = format!("{base}/{v}");
+                                            let href = format!("{base}/{}", segment(&v));
                                             view! { <li><A href=href>{v}</A></li> }
                                         })
                                         .collect_view()}

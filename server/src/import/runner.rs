@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use app::domain::import_selection::ReleaseChoice;
 use futures_util::TryStreamExt;
 
-use super::mapping::{self, ReleaseFacts, RepoFacts};
+use super::mapping::{self, Candidate, ReleaseFacts, RepoFacts};
 use super::Importer;
 use crate::db::{DbError, ImportItemRecord, ImportJobRecord};
 use crate::github::{GitHubError, GitHubToken, ReleaseAsset, Session};
@@ -30,10 +30,7 @@ enum ItemError {
 }
 
 /// One release (or tag) to import, with its assets.
-struct Wanted {
-    facts: ReleaseFacts,
-    assets: Vec<ReleaseAsset>,
-}
+type Wanted = Candidate;
 
 impl Importer {
     pub(super) async fn run(&self, job_id: i64) -> Result<(), DbError> {
@@ -199,16 +196,7 @@ impl Importer {
         let mut wanted: Vec<Wanted> = releases
             .into_iter()
             .filter(|r| !r.draft)
-            .map(|r| Wanted {
-                facts: ReleaseFacts {
-                    tag: r.tag_name,
-                    title: r.name,
-                    body: r.body,
-                    prerelease: r.prerelease,
-                    published_at: r.published_at,
-                },
-                assets: r.assets,
-            })
+            .map(Wanted::from)
             .collect();
         if wanted.is_empty() {
             wanted = session
@@ -220,7 +208,7 @@ impl Importer {
                         tag: t.name,
                         ..Default::default()
                     },
-                    assets: vec![],
+                    ..Default::default()
                 })
                 .collect();
         }
@@ -231,6 +219,8 @@ impl Importer {
             let found: BTreeSet<&str> = wanted.iter().map(|w| w.facts.tag.as_str()).collect();
             missing = chosen.difference(&found).map(|t| (*t).to_owned()).collect();
         }
+        // Two releases on one tag (one re-created after a failed upload) are one version.
+        let mut wanted = mapping::one_per_tag(wanted);
         // Oldest first, so the newest release is the package's latest version.
         wanted.reverse();
         Ok((wanted, missing))

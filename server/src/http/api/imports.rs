@@ -21,6 +21,7 @@ use super::caller::ApiCaller;
 use crate::github::{GitHubError, GitHubToken, RateState, RepoListOptions, Session};
 use crate::github_auth::grants_private;
 use crate::http::error::ApiError;
+use crate::import::mapping::{self, Candidate};
 use crate::import::ImportError;
 use crate::registry::Caller;
 use crate::state::AppState;
@@ -153,17 +154,22 @@ pub async fn releases(
 
 async fn releases_of(session: &Session, full_name: &str) -> Result<GhReleases, GitHubError> {
     let (owner, name) = full_name.split_once('/').unwrap_or((full_name, ""));
-    let releases: Vec<GhRelease> = session
+    // Offered as they will be imported: one entry per tag, twins merged.
+    let published = session
         .releases(owner, name)
         .await?
         .into_iter()
         .filter(|r| !r.draft)
-        .map(|r| GhRelease {
-            tag: r.tag_name,
-            title: r.name,
-            prerelease: r.prerelease,
-            published_at: r.published_at,
-            assets: r.assets.len() as u32,
+        .map(Candidate::from)
+        .collect();
+    let releases: Vec<GhRelease> = mapping::one_per_tag(published)
+        .into_iter()
+        .map(|c| GhRelease {
+            tag: c.facts.tag,
+            title: c.facts.title,
+            prerelease: c.facts.prerelease,
+            published_at: c.facts.published_at,
+            assets: c.assets.len() as u32,
         })
         .collect();
     if !releases.is_empty() {

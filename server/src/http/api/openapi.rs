@@ -254,7 +254,10 @@ mod described {
         repo: String,
         /// The package.
         package: String,
-        /// The version; `_latest` names the newest version with a published file.
+        /// The version, percent-encoded as one path segment (UTF-8): version names hold
+        /// letters of any script, digits, `-_.+@~`; an imported git tag's `/` is `~`
+        /// (`cli/v1.9.4` → `cli~v1.9.4`). `_latest` names the newest version with a
+        /// published file.
         version: String,
     }
 
