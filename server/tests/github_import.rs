@@ -837,13 +837,37 @@ async fn progress_streams_as_server_sent_events_until_the_end() {
     assert_eq!(res.status(), 404);
 }
 
-/// Puts `user` on the Premium plan or back on Free, as `wharf user plan` does: straight in
-/// the running server's database.
+/// Puts `user` on the Premium plan or back on Free with `wharf user plan`, the
+/// administrator's command, run beside the running server on its data directory.
 async fn set_plan(server: &TestServer, user: &str, premium: bool) {
-    let (db, _) = server.storage().await;
-    let u = db.find_user_by_name(user).await.unwrap();
-    db.set_premium(u.id, premium).await.unwrap();
-    db.close().await;
+    let data = server.data_dir.path().join("data");
+    let args = [
+        "user".to_owned(),
+        "plan".to_owned(),
+        user.to_owned(),
+        if premium { "premium" } else { "free" }.to_owned(),
+    ];
+    let out = tokio::task::spawn_blocking(move || {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_wharf"));
+        for (key, _) in std::env::vars() {
+            if key.starts_with("WHARF_") {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.env("WHARF_DATA_DIR", &data)
+            .env("WHARF_LOG", "warn")
+            .args(&args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// `octocat-demo/dotfiles` and an organisation's `acme/dotfiles` (octocat-demo is a
@@ -1106,8 +1130,9 @@ async fn an_account_moved_to_free_while_its_job_runs_imports_nothing_private() {
     let mut b = premium_alice_with_private_grant(&w).await;
     let notes = format!("{DEMO_USER}/private-notes");
     let hello = format!("{DEMO_USER}/hello-tool");
-    // GitHub is slow: the job is still on hello-tool when the plan changes.
-    w.gh.set_latency(Duration::from_millis(150));
+    // GitHub is slow: the job is still on hello-tool (a dozen requests) when the plan
+    // changes.
+    w.gh.set_latency(Duration::from_millis(250));
     let (code, body) = import_request(&mut b, "gh", &[&hello, &notes], json!({})).await;
     assert_eq!(code, 201, "{body}");
     set_plan(&w.server, "alice", false).await;
