@@ -141,8 +141,12 @@ pub fn collisions<'a>(
 
 /// One sentence per distinct collision, for a refusal.
 pub fn describe(collisions: &BTreeMap<String, Collision>) -> String {
-    let mut lines: Vec<String> = collisions.values().map(ToString::to_string).collect();
-    lines.dedup();
+    let mut lines: Vec<String> = Vec::new();
+    for line in collisions.values().map(ToString::to_string) {
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
     lines.join("; ")
 }
 
@@ -170,6 +174,10 @@ mod tests {
         );
         // Named once in the refusal.
         assert_eq!(describe(&found), text);
+        // Each collision once, even when other repositories sort in between.
+        let mixed = collisions(["a/x", "a/y", "b/x"], &[pkg("y", None)]);
+        assert_eq!(describe(&mixed).matches("a/x and b/x").count(), 1);
+        assert_eq!(describe(&mixed).matches("; ").count(), 1);
         let three = collisions(["a/x", "c/x", "b/x"], &[]);
         assert!(three["a/x"].to_string().starts_with("a/x, b/x and c/x "));
     }
