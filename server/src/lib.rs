@@ -129,6 +129,7 @@ pub async fn start(config: Config) -> Result<AppState, StartError> {
         secrets.clone(),
         github.clone(),
         config.max_upload_bytes,
+        config.all_premium,
     );
     Ok(AppState::new(Inner {
         config,

@@ -1014,3 +1014,401 @@ async fn two_published_releases_on_one_tag_keep_the_richer_one() {
     assert_eq!(offered[0]["title"], "winpodx 0.4.1");
     assert_eq!(offered[0]["assets"], 2);
 }
+
+/// Puts `user` on the Premium plan or back on Free with `wharf user plan`, the
+/// administrator's command, run beside the running server on its data directory.
+async fn set_plan(server: &TestServer, user: &str, premium: bool) {
+    let data = server.data_dir.path().join("data");
+    let args = [
+        "user".to_owned(),
+        "plan".to_owned(),
+        user.to_owned(),
+        if premium { "premium" } else { "free" }.to_owned(),
+    ];
+    let out = tokio::task::spawn_blocking(move || {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_wharf"));
+        for (key, _) in std::env::vars() {
+            if key.starts_with("WHARF_") {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.env("WHARF_DATA_DIR", &data)
+            .env("WHARF_LOG", "warn")
+            .args(&args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `octocat-demo/dotfiles` and an organisation's `acme/dotfiles` (octocat-demo is a
+/// member), each with a release v1 carrying an `install.sh` of its own bytes.
+fn add_dotfiles(gh: &StandInHandle) {
+    let data = server::github_standin::DataFile::from_json(
+        &json!({
+            "users": [{"login": "acme", "type": "Organization", "members": [DEMO_USER]}],
+            "repos": [
+                {"owner": DEMO_USER, "name": "dotfiles", "releases": [{"tag": "v1",
+                    "assets": [{"name": "install.sh", "text": "#!/bin/sh\necho octocat\n"}]}]},
+                {"owner": "acme", "name": "dotfiles", "releases": [{"tag": "v1",
+                    "assets": [{"name": "install.sh", "text": "#!/bin/sh\necho acme\n"}]}]}
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    gh.add_data(&data).unwrap();
+}
+
+async fn import_request(b: &mut Browser, repo: &str, names: &[&str], extra: Value) -> (u16, Value) {
+    let repos: Vec<Value> = names
+        .iter()
+        .map(|n| json!({"full_name": n, "releases": "all"}))
+        .collect();
+    let mut body = json!({"subject": "alice", "repo": repo, "repos": repos, "with_assets": true, "publish": true});
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    b.post("/api/ui/imports", body).await
+}
+
+async fn download(w: &World, path: &str) -> (u16, Vec<u8>) {
+    let res = raw_client().get(w.server.url(path)).send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn two_repositories_with_one_name_in_one_import_are_refused_before_any_write() {
+    let w = world().await;
+    add_dotfiles(&w.gh);
+    let mut b = linked_alice_with_repo(&w).await;
+    let blobs = w.server.blob_files().len();
+    let (code, body) = import_request(
+        &mut b,
+        "gh",
+        &[&format!("{DEMO_USER}/dotfiles"), "acme/dotfiles"],
+        json!({}),
+    )
+    .await;
+    assert_eq!(code, 409, "{body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("octocat-demo/dotfiles") && message.contains("acme/dotfiles"),
+        "both repositories are named: {message}"
+    );
+    // Nothing was written: no package, no job, no blob.
+    assert_eq!(b.get("/packages/alice/gh/dotfiles").await.0, 404);
+    assert_eq!(w.server.blob_files().len(), blobs);
+
+    // One of them alone imports, with its own bytes.
+    let (code, body) =
+        import_request(&mut b, "gh", &[&format!("{DEMO_USER}/dotfiles")], json!({})).await;
+    assert_eq!(code, 201, "{body}");
+    let job = finished_job(&mut b, body["id"].as_i64().unwrap()).await;
+    assert_eq!(job["items"][0]["status"], "done", "{job}");
+    let (status, bytes) = download(&w, "/dl/alice/gh/dotfiles/v1/install.sh").await;
+    assert_eq!(status, 200);
+    assert_eq!(bytes, b"#!/bin/sh\necho octocat\n");
+}
+
+#[tokio::test]
+async fn a_package_imported_from_one_repository_is_not_taken_over_by_another() {
+    let w = world().await;
+    add_dotfiles(&w.gh);
+    let mut b = linked_alice_with_repo(&w).await;
+    let octocat = format!("{DEMO_USER}/dotfiles");
+    let (_, body) = import_request(&mut b, "gh", &[&octocat], json!({})).await;
+    let job = finished_job(&mut b, body["id"].as_i64().unwrap()).await;
+    assert_eq!(job["items"][0]["status"], "done", "{job}");
+
+    // A later import of acme/dotfiles is refused, naming the package's own repository.
+    let (code, body) = import_request(&mut b, "gh", &["acme/dotfiles"], json!({})).await;
+    assert_eq!(code, 409, "{body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("acme/dotfiles") && message.contains(&octocat),
+        "{message}"
+    );
+    let (_, pkg) = b.get("/packages/alice/gh/dotfiles").await;
+    assert_eq!(pkg["github_repo"], octocat);
+    let (_, bytes) = download(&w, "/dl/alice/gh/dotfiles/v1/install.sh").await;
+    assert_eq!(bytes, b"#!/bin/sh\necho octocat\n");
+    // Re-importing its own repository still updates it.
+    let (code, body) = import_request(&mut b, "gh", &[&octocat], json!({})).await;
+    assert_eq!(code, 201, "{body}");
+    let job = finished_job(&mut b, body["id"].as_i64().unwrap()).await;
+    assert_eq!(job["items"][0]["status"], "done", "{job}");
+
+    // A package made by hand is left alone, with a reason naming it.
+    assert_eq!(
+        b.post("/packages/alice/gh", json!({"name": "hello-tool"}))
+            .await
+            .0,
+        201
+    );
+    let (code, body) = import_request(
+        &mut b,
+        "gh",
+        &[&format!("{DEMO_USER}/hello-tool")],
+        json!({}),
+    )
+    .await;
+    assert_eq!(code, 409, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("“hello-tool”, which already exists and was not imported from GitHub"),
+        "{body}"
+    );
+    let (_, pkg) = b.get("/packages/alice/gh/hello-tool").await;
+    assert_eq!(pkg["versions"], json!([]));
+    assert_eq!(pkg["github_repo"], Value::Null);
+
+    // Two jobs started together both pass the start (no package yet); as they run, one
+    // makes the package and the other is refused: never one package with both's bytes.
+    assert_eq!(
+        b.post("/repos/alice/gh2", json!({"type": "generic"}))
+            .await
+            .0,
+        201
+    );
+    w.gh.set_latency(Duration::from_millis(150));
+    let (c1, first) = import_request(&mut b, "gh2", &[&octocat], json!({})).await;
+    let (c2, second) = import_request(&mut b, "gh2", &["acme/dotfiles"], json!({})).await;
+    assert_eq!((c1, c2), (201, 201), "{first} {second}");
+    let first = finished_job(&mut b, first["id"].as_i64().unwrap()).await;
+    let second = finished_job(&mut b, second["id"].as_i64().unwrap()).await;
+    w.gh.set_latency(Duration::ZERO);
+    let items = [&first["items"][0], &second["items"][0]];
+    let done: Vec<_> = items.iter().filter(|i| i["status"] == "done").collect();
+    let failed: Vec<_> = items.iter().filter(|i| i["status"] == "failed").collect();
+    assert_eq!((done.len(), failed.len()), (1, 1), "{first} {second}");
+    let reason = failed[0]["message"].as_str().unwrap();
+    assert!(
+        reason.contains("“dotfiles”, which was imported from"),
+        "{reason}"
+    );
+    let (_, pkg) = b.get("/packages/alice/gh2/dotfiles").await;
+    assert_eq!(pkg["github_repo"], done[0]["repo"]);
+    let (_, bytes) = download(&w, "/dl/alice/gh2/dotfiles/v1/install.sh").await;
+    let owner = if done[0]["repo"] == octocat.as_str() {
+        "octocat"
+    } else {
+        "acme"
+    };
+    assert_eq!(bytes, format!("#!/bin/sh\necho {owner}\n").into_bytes());
+
+    // A package made by hand while a job waits for GitHub is not taken over either.
+    assert_eq!(
+        b.post("/repos/alice/gh3", json!({"type": "generic"}))
+            .await
+            .0,
+        201
+    );
+    w.gh.set_latency(Duration::from_millis(300));
+    let (code, body) = import_request(&mut b, "gh3", &["acme/dotfiles"], json!({})).await;
+    assert_eq!(code, 201, "{body}");
+    assert_eq!(
+        b.post("/packages/alice/gh3", json!({"name": "dotfiles"}))
+            .await
+            .0,
+        201
+    );
+    let job = finished_job(&mut b, body["id"].as_i64().unwrap()).await;
+    w.gh.set_latency(Duration::ZERO);
+    assert_eq!(job["items"][0]["status"], "failed", "{job}");
+    assert!(
+        job["items"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("was not imported from GitHub"),
+        "{job}"
+    );
+    let (_, pkg) = b.get("/packages/alice/gh3/dotfiles").await;
+    assert_eq!(pkg["versions"], json!([]));
+    assert_eq!(pkg["github_repo"], Value::Null);
+}
+
+/// Alice on Premium with “Access private repositories” granted, and a private Wharf
+/// repository `gh` (so that no confirmation is involved).
+async fn premium_alice_with_private_grant(w: &World) -> Browser {
+    let mut b = Browser::new(&w.server.url);
+    b.sign_up("alice").await;
+    set_plan(&w.server, "alice", true).await;
+    b.link_github(DEMO_USER, true).await;
+    let (code, body) = b
+        .post(
+            "/repos/alice/gh",
+            json!({"type": "generic", "private": true}),
+        )
+        .await;
+    assert_eq!(code, 201, "{body}");
+    b
+}
+
+/// What an import of `private-notes` would have written: nothing, anywhere.
+async fn assert_nothing_of_private_notes(w: &World, b: &mut Browser, blobs: usize) {
+    assert_eq!(b.get("/packages/alice/gh/private-notes").await.0, 404);
+    let (code, files) = b.get("/search/file?name=notes.txt&subject=alice").await;
+    assert_eq!((code, files), (200, json!([])), "no file");
+    assert_eq!(w.server.blob_files().len(), blobs, "no blob");
+}
+
+#[tokio::test]
+async fn back_on_free_a_hand_made_request_cannot_import_a_private_repository() {
+    let w = world().await;
+    let mut b = premium_alice_with_private_grant(&w).await;
+    let notes = format!("{DEMO_USER}/private-notes");
+    let (_, list) = b.get("/api/ui/github/repos").await;
+    assert!(names(&list).contains(&notes), "Premium lists it: {list}");
+
+    set_plan(&w.server, "alice", false).await;
+    // The listing hides it, and so do the releases and the account's status...
+    let (_, list) = b.get("/api/ui/github/repos").await;
+    assert_eq!(list["private_access"], false);
+    assert!(!names(&list).contains(&notes), "{list}");
+    let (_, rel) = b
+        .post("/api/ui/github/releases", json!({"repos": [notes]}))
+        .await;
+    assert_eq!(rel["repos"].get(&notes), None, "{rel}");
+    assert!(rel["failed"][&notes].as_str().unwrap().contains("Premium"));
+    let (_, status) = b.get("/api/ui/github").await;
+    assert_eq!(status["linked"]["private_access"], false);
+    // ...and a request made by hand is refused before anything is written.
+    let blobs = w.server.blob_files().len();
+    let (code, body) = import_request(
+        &mut b,
+        "gh",
+        &[&notes, &format!("{DEMO_USER}/tag-only")],
+        json!({"confirm_private_to_public": true}),
+    )
+    .await;
+    assert_eq!(code, 403, "{body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains(&notes) && message.contains("Premium"),
+        "{message}"
+    );
+    assert_nothing_of_private_notes(&w, &mut b, blobs).await;
+    assert_eq!(b.get("/packages/alice/gh/tag-only").await.0, 404);
+}
+
+#[tokio::test]
+async fn an_account_moved_to_free_while_its_job_runs_imports_nothing_private() {
+    let w = world().await;
+    let mut b = premium_alice_with_private_grant(&w).await;
+    let notes = format!("{DEMO_USER}/private-notes");
+    let hello = format!("{DEMO_USER}/hello-tool");
+    // GitHub is slow: the job is still on hello-tool (a dozen requests) when the plan
+    // changes.
+    w.gh.set_latency(Duration::from_millis(250));
+    let (code, body) = import_request(&mut b, "gh", &[&hello, &notes], json!({})).await;
+    assert_eq!(code, 201, "{body}");
+    set_plan(&w.server, "alice", false).await;
+    let blobs_before_notes = {
+        let job = finished_job(&mut b, body["id"].as_i64().unwrap()).await;
+        w.gh.set_latency(Duration::ZERO);
+        let items = job["items"].as_array().unwrap();
+        let item = |name: &str| items.iter().find(|i| i["repo"] == name).unwrap().clone();
+        assert_eq!(item(&hello)["status"], "done", "{job}");
+        let refused = item(&notes);
+        assert_eq!(refused["status"], "failed", "{job}");
+        let reason = refused["message"].as_str().unwrap();
+        assert!(
+            reason.contains(&notes) && reason.contains("private on GitHub"),
+            "{reason}"
+        );
+        w.server.blob_files().len()
+    };
+    assert_nothing_of_private_notes(&w, &mut b, blobs_before_notes).await;
+    assert_eq!(b.get("/packages/alice/gh/hello-tool").await.0, 200);
+}
+
+#[tokio::test]
+async fn a_private_repository_goes_into_a_public_one_only_when_confirmed() {
+    let w = world_with(StandInConfig::default(), true).await;
+    let mut b = Browser::new(&w.server.url);
+    b.sign_up("alice").await;
+    b.link_github(DEMO_USER, true).await;
+    assert_eq!(
+        b.post("/repos/alice/gh", json!({"type": "generic"}))
+            .await
+            .0,
+        201
+    );
+    let (_, target) = b.get("/api/ui/imports/target/alice/gh").await;
+    assert_eq!(target["private"], false, "{target}");
+    let notes = format!("{DEMO_USER}/private-notes");
+    let blobs = w.server.blob_files().len();
+    let (code, body) = import_request(&mut b, "gh", &[&notes], json!({})).await;
+    assert_eq!(code, 409, "{body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains(&notes) && message.contains("alice/gh is a public repository"),
+        "{message}"
+    );
+    assert_nothing_of_private_notes(&w, &mut b, blobs).await;
+    // A public GitHub repository needs no confirmation.
+    let (code, body) =
+        import_request(&mut b, "gh", &[&format!("{DEMO_USER}/tag-only")], json!({})).await;
+    assert_eq!(code, 201, "{body}");
+    finished_job(&mut b, body["id"].as_i64().unwrap()).await;
+
+    let (code, body) = import_request(
+        &mut b,
+        "gh",
+        &[&notes],
+        json!({"confirm_private_to_public": true}),
+    )
+    .await;
+    assert_eq!(code, 201, "{body}");
+    let job = finished_job(&mut b, body["id"].as_i64().unwrap()).await;
+    assert_eq!(job["items"][0]["status"], "done", "{job}");
+    let (status, bytes) = download(&w, "/dl/alice/gh/private-notes/v1/notes.txt").await;
+    assert_eq!((status, bytes), (200, b"private\n".to_vec()));
+
+    // A private target made public while a job runs: the item checks again.
+    assert_eq!(
+        b.post(
+            "/repos/alice/quiet",
+            json!({"type": "generic", "private": true})
+        )
+        .await
+        .0,
+        201
+    );
+    w.gh.set_latency(Duration::from_millis(300));
+    let (code, body) = import_request(
+        &mut b,
+        "quiet",
+        &[&format!("{DEMO_USER}/secret-agent")],
+        json!({}),
+    )
+    .await;
+    assert_eq!(code, 201, "{body}");
+    let (code, changed) = b
+        .json(
+            reqwest::Method::PATCH,
+            "/repos/alice/quiet",
+            Some(json!({"private": false})),
+        )
+        .await;
+    assert_eq!(code, 200, "{changed}");
+    let job = finished_job(&mut b, body["id"].as_i64().unwrap()).await;
+    w.gh.set_latency(Duration::ZERO);
+    assert_eq!(job["items"][0]["status"], "failed", "{job}");
+    assert!(job["items"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("alice/quiet is a public repository"));
+    assert_eq!(b.get("/packages/alice/quiet/secret-agent").await.0, 404);
+}

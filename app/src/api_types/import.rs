@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::import_collisions::ExistingPackage;
 use crate::domain::import_selection::ImportRepo;
 
 /// GitHub's request budget for this user, as its last answer reported it.
@@ -83,6 +84,21 @@ pub struct ImportRequest {
     /// Publish the imported files.
     #[serde(default)]
     pub publish: bool,
+    /// The user confirmed that private GitHub repositories may go into a public Wharf
+    /// repository, where anyone can read their versions and download their assets. Without
+    /// it such an import is refused (409).
+    #[serde(default)]
+    pub confirm_private_to_public: bool,
+}
+
+/// `GET /api/ui/imports/target/:subject/:repo`: what the tree needs to know of the Wharf
+/// repository that receives an import, to warn before Import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportTarget {
+    /// Whether the Wharf repository is private (a public one shows imports to anyone).
+    pub private: bool,
+    /// Its packages, to show name collisions (`domain::import_collisions`).
+    pub packages: Vec<ExistingPackage>,
 }
 
 /// An import job as the progress view shows it.

@@ -114,6 +114,8 @@ pub struct GithubStatus {
 pub struct GithubAccount {
     pub login: String,
     pub avatar_url: Option<String>,
+    /// Whether imports may include private repositories now: a Premium account whose
+    /// link granted access to them (`server::import::may_import_private`).
     pub private_access: bool,
 }
 

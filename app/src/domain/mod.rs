@@ -6,6 +6,7 @@ pub mod display;
 pub mod docker;
 pub mod file_path;
 pub mod flags;
+pub mod import_collisions;
 pub mod import_selection;
 pub mod matrix;
 pub mod maven;

@@ -3,7 +3,7 @@
 //! selection lives here and follows `domain::import_selection`. `?job=ID` shows a running
 //! or finished import, live.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,13 +13,14 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use crate::api::{self, segment};
 use crate::api_types::{
     GhRelease, GhReleaseList, GhReleases, GhRepo, GhRepoList, GithubStatus, ImportJob,
-    ImportRequest, ImportStarted, RateBudget, ReleasesRequest,
+    ImportRequest, ImportStarted, ImportTarget, RateBudget, ReleasesRequest,
 };
 use crate::components::form::ErrorNote;
 use crate::components::github::{github_status, GithubMark};
 use crate::components::load::Load;
 use crate::components::session::use_session;
 use crate::domain::display::count;
+use crate::domain::import_collisions::{self, Collision};
 use crate::domain::import_selection::{Selection, Tri};
 use crate::domain::names::{RepositoryName, SubjectName};
 
@@ -142,6 +143,23 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
     let with_assets = RwSignal::new(true);
     let publish = RwSignal::new(true);
     let busy = RwSignal::new(false);
+    // The Wharf repository that receives the import: public or not, and its packages.
+    let target = RwSignal::new(None::<ImportTarget>);
+    let confirm_public = RwSignal::new(false);
+
+    {
+        let url = format!(
+            "/api/ui/imports/target/{}/{}",
+            segment(&subject),
+            segment(&repo)
+        );
+        leptos::task::spawn_local(async move {
+            match api::get::<ImportTarget>(&url).await {
+                Ok(t) => target.set(Some(t)),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    }
 
     // Repositories first, then their releases in the background, a batch at a time.
     leptos::task::spawn_local(async move {
@@ -258,6 +276,36 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
         let names = visible_names();
         selection.with(|s| s.overall(names.iter().map(String::as_str)))
     });
+    // Name collisions of the selected repositories, with each other and with the
+    // packages already here (`domain::import_collisions`): shown before Import.
+    let collisions = Memo::new(move |_| {
+        let names: Vec<String> = selection.with(|s| {
+            s.to_request()
+                .into_iter()
+                .map(|r| r.full_name)
+                .collect::<Vec<_>>()
+        });
+        target.with(|t| {
+            let existing = t.as_ref().map_or(&[][..], |t| t.packages.as_slice());
+            import_collisions::collisions(names.iter().map(String::as_str), existing)
+        })
+    });
+    // Selected private repositories, when the Wharf repository is public.
+    let private_to_public = Memo::new(move |_| {
+        if !target.with(|t| t.as_ref().is_some_and(|t| !t.private)) {
+            return vec![];
+        }
+        repos.with(|list| {
+            list.iter()
+                .flatten()
+                .filter(|r| {
+                    r.private
+                        && selection.with(|s| s.repo_state(&r.full_name, None) != Tri::Unchecked)
+                })
+                .map(|r| r.full_name.clone())
+                .collect::<Vec<_>>()
+        })
+    });
     let counts = move || {
         let total = repos.with(|r| r.as_ref().map_or(0, Vec::len));
         let shown = visible.with(Vec::len);
@@ -295,6 +343,8 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
                 repos: selection.with_untracked(Selection::to_request),
                 with_assets: with_assets.get_untracked(),
                 publish: publish.get_untracked(),
+                confirm_private_to_public: confirm_public.get_untracked()
+                    && !private_to_public.with_untracked(Vec::is_empty),
             };
             let navigate = navigate.clone();
             let target = format!("/import/{}/{}", segment(&subject), segment(&repo));
@@ -389,7 +439,7 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
                                     let top = format!("top: {}px", pos as f64 * ROW_HEIGHT);
                                     match row {
                                         Row::Repo(i) => view! {
-                                            <RepoRow index=i top=top repos=repos releases=releases failures=release_failures selection=selection expanded=expanded tags_of=tags_of />
+                                            <RepoRow index=i top=top repos=repos releases=releases failures=release_failures selection=selection expanded=expanded tags_of=tags_of collisions=collisions target=target />
                                         }.into_any(),
                                         Row::Release(i, j) => view! {
                                             <ReleaseRow repo_index=i index=j top=top repos=repos releases=releases selection=selection tags_of=tags_of />
@@ -405,11 +455,47 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
                 <label class="check"><input type="checkbox" name="with-assets" bind:checked=with_assets />" Also import release assets as files"</label>
                 <label class="check"><input type="checkbox" name="publish" bind:checked=publish />" Publish after import"</label>
             </div>
+            {move || {
+                let lines: BTreeSet<String> =
+                    collisions.with(|c| c.values().map(ToString::to_string).collect());
+                (!lines.is_empty()).then(|| view! {
+                    <div class="error-note" role="alert" data-testid="import-collisions">
+                        <p>"These repositories would overwrite each other's package, or one already here; untick them to import the rest:"</p>
+                        <ul>{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+                    </div>
+                })
+            }}
+            {
+                let place = format!("{subject}/{repo}");
+                move || {
+                    let private = private_to_public.get();
+                    (!private.is_empty()).then(|| {
+                        let (names, verb) = match private.as_slice() {
+                            [one] => (one.clone(), "is"),
+                            more => (more.join(", "), "are"),
+                        };
+                        view! {
+                            <div class="error-note" role="alert" data-testid="private-to-public">
+                                <p>{format!("{names} {verb} private on GitHub, and {place} is a public repository: once imported, anyone can read their versions and release notes and download their release assets.")}</p>
+                                <label class="check">
+                                    <input type="checkbox" name="confirm-private-public" bind:checked=confirm_public />
+                                    " Make them public in this repository"
+                                </label>
+                            </div>
+                        }
+                    })
+                }
+            }
             <ErrorNote error=error />
             <div class="form-actions">
                 <button
                     class="button"
-                    disabled=move || busy.get() || selection.with(Selection::is_empty)
+                    disabled=move || {
+                        busy.get()
+                            || selection.with(Selection::is_empty)
+                            || collisions.with(|c| !c.is_empty())
+                            || (!private_to_public.with(Vec::is_empty) && !confirm_public.get())
+                    }
                     on:click=start_import
                 >
                     "Import"
@@ -429,6 +515,8 @@ fn RepoRow(
     selection: RwSignal<Selection>,
     expanded: RwSignal<HashSet<String>>,
     tags_of: impl Fn(&str) -> Option<Vec<String>> + Copy + Send + Sync + 'static,
+    collisions: Memo<BTreeMap<String, Collision>>,
+    target: RwSignal<Option<ImportTarget>>,
 ) -> impl IntoView {
     let repo = repos.with_untracked(|l| l.as_ref().map(|l| l[index].clone()));
     let Some(repo) = repo else {
@@ -458,6 +546,24 @@ fn RepoRow(
                 .is_some_and(|r| !r.releases.is_empty())
         })
     };
+    // Why this repository cannot be imported here: a collision among the selected ones,
+    // or (ticked or not) a package here that it must not take over.
+    let conflict = move || {
+        let n = name.get_value();
+        collisions
+            .with(|c| c.get(&n).map(ToString::to_string))
+            .or_else(|| {
+                target.with(|t| {
+                    let t = t.as_ref()?;
+                    let package = import_collisions::package_of(&n);
+                    let existing = t.packages.iter().find(|p| p.name == package);
+                    import_collisions::check_existing(&n, package, existing)
+                        .err()
+                        .map(|c| c.to_string())
+                })
+            })
+    };
+    let note_id = format!("repo-conflict-{index}");
     let label = repo.full_name.clone();
     view! {
         <div class="tree-row repo-row" role="treeitem" aria-expanded=move || is_open().to_string() style=top>
@@ -478,6 +584,10 @@ fn RepoRow(
                 <input
                     type="checkbox"
                     aria-label=repo.full_name.clone()
+                    aria-describedby={
+                        let id = note_id.clone();
+                        move || conflict().map(|_| id.clone())
+                    }
                     prop:checked=move || state.get() == Tri::Checked
                     prop:indeterminate=move || state.get() == Tri::Mixed
                     on:change=move |_| {
@@ -491,6 +601,12 @@ fn RepoRow(
             {repo.private.then(|| view! { <span class="badge">"private"</span> })}
             {repo.fork.then(|| view! { <span class="badge">"fork"</span> })}
             {repo.archived.then(|| view! { <span class="badge">"archived"</span> })}
+            {move || conflict().map(|why| view! {
+                <span class="badge badge-private conflict" id=note_id.clone() title=why.clone() data-testid="repo-conflict">
+                    "⚠ name collision"
+                    <span class="visually-hidden">{format!(": {why}")}</span>
+                </span>
+            })}
             <span class="muted row-note">{release_note}</span>
             <span class="muted row-desc">{repo.description.clone().unwrap_or_default()}</span>
         </div>

@@ -13,6 +13,8 @@ pub struct ImportJobRecord {
     pub repo: String,
     pub with_assets: bool,
     pub publish: bool,
+    /// The user confirmed importing private GitHub repositories into a public repository.
+    pub private_to_public: bool,
     pub status: String,
     pub waiting_until: Option<i64>,
 }
@@ -34,7 +36,7 @@ pub struct ImportItemRecord {
 }
 
 const JOB_SELECT: &str = "SELECT j.id, j.user_id, j.repository_id, u.name AS subject, \
-     r.name AS repo, j.with_assets, j.publish, j.status, j.waiting_until \
+     r.name AS repo, j.with_assets, j.publish, j.private_to_public, j.status, j.waiting_until \
      FROM import_jobs j JOIN repositories r ON r.id = j.repository_id \
      JOIN users u ON u.id = r.owner_id";
 
@@ -47,6 +49,7 @@ fn job_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ImportJobRecord, sqlx::
         repo: row.try_get("repo")?,
         with_assets: row.try_get("with_assets")?,
         publish: row.try_get("publish")?,
+        private_to_public: row.try_get("private_to_public")?,
         status: row.try_get("status")?,
         waiting_until: row.try_get("waiting_until")?,
     })
@@ -76,18 +79,21 @@ impl Db {
         repository_id: i64,
         with_assets: bool,
         publish: bool,
+        private_to_public: bool,
         items: &[(String, String)],
     ) -> Result<i64, DbError> {
         let now = now_millis();
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO import_jobs (user_id, repository_id, with_assets, publish, status, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, 'running', $5, $5) RETURNING id",
+            "INSERT INTO import_jobs (user_id, repository_id, with_assets, publish, \
+             private_to_public, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 'running', $6, $6) RETURNING id",
         )
         .bind(user_id)
         .bind(repository_id)
         .bind(with_assets)
         .bind(publish)
+        .bind(private_to_public)
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;

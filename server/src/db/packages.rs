@@ -106,6 +106,20 @@ impl Db {
         })
     }
 
+    /// Every package of a repository with the GitHub repository it came from (`None`
+    /// when made by hand), by name: what an import checks name collisions against.
+    pub async fn package_origins(
+        &self,
+        repository_id: i64,
+    ) -> Result<Vec<(String, Option<String>)>, DbError> {
+        Ok(sqlx::query_as(
+            "SELECT name, github_repo FROM packages WHERE repository_id = $1 ORDER BY name",
+        )
+        .bind(repository_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     pub async fn find_package(
         &self,
         repository_id: i64,

@@ -6,20 +6,23 @@
 //! items when it starts again and nothing is duplicated.
 
 pub mod mapping;
+pub mod rules;
 mod runner;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use app::api_types::{ImportItem, ImportJob, ImportRequest};
+use app::domain::import_collisions;
 use app::domain::import_selection::ReleaseChoice;
 use tokio::sync::watch;
 
 use crate::db::{Db, DbError, ImportJobRecord};
-use crate::github::GitHubClient;
+use crate::github::{GitHubClient, GitHubToken};
 use crate::registry::{self, Caller, RegistryError};
 use crate::secrets::Secrets;
 use crate::storage::BlobStore;
+pub use rules::{may_import_private, Refusal};
 
 /// The most repositories one job may name.
 pub const MAX_REPOS_PER_JOB: usize = 10_000;
@@ -35,6 +38,14 @@ pub enum ImportError {
     BadRequest(String),
     #[error("Import job {0} was not found")]
     NotFound(i64),
+    /// Refused by a rule of [`rules`] before anything was written.
+    #[error("{0}")]
+    Refused(#[from] Refusal),
+    /// GitHub could not say what the rules needed to know (its words).
+    #[error("{0}")]
+    Github(String),
+    #[error("the GitHub token could not be read with this server's key")]
+    Sealed,
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -46,6 +57,8 @@ pub struct Importer {
     secrets: Secrets,
     github: GitHubClient,
     max_upload: u64,
+    /// `WHARF_ALL_PREMIUM`: every account counts as Premium.
+    all_premium: bool,
     /// The jobs running in this process, to stop them when the server stops.
     running: Mutex<HashMap<i64, tokio::task::AbortHandle>>,
     /// Bumped on every change of any job; watchers re-read the job they show.
@@ -67,6 +80,7 @@ impl Importer {
         secrets: Secrets,
         github: GitHubClient,
         max_upload: u64,
+        all_premium: bool,
     ) -> Arc<Importer> {
         Arc::new(Importer {
             db,
@@ -74,6 +88,7 @@ impl Importer {
             secrets,
             github,
             max_upload,
+            all_premium,
             running: Mutex::new(HashMap::new()),
             changed: watch::channel(0).0,
             stopping: watch::channel(false).0,
@@ -131,7 +146,9 @@ impl Importer {
     }
 
     /// Starts a job for `caller`, who must own the target repository and have linked
-    /// GitHub. The repository must exist, as in Bintray.
+    /// GitHub. The repository must exist, as in Bintray. Refused, with nothing written,
+    /// when the rules of [`rules`] say no: name collisions, private repositories the
+    /// account may not import, private ones into a public repository unconfirmed.
     pub async fn start(
         self: &Arc<Self>,
         caller: &Caller,
@@ -143,9 +160,11 @@ impl Importer {
             .ok_or(ImportError::Registry(RegistryError::Unauthenticated))?;
         let repo =
             registry::owned_repository(&self.db, caller, &request.subject, &request.repo).await?;
-        if self.db.github_link(user.id).await?.is_none() {
-            return Err(ImportError::NotLinked);
-        }
+        let link = self
+            .db
+            .github_link(user.id)
+            .await?
+            .ok_or(ImportError::NotLinked)?;
         if request.repos.is_empty() {
             return Err(ImportError::BadRequest(
                 "Select at least one GitHub repository to import".to_owned(),
@@ -186,6 +205,28 @@ impl Importer {
             let releases = serde_json::to_string(&r.releases).expect("serialisable");
             items.push((r.full_name.clone(), releases));
         }
+        let names: Vec<&str> = request.repos.iter().map(|r| r.full_name.as_str()).collect();
+        let existing = rules::existing_packages(&self.db, repo.id).await?;
+        let collisions = import_collisions::collisions(names.iter().copied(), &existing);
+        if !collisions.is_empty() {
+            return Err(Refusal::Collision(import_collisions::describe(&collisions)).into());
+        }
+        let may_private = may_import_private(user, &link, self.all_premium);
+        // GitHub is asked which repositories are private only when the answer could
+        // refuse something: the token can read private ones, and the account may not
+        // import them or the target is public and unconfirmed.
+        let confirmed = request.confirm_private_to_public;
+        if rules::token_reads_private(&link) && (!may_private || (!repo.is_private && !confirmed)) {
+            let token = self
+                .secrets
+                .open(&link.token_sealed)
+                .map_err(|_| ImportError::Sealed)?;
+            let session = self.github.session(GitHubToken::new(token));
+            let private = rules::private_among(&session, &names)
+                .await
+                .map_err(|e| ImportError::Github(e.user_message()))?;
+            rules::check_private(&private, may_private, &repo, confirmed)?;
+        }
         let id = self
             .db
             .create_import_job(
@@ -193,6 +234,7 @@ impl Importer {
                 repo.id,
                 request.with_assets,
                 request.publish,
+                request.confirm_private_to_public,
                 &items,
             )
             .await?;

@@ -7,7 +7,7 @@ use app::domain::import_selection::ReleaseChoice;
 use futures_util::TryStreamExt;
 
 use super::mapping::{self, Candidate, ReleaseFacts, RepoFacts};
-use super::Importer;
+use super::{rules, Importer};
 use crate::db::{DbError, ImportItemRecord, ImportJobRecord};
 use crate::github::{GitHubError, GitHubToken, ReleaseAsset, Session};
 use crate::registry::{self, Caller, UploadTarget};
@@ -21,6 +21,11 @@ enum ItemError {
     Mapping(#[from] mapping::MappingError),
     #[error("{0}")]
     Registry(#[from] registry::RegistryError),
+    /// Refused by the import rules (plan, private into public, name collision).
+    #[error("{0}")]
+    Admit(#[from] rules::AdmitError),
+    #[error("{0}")]
+    Claim(#[from] rules::ClaimError),
     #[error("the GitHub account was disconnected; authorize with GitHub again and retry")]
     NotLinked,
     #[error("the GitHub token could not be read with this server's key")]
@@ -144,8 +149,18 @@ impl Importer {
             html_url: repo.html_url.clone(),
             homepage: repo.homepage.clone(),
         };
+        // The rules, afresh for this repository, before anything is written.
+        let target = self.admit(job, caller, &repo).await?;
         let (package, changes) = mapping::package(&facts)?;
-        registry::upsert_package(&self.db, caller, &job.subject, &job.repo, changes).await?;
+        rules::claim_package(
+            &self.db,
+            caller,
+            &target,
+            &repo.full_name,
+            package.as_str(),
+            changes,
+        )
+        .await?;
 
         let (wanted, missing) = self
             .wanted_releases(session, owner, name, choice)

@@ -149,21 +149,3 @@ pub async fn delete_package(
     db.delete_package(found.id).await?;
     Ok(())
 }
-
-/// Creates the package or, when it exists, applies `changes` to it (imports).
-pub async fn upsert_package(
-    db: &Db,
-    caller: &Caller,
-    subject: &str,
-    repo: &str,
-    changes: PackageChanges,
-) -> Result<()> {
-    let name = changes.name.clone().unwrap_or_default();
-    match create_package(db, caller, subject, repo, changes.clone()).await {
-        Ok(_) => Ok(()),
-        Err(RegistryError::Conflict(_)) => {
-            update_package(db, caller, subject, repo, &name, changes).await
-        }
-        Err(e) => Err(e),
-    }
-}

@@ -63,7 +63,12 @@ pub async fn status(
             .await
             .map_err(ApiError::internal)?
             .map(|l| GithubAccount {
-                private_access: github_auth::grants_private(&l.scopes),
+                // What imports may do now (a grant outlives a move back to Free).
+                private_access: crate::import::may_import_private(
+                    user,
+                    &l,
+                    state.config.all_premium,
+                ),
                 login: l.login,
                 avatar_url: l.avatar_url,
             }),

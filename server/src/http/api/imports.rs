@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use app::api_types::{
     GhRelease, GhReleaseList, GhReleases, GhRepo, GhRepoList, ImportJob, ImportRequest,
-    ImportStarted, RateBudget, ReleasesRequest,
+    ImportStarted, ImportTarget, RateBudget, ReleasesRequest,
 };
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -19,11 +19,10 @@ use futures_util::stream::{self, StreamExt};
 use super::body::JsonBody;
 use super::caller::ApiCaller;
 use crate::github::{GitHubError, GitHubToken, RateState, RepoListOptions, Session};
-use crate::github_auth::grants_private;
 use crate::http::error::ApiError;
 use crate::import::mapping::{self, Candidate};
-use crate::import::ImportError;
-use crate::registry::Caller;
+use crate::import::{rules, ImportError, Refusal};
+use crate::registry::{self, Caller};
 use crate::state::AppState;
 
 /// Releases asked for in one request, at most.
@@ -36,7 +35,12 @@ impl From<ImportError> for ApiError {
             ImportError::NotLinked => ApiError::new(StatusCode::CONFLICT, e.to_string()),
             ImportError::BadRequest(_) => ApiError::bad_request(e.to_string()),
             ImportError::NotFound(_) => ApiError::new(StatusCode::NOT_FOUND, e.to_string()),
-            ImportError::Db(_) => ApiError::internal(e),
+            ImportError::Refused(Refusal::PrivateNotAllowed(_)) => {
+                ApiError::new(StatusCode::FORBIDDEN, e.to_string())
+            }
+            ImportError::Refused(_) => ApiError::new(StatusCode::CONFLICT, e.to_string()),
+            ImportError::Github(_) => ApiError::new(StatusCode::BAD_GATEWAY, e.to_string()),
+            ImportError::Db(_) | ImportError::Sealed => ApiError::internal(e),
         }
     }
 }
@@ -57,8 +61,12 @@ fn budget(rate: RateState) -> RateBudget {
     }
 }
 
-/// The signed-in user's GitHub session, and whether it may read private repositories.
-async fn github_token(state: &AppState, caller: &Caller) -> Result<(Session, bool), ApiError> {
+/// The signed-in user's GitHub session, whether they may import private repositories
+/// ([`rules::may_import_private`]), and whether the token could read private ones anyway.
+async fn github_token(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<(Session, bool, bool), ApiError> {
     let user = caller.user.as_ref().ok_or_else(ApiError::unauthenticated)?;
     let link = state
         .db
@@ -70,10 +78,10 @@ async fn github_token(state: &AppState, caller: &Caller) -> Result<(Session, boo
         .secrets
         .open(&link.token_sealed)
         .map_err(ApiError::internal)?;
-    let premium = user.is_premium || state.config.all_premium;
     Ok((
         state.github.session(GitHubToken::new(token)),
-        premium && grants_private(&link.scopes),
+        rules::may_import_private(user, &link, state.config.all_premium),
+        rules::token_reads_private(&link),
     ))
 }
 
@@ -83,7 +91,7 @@ pub async fn repos(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
 ) -> Result<Json<GhRepoList>, ApiError> {
-    let (session, private_access) = github_token(&state, &caller).await?;
+    let (session, private_access, _) = github_token(&state, &caller).await?;
     let options = RepoListOptions {
         visibility: Some(if private_access { "all" } else { "public" }.to_owned()),
         affiliation: Some("owner,collaborator,organization_member".to_owned()),
@@ -120,10 +128,20 @@ pub async fn releases(
             "Ask for the releases of at most {MAX_RELEASE_REPOS} repositories at a time"
         )));
     }
-    let (session, _) = github_token(&state, &caller).await?;
+    let (session, private_access, reads_private) = github_token(&state, &caller).await?;
+    // A token that still reads private repositories, for an account that may no longer
+    // import them (back on Free), does not show their releases either.
+    let names: Vec<&str> = body.repos.iter().map(String::as_str).collect();
+    let hidden = if reads_private && !private_access {
+        rules::private_among(&session, &names).await?
+    } else {
+        vec![]
+    };
+    let (hidden, shown): (Vec<String>, Vec<String>) =
+        body.repos.into_iter().partition(|n| hidden.contains(n));
     // The session bounds the requests in flight; this only keeps them coming.
     let fetched: Vec<(String, Result<GhReleases, GitHubError>)> =
-        stream::iter(body.repos.into_iter().map(|full_name| {
+        stream::iter(shown.into_iter().map(|full_name| {
             let session = session.clone();
             async move {
                 let result = releases_of(&session, &full_name).await;
@@ -147,6 +165,11 @@ pub async fn releases(
                 answer.failed.insert(name, e.user_message());
             }
         }
+    }
+    for name in hidden {
+        answer
+            .failed
+            .insert(name, format!("private: {}", rules::PRIVATE_NEEDS_PREMIUM));
     }
     answer.rate = budget(session.rate_state());
     Ok(Json(answer))
@@ -201,6 +224,23 @@ pub async fn start(
 ) -> Result<Response, ApiError> {
     let id = state.importer.start(&caller, &request).await?;
     Ok((StatusCode::CREATED, Json(ImportStarted { id })).into_response())
+}
+
+/// What the tree needs of the Wharf repository an import goes into: whether it is
+/// private, and its packages (to show name collisions before Import). Its owner only.
+pub async fn target(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((subject, repo)): Path<(String, String)>,
+) -> Result<Json<ImportTarget>, ApiError> {
+    let repo = registry::owned_repository(&state.db, &caller, &subject, &repo).await?;
+    let packages = rules::existing_packages(&state.db, repo.id)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(Json(ImportTarget {
+        private: repo.is_private,
+        packages,
+    }))
 }
 
 pub async fn get(

@@ -133,6 +133,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::get("/api/ui/github/repos", imports::repos).internal(),
         Endpoint::post("/api/ui/github/releases", imports::releases).internal(),
         Endpoint::post("/api/ui/imports", imports::start).internal(),
+        Endpoint::get("/api/ui/imports/target/{subject}/{repo}", imports::target).internal(),
         Endpoint::get("/api/ui/imports/{id}", imports::get).internal(),
         Endpoint::get("/api/ui/imports/{id}/events", imports::events).internal(),
         Endpoint::post("/api/ui/imports/{id}/retry", imports::retry).internal(),
