@@ -7,6 +7,7 @@ pub mod docker;
 pub mod file_path;
 pub mod flags;
 pub mod import_selection;
+pub mod latest;
 pub mod matrix;
 pub mod maven;
 pub mod names;
