@@ -560,7 +560,8 @@ async fn an_import_makes_packages_versions_and_files_and_a_second_one_updates() 
     assert_eq!(pkg["website_url"], "https://hello-tool.example");
     let versions = pkg["versions"].as_array().unwrap().clone();
     assert_eq!(versions.len(), 4, "drafts are skipped: {versions:?}");
-    assert_eq!(pkg["latest_version"], "v1.2.0-rc.1");
+    // GitHub's latest release: the pre-release v1.2.0-rc.1 is newer but not latest.
+    assert_eq!(pkg["latest_version"], "v1.1.0");
     let (_, v1) = b.get("/packages/alice/gh/hello-tool/versions/v1.0.0").await;
     assert_eq!(v1["desc"], "Hello Tool 1.0");
     assert_eq!(v1["vcs_tag"], "v1.0.0");
@@ -1411,4 +1412,56 @@ async fn a_private_repository_goes_into_a_public_one_only_when_confirmed() {
         .unwrap()
         .contains("alice/quiet is a public repository"));
     assert_eq!(b.get("/packages/alice/quiet/secret-agent").await.0, 404);
+}
+
+/// "Latest" is GitHub's latest release: not the pre-release, not whichever was imported
+/// last; the version list is newest first by release date.
+#[tokio::test]
+async fn latest_is_the_newest_release_that_is_not_a_pre_release() {
+    let w = world().await;
+    let mut b = linked_alice_with_repo(&w).await;
+    let hello = format!("{DEMO_USER}/hello-tool");
+    let id = start_import(
+        &mut b,
+        json!([{"full_name": hello, "releases": {"only": ["v1.0.0", "v1.1.0", "v1.2.0-rc.1"]}}]),
+        true,
+    )
+    .await;
+    finished_job(&mut b, id).await;
+    let (_, pkg) = b.get("/packages/alice/gh/hello-tool").await;
+    assert_eq!(pkg["latest_version"], "v1.1.0", "{pkg}");
+    // The older release imported afterwards does not become latest.
+    let id = start_import(
+        &mut b,
+        json!([{"full_name": hello, "releases": {"only": ["v0.9.0"]}}]),
+        true,
+    )
+    .await;
+    finished_job(&mut b, id).await;
+    let (_, pkg) = b.get("/packages/alice/gh/hello-tool").await;
+    assert_eq!(pkg["latest_version"], "v1.1.0", "{pkg}");
+    assert_eq!(
+        pkg["versions"],
+        json!(["v1.2.0-rc.1", "v1.1.0", "v1.0.0", "v0.9.0"]),
+        "newest first by release date"
+    );
+    let (_, latest) = b
+        .get("/packages/alice/gh/hello-tool/versions/_latest")
+        .await;
+    assert_eq!(latest["name"], "v1.1.0");
+    let badge = b
+        .send(
+            b.client.get(
+                w.server
+                    .url("/packages/alice/gh/hello-tool/images/download.svg"),
+            ),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        badge.contains("v1.1.0") && !badge.contains("rc.1"),
+        "{badge}"
+    );
 }

@@ -110,6 +110,10 @@ pub struct PackageChanges {
     pub website_url: Option<String>,
     pub issue_tracker_url: Option<String>,
     pub github_repo: Option<String>,
+    /// PATCH only: mark this version as the package's latest (the badge, `_latest`,
+    /// `_latestVersion`); `""` returns to the rule (the newest release that is not a
+    /// pre-release). A Wharf extension: Bintray had no way to choose.
+    pub latest_version: Option<String>,
 }
 
 /// `GET /packages/:s/:r/:p/versions/:v`.

@@ -8,6 +8,7 @@ pub mod file_path;
 pub mod flags;
 pub mod import_collisions;
 pub mod import_selection;
+pub mod latest;
 pub mod matrix;
 pub mod maven;
 pub mod names;

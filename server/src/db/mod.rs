@@ -34,7 +34,7 @@ pub use oci::{
 pub use packages::{PackageFields, PackageRecord, Page};
 pub use repositories::{RepositoryFields, RepositoryRecord};
 pub use users::{NewUser, UserRecord};
-pub use versions::{VersionFields, VersionRecord};
+pub use versions::{VersionFields, VersionOrderRow, VersionRecord};
 
 /// Who is looking: the signed-in user's id, or `None` for an anonymous visitor. Reads of
 /// private things take it, so "only the owner sees it" lives in the query itself.

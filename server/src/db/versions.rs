@@ -68,46 +68,66 @@ fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<VersionRecord, sqlx::Error>
     })
 }
 
+/// What "latest" and the version list's order are decided from (`app::domain::latest`),
+/// for one version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionOrderRow {
+    pub id: i64,
+    pub name: String,
+    pub released_at: Option<i64>,
+    pub is_prerelease: bool,
+    /// At least one published file.
+    pub published: bool,
+    /// The owner marked it as latest.
+    pub pinned: bool,
+}
+
 impl Db {
-    /// Version names of a package, newest first.
-    pub async fn version_names(&self, package_id: i64) -> Result<Vec<String>, DbError> {
-        Ok(
-            sqlx::query_scalar("SELECT name FROM versions WHERE package_id = $1 ORDER BY id DESC")
-                .bind(package_id)
-                .fetch_all(&self.pool)
-                .await?,
-        )
-    }
-
-    /// The name of the newest version with at least one published file (what package
-    /// objects show, without the cost of a whole version record).
-    pub async fn latest_published_version_name(
+    /// Every version of a package with what orders it, in creation order (one query).
+    pub async fn version_order_rows(
         &self,
         package_id: i64,
-    ) -> Result<Option<String>, DbError> {
-        Ok(sqlx::query_scalar(
-            "SELECT v.name FROM versions v WHERE v.package_id = $1 AND EXISTS \
-             (SELECT 1 FROM files f WHERE f.version_id = v.id AND f.is_published) \
-             ORDER BY v.id DESC LIMIT 1",
+    ) -> Result<Vec<VersionOrderRow>, DbError> {
+        let rows = sqlx::query(
+            "SELECT v.id, v.name, v.released_at, v.is_prerelease, \
+             EXISTS (SELECT 1 FROM files f WHERE f.version_id = v.id AND f.is_published) AS published, \
+             (p.latest_pin_version_id IS NOT NULL AND p.latest_pin_version_id = v.id) AS pinned \
+             FROM versions v JOIN packages p ON p.id = v.package_id \
+             WHERE v.package_id = $1 ORDER BY v.id",
         )
         .bind(package_id)
-        .fetch_optional(&self.pool)
-        .await?)
-    }
-
-    /// The newest version with at least one published file.
-    pub async fn latest_published_version(
-        &self,
-        package_id: i64,
-    ) -> Result<Option<VersionRecord>, DbError> {
-        let row = sqlx::query(&format!(
-            "{SELECT} WHERE v.package_id = $1 AND EXISTS (SELECT 1 FROM files f \
-             WHERE f.version_id = v.id AND f.is_published) ORDER BY v.id DESC LIMIT 1"
-        ))
-        .bind(package_id)
-        .fetch_optional(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        Ok(row.as_ref().map(from_row).transpose()?)
+        rows.iter()
+            .map(|row| {
+                Ok(VersionOrderRow {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    released_at: row.try_get("released_at")?,
+                    is_prerelease: row.try_get("is_prerelease")?,
+                    published: row.try_get("published")?,
+                    pinned: row.try_get("pinned")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// Marks a version of the package as its latest, or (`None`) lets the rule decide.
+    pub async fn set_latest_pin(
+        &self,
+        package_id: i64,
+        version_id: Option<i64>,
+    ) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE packages SET latest_pin_version_id = $1, updated_at = $2 WHERE id = $3",
+        )
+        .bind(version_id)
+        .bind(now_millis())
+        .bind(package_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     pub async fn find_version(

@@ -75,6 +75,7 @@ pub fn package(repo: &RepoFacts) -> Result<(PackageName, PackageChanges), Mappin
         ),
         issue_tracker_url: Some(format!("{}/issues", repo.html_url)),
         github_repo: Some(repo.full_name.clone()),
+        latest_version: None,
     };
     Ok((name, changes))
 }

@@ -125,16 +125,30 @@ pub async fn update_package(
     package: &str,
     changes: PackageChanges,
 ) -> Result<()> {
-    let (_, found) = owned_package(db, caller, subject, repo, package).await?;
+    let (_, package) = owned_package(db, caller, subject, repo, package).await?;
     if let Some(name) = &changes.name {
-        if name != &found.name {
+        if name != &package.name {
             return Err(RegistryError::BadRequest(
                 "A package cannot be renamed".to_owned(),
             ));
         }
     }
-    let fields = apply(changes, PackageFields::from(&found))?;
-    db.update_package(found.id, &fields).await?;
+    // The pin is resolved before anything is written, so a bad name changes nothing.
+    let pin = match changes.latest_version.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(name) => Some(Some(
+            found(db.find_version(package.id, name).await, || {
+                RegistryError::VersionNotFound(name.to_owned())
+            })?
+            .id,
+        )),
+    };
+    let fields = apply(changes, PackageFields::from(&package))?;
+    db.update_package(package.id, &fields).await?;
+    if let Some(version_id) = pin {
+        db.set_latest_pin(package.id, version_id).await?;
+    }
     Ok(())
 }
 

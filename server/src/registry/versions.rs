@@ -2,13 +2,16 @@
 
 use app::api_types::VersionChanges;
 use app::domain::dates::Timestamp;
+use app::domain::latest::{self, VersionFacts};
 use app::domain::names::VersionName;
 
 use super::{clean_text, find_package, found, owned_package, Caller, RegistryError, Result};
-use crate::db::{Db, DbError, PackageRecord, RepositoryRecord, VersionFields, VersionRecord};
+use crate::db::{
+    Db, DbError, PackageRecord, RepositoryRecord, VersionFields, VersionOrderRow, VersionRecord,
+};
 
-/// A version of a package the caller may see. `_latest` is the newest version with a
-/// published file.
+/// A version of a package the caller may see. `_latest` is the latest version by
+/// [`app::domain::latest`]'s rule.
 pub async fn find_version(
     db: &Db,
     caller: &Caller,
@@ -22,16 +25,50 @@ pub async fn find_version(
     Ok((repo, package, version))
 }
 
+/// A package's versions newest first, and its latest one (id, name), both by
+/// [`app::domain::latest`]'s rule: what package objects, badges and `_latest` show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionOrder {
+    pub newest_first: Vec<String>,
+    pub latest: Option<(i64, String)>,
+}
+
+/// Reads the package's versions once and applies [`app::domain::latest`].
+pub async fn version_order(db: &Db, package_id: i64) -> std::result::Result<VersionOrder, DbError> {
+    let mut rows = db.version_order_rows(package_id).await?;
+    fn facts(r: &VersionOrderRow) -> VersionFacts<'_> {
+        VersionFacts {
+            name: &r.name,
+            released_at: r.released_at,
+            created_seq: r.id,
+            prerelease: r.is_prerelease,
+            published: r.published,
+        }
+    }
+    let pinned = rows.iter().find(|r| r.pinned).map(|r| r.name.clone());
+    let all: Vec<VersionFacts> = rows.iter().map(facts).collect();
+    let latest =
+        latest::latest(&all, pinned.as_deref()).map(|i| (rows[i].id, rows[i].name.clone()));
+    latest::sort_newest_first(&mut rows, facts);
+    Ok(VersionOrder {
+        newest_first: rows.into_iter().map(|r| r.name).collect(),
+        latest,
+    })
+}
+
 pub(super) async fn version_in(
     db: &Db,
     package: &PackageRecord,
     version: &str,
 ) -> Result<VersionRecord> {
     if version == VersionName::LATEST_ALIAS {
-        return db
-            .latest_published_version(package.id)
-            .await?
-            .ok_or_else(|| RegistryError::VersionNotFound(version.to_owned()));
+        let order = version_order(db, package.id).await?;
+        let latest = order
+            .latest
+            .ok_or_else(|| RegistryError::VersionNotFound(version.to_owned()))?;
+        return found(db.find_version_by_id(latest.0).await, || {
+            RegistryError::VersionNotFound(version.to_owned())
+        });
     }
     found(db.find_version(package.id, version).await, || {
         RegistryError::VersionNotFound(version.to_owned())

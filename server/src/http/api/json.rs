@@ -64,8 +64,7 @@ pub async fn package(
     with_values: bool,
 ) -> Result<Package, DbError> {
     let (attribute_names, attributes) = attribute_fields(attrs, with_values);
-    let versions = db.version_names(p.id).await?;
-    let latest = db.latest_published_version_name(p.id).await?;
+    let order = crate::registry::version_order(db, p.id).await?;
     Ok(Package {
         name: p.name.clone(),
         repo: r.name.clone(),
@@ -85,8 +84,8 @@ pub async fn package(
         public_download_numbers: false,
         public_stats: false,
         linked_to_repos: Vec::new(),
-        versions,
-        latest_version: latest,
+        versions: order.newest_first,
+        latest_version: order.latest.map(|(_, name)| name),
         rating: 0.0,
         rating_count: 0,
         system_ids: Vec::new(),
