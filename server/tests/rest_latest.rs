@@ -130,7 +130,7 @@ async fn latest_follows_release_dates_version_order_and_the_owners_pin() {
         )
         .await
         .0,
-        404
+        403
     );
     let (status, body) = alice
         .patch(
