@@ -1190,6 +1190,27 @@ async fn zip_tar_and_tar_gz_explode_in_each_flag_form() {
     )
     .await;
 
+    // No path at all (p2 release scripts): the entries land at the repository's root.
+    let archive = zip_of(&[("root/index.html", b"<html/>")]);
+    let req = w
+        .alice
+        .request(Method::PUT, "/content/alice/generic/")
+        .header("X-Bintray-Package", "mypkg")
+        .header("X-Bintray-Version", "4.0")
+        .header("X-Bintray-Explode", "1")
+        .header("X-Bintray-Publish", "1")
+        .body(archive);
+    let (status, body) = w.alice.send(req).await;
+    assert_eq!((status, body), (201, json!({"message": "success"})));
+    assert_served(&w, "4.0", &[("root/index.html", b"<html/>")]).await;
+    let req = w
+        .alice
+        .request(Method::PUT, "/content/alice/generic/")
+        .header("X-Bintray-Package", "mypkg")
+        .header("X-Bintray-Version", "4.0")
+        .body(&b"no path, no explode"[..]);
+    assert_eq!(w.alice.send(req).await.0, 400);
+
     // Exploding again: unpublished entries are replaced, published ones need override,
     // per entry, all or nothing.
     let again = zip_of(&[("content.jar", b"content v2"), ("new.txt", b"new")]);

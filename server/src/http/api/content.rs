@@ -140,6 +140,57 @@ pub async fn upload(
     }
 }
 
+/// Upload an archive to unpack at the repository's root
+///
+/// The header form with no path at all, as Eclipse p2 release scripts send it:
+/// `X-Bintray-Package`, `X-Bintray-Version` and `X-Bintray-Explode: 1`; the archive's
+/// entries become files at the repository's root. Without `explode=1` there is no file
+/// path, and the answer is 400.
+#[utoipa::path(
+    put,
+    path = "/content/{subject}/{repo}/",
+    operation_id = "uploadArchiveToRepositoryRoot",
+    tag = "content",
+    params(
+        ("subject" = String, Path, description = "The user that owns the repository"),
+        ("repo" = String, Path, description = "The repository"),
+        ("X-Bintray-Package" = String, Header, description = "The package"),
+        ("X-Bintray-Version" = String, Header, description = "The version"),
+        UploadQuery,
+        UploadHeaders,
+    ),
+    request_body(description = "A zip, tar or tar.gz", content(("application/octet-stream"))),
+    responses(
+        (status = 201, description = "Unpacked and stored", body = Success),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
+pub async fn upload_to_repository_root(
+    state: State<AppState>,
+    caller: ApiCaller,
+    Path((subject, repo)): Path<(String, String)>,
+    query: RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<Success>), ApiError> {
+    upload(
+        state,
+        caller,
+        Path((subject, repo, String::new())),
+        query,
+        headers,
+        body,
+    )
+    .await
+}
+
 /// Deploy a Maven artifact
 ///
 /// What Maven and Gradle send to a maven repository: the version comes from the Maven

@@ -65,6 +65,7 @@ Errors are JSON `{\"message\": \"...\"}`.";
         super::content::upload,
         upload_with_headers,
         upload_with_matrix,
+        super::content::upload_to_repository_root,
         super::content::publish,
         super::content::delete,
         super::content::maven_deploy,
