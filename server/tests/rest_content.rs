@@ -1439,3 +1439,56 @@ async fn hostile_or_broken_archives_are_refused_whole_with_nothing_written() {
         404
     );
 }
+
+#[tokio::test]
+async fn streamed_tars_keep_the_size_limit_and_the_checksum() {
+    let w = world_with(|c| c.max_upload_bytes = 8 * 1024).await;
+    let blobs_before = w.server.blob_files();
+    // Over the upload limit as it streams: 413, nothing kept.
+    let big = tar_of(&[
+        ("a.txt", tar::EntryType::Regular, b"a", ""),
+        ("big.bin", tar::EntryType::Regular, &[1u8; 20_000], ""),
+    ]);
+    let (status, body) = put_bytes(
+        &w.alice,
+        "/content/alice/generic/mypkg/1.0/big.tar?explode=1",
+        big,
+    )
+    .await;
+    assert_eq!(status, 413, "{body}");
+    // A checksum that does not match the archive: 409, nothing kept.
+    let archive = gz(&tar_of(&[("a.txt", tar::EntryType::Regular, b"a", "")]));
+    let req = w
+        .alice
+        .request(
+            Method::PUT,
+            "/content/alice/generic/mypkg/1.0/a.tar.gz?explode=1",
+        )
+        .header("X-Checksum-Sha2", sha256_hex(b"something else"))
+        .body(archive.clone());
+    let (status, body) = w.alice.send(req).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("SHA-256"),
+        "{body}"
+    );
+    assert_eq!(w.server.blob_files(), blobs_before);
+    assert_eq!(
+        w.alice
+            .get("/packages/alice/generic/mypkg/versions/1.0")
+            .await
+            .0,
+        404
+    );
+    // The right checksum: stored.
+    let req = w
+        .alice
+        .request(
+            Method::PUT,
+            "/content/alice/generic/mypkg/1.0/a.tar.gz?explode=1",
+        )
+        .header("X-Checksum-Sha2", sha256_hex(&archive))
+        .body(archive);
+    assert_eq!(w.alice.send(req).await.0, 201);
+    assert_eq!(owner_download(&w, "a.txt").await.0, b"a");
+}

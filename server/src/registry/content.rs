@@ -15,7 +15,10 @@ use super::{
 };
 use app::domain::upload_rules::Decision;
 
-use super::explode::{self, ArchiveKind, ExplodeError, ExplodeLimits};
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use super::explode::{self, Archive, ArchiveKind, CountingReader, ExplodeError, ExplodeLimits};
 use crate::db::{
     Db, FileBatch, FileRecord, NewFile, PackageRecord, PutFilesError, RepositoryRecord,
     VersionRecord,
@@ -393,9 +396,10 @@ where
 
 /// Unpacks an uploaded archive into a version (`explode=1`): each file entry becomes a
 /// file with its own checksums, under the upload-conflict table, all or nothing (see
-/// [`super::explode`] for what an archive may hold). The archive is spooled to a
-/// temporary file first (zip keeps its index at the end) and is not kept. The number
-/// of files written.
+/// [`super::explode`] for what an archive may hold). A tar or tar.gz is unpacked as it
+/// streams in; a zip is spooled to a temporary file first (its index is at the end).
+/// Entries wait in temporary files until the whole archive has passed; the archive
+/// itself is not kept. The number of files written.
 #[allow(clippy::too_many_arguments)]
 pub async fn upload_exploded<S, E>(
     db: &Db,
@@ -410,41 +414,83 @@ pub async fn upload_exploded<S, E>(
     limits: ExplodeLimits,
 ) -> Result<usize>
 where
-    S: Stream<Item = std::result::Result<Bytes, E>> + Send,
-    E: std::fmt::Display,
+    S: Stream<Item = std::result::Result<Bytes, E>> + Send + 'static,
+    E: std::fmt::Display + Send + 'static,
 {
-    use std::io::{Read, Seek, SeekFrom};
+    use futures_util::StreamExt;
     let (repo, package) = owned_package(db, caller, subject, repo, &target.package).await?;
     let version_name = VersionName::parse(&target.version)
         .map_err(|e| RegistryError::BadRequest(e.to_string()))?;
-    let (file, len) = spool(body, max, expected_sha256).await?;
+    // The first bytes tell the format; they go back in front of the rest.
+    let mut body = Box::pin(body);
+    let mut head: Vec<Bytes> = Vec::new();
+    while head.iter().map(Bytes::len).sum::<usize>() < 512 {
+        match body.next().await {
+            Some(Ok(chunk)) => head.push(chunk),
+            Some(Err(e)) => return Err(StorageError::Interrupted(e.to_string()).into()),
+            None => break,
+        }
+    }
+    let name = if target.archive_name.is_empty() {
+        "the upload".to_owned()
+    } else {
+        target.archive_name.clone()
+    };
+    let kind = ArchiveKind::detect(&head.concat(), &target.archive_name)
+        .ok_or(ExplodeError::NotAnArchive(name))?;
+    let body = futures_util::stream::iter(head.into_iter().map(Ok))
+        .chain(body.map(|r| r.map_err(|e| std::io::Error::other(e.to_string()))));
     let out = tempfile::tempdir().map_err(io_internal)?;
-    let (out_path, dir, name) = (
-        out.path().to_owned(),
-        target.dir.clone(),
-        target.archive_name.clone(),
-    );
+    let (out_path, dir) = (out.path().to_owned(), target.dir.clone());
     let limits = ExplodeLimits {
         max_total_bytes: limits.max_total_bytes.min(max),
         ..limits
     };
-    let extracted = tokio::task::spawn_blocking(move || -> std::result::Result<_, ExplodeError> {
-        let mut file = file;
-        let mut head = Vec::with_capacity(512);
-        file.seek(SeekFrom::Start(0))?;
-        (&mut file).take(512).read_to_end(&mut head)?;
-        let kind = ArchiveKind::detect(&head, &name).ok_or(ExplodeError::NotAnArchive(
-            if name.is_empty() {
-                "the upload".to_owned()
-            } else {
-                name
-            },
-        ))?;
-        file.seek(SeekFrom::Start(0))?;
-        explode::extract(file, len, kind, dir.as_ref(), limits, &out_path)
-    })
-    .await
-    .map_err(|e| RegistryError::Internal(e.to_string()))??;
+    let unpacked = if kind == ArchiveKind::Zip {
+        // A zip's index is at its end: spool it to a file first.
+        let (file, len) = spool(body, max, expected_sha256).await?;
+        tokio::task::spawn_blocking(move || -> Result<Vec<explode::Extracted>> {
+            Ok(explode::extract::<std::io::Empty>(
+                Archive::Zip(file),
+                Arc::new(AtomicU64::new(len)),
+                dir.as_ref(),
+                limits,
+                &out_path,
+            )?)
+        })
+        .await
+    } else {
+        // A tar streams: entries are unpacked as the body arrives.
+        let bridge =
+            tokio_util::io::SyncIoBridge::new(tokio_util::io::StreamReader::new(Box::pin(body)));
+        let expected = expected_sha256.map(|s| s.trim().to_ascii_lowercase());
+        tokio::task::spawn_blocking(move || -> Result<Vec<explode::Extracted>> {
+            let mut reader = CountingReader::new(bridge, max);
+            let consumed = reader.consumed.clone();
+            let archive = match kind {
+                ArchiveKind::TarGz => Archive::TarGz(&mut reader),
+                _ => Archive::Tar(&mut reader),
+            };
+            let result = explode::extract(archive, consumed, dir.as_ref(), limits, &out_path);
+            if reader.over {
+                return Err(StorageError::TooLarge(max).into());
+            }
+            let files = result?;
+            let actual = reader.finish();
+            if reader.over {
+                return Err(StorageError::TooLarge(max).into());
+            }
+            let actual = actual.map_err(|e| StorageError::Interrupted(e.to_string()))?;
+            if let Some(expected) = expected {
+                if expected != actual {
+                    return Err(StorageError::ChecksumMismatch { expected, actual }.into());
+                }
+            }
+            Ok(files)
+        })
+        .await
+    };
+    let extracted = unpacked.map_err(|e| RegistryError::Internal(e.to_string()))??;
     // Every path passes the table before any blob is stored.
     for entry in &extracted {
         check_path(

@@ -20,6 +20,8 @@ use std::collections::HashSet;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use app::domain::file_path::FilePath;
 
@@ -128,7 +130,8 @@ pub struct Extracted {
 /// Running totals against the limits.
 struct Budget {
     limits: ExplodeLimits,
-    archive_len: u64,
+    /// Bytes of the archive read so far (all of it, for a zip read from a file).
+    consumed: Arc<AtomicU64>,
     total: u64,
     entries: usize,
 }
@@ -147,10 +150,11 @@ impl Budget {
         if self.total > self.limits.max_total_bytes {
             return Err(ExplodeError::TooLarge(self.limits.max_total_bytes));
         }
-        let allowed = self
-            .limits
-            .ratio_floor_bytes
-            .max(self.archive_len.saturating_mul(self.limits.max_ratio));
+        let allowed = self.limits.ratio_floor_bytes.max(
+            self.consumed
+                .load(Ordering::Relaxed)
+                .saturating_mul(self.limits.max_ratio),
+        );
         if self.total > allowed {
             return Err(ExplodeError::Bomb(self.limits.max_ratio));
         }
@@ -253,12 +257,20 @@ fn refuse(entry: &str, reason: &str) -> ExplodeError {
     }
 }
 
-/// Unpacks `archive` (of `kind`, `archive_len` bytes) into numbered files under `out`,
-/// naming each file `dir/<entry>`. Either every file entry is unpacked, or an error.
-pub fn extract(
-    archive: File,
-    archive_len: u64,
-    kind: ArchiveKind,
+/// An archive to unpack: a zip from a file (its index is at the end), or a tar stream,
+/// read as it arrives.
+pub enum Archive<R> {
+    Zip(File),
+    Tar(R),
+    TarGz(R),
+}
+
+/// Unpacks `archive` into numbered files under `out`, naming each file `dir/<entry>`.
+/// `consumed` counts the archive's bytes read so far (the ratio limit is measured
+/// against it). Either every file entry is unpacked, or an error.
+pub fn extract<R: Read>(
+    archive: Archive<R>,
+    consumed: Arc<AtomicU64>,
     dir: Option<&FilePath>,
     limits: ExplodeLimits,
     out: &Path,
@@ -268,22 +280,67 @@ pub fn extract(
         out,
         budget: Budget {
             limits,
-            archive_len,
+            consumed,
             total: 0,
             entries: 0,
         },
         seen: HashSet::new(),
         files: Vec::new(),
     };
-    match kind {
-        ArchiveKind::Zip => extract_zip(archive, &mut sink)?,
-        ArchiveKind::Tar => extract_tar(archive, &mut sink)?,
-        ArchiveKind::TarGz => extract_tar(flate2::read::GzDecoder::new(archive), &mut sink)?,
+    match archive {
+        Archive::Zip(file) => extract_zip(file, &mut sink)?,
+        Archive::Tar(reader) => extract_tar(reader, &mut sink)?,
+        Archive::TarGz(reader) => extract_tar(flate2::read::GzDecoder::new(reader), &mut sink)?,
     }
     if sink.files.is_empty() {
         return Err(ExplodeError::Empty);
     }
     Ok(sink.files)
+}
+
+/// A blocking reader over an upload's body that counts (into a shared counter), hashes
+/// and stops at `max` bytes.
+pub struct CountingReader<R> {
+    inner: R,
+    pub consumed: Arc<AtomicU64>,
+    max: u64,
+    /// Set when the body went past `max`.
+    pub over: bool,
+    sha256: sha2::Sha256,
+}
+
+impl<R: Read> CountingReader<R> {
+    pub fn new(inner: R, max: u64) -> Self {
+        use sha2::Digest;
+        CountingReader {
+            inner,
+            consumed: Arc::new(AtomicU64::new(0)),
+            max,
+            over: false,
+            sha256: sha2::Sha256::new(),
+        }
+    }
+
+    /// Reads what is left (after the tar's end mark) and returns the body's SHA-256, hex.
+    pub fn finish(&mut self) -> std::io::Result<String> {
+        use sha2::Digest;
+        std::io::copy(self, &mut std::io::sink())?;
+        Ok(hex::encode(self.sha256.clone().finalize()))
+    }
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.inner.read(buf)?;
+        let total = self.consumed.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
+        if total > self.max {
+            self.over = true;
+            return Err(std::io::Error::other("the upload is over the size limit"));
+        }
+        self.sha256.update(&buf[..n]);
+        Ok(n)
+    }
 }
 
 fn extract_zip(mut archive: File, sink: &mut Sink<'_>) -> Result<(), ExplodeError> {
@@ -410,17 +467,17 @@ mod tests {
         };
         let mut b = Budget {
             limits,
-            archive_len: 20,
+            consumed: Arc::new(AtomicU64::new(20)),
             total: 0,
             entries: 0,
         };
         b.add_bytes(200).unwrap(); // 10 × 20
         assert!(matches!(b.add_bytes(1), Err(ExplodeError::Bomb(10))));
         let mut b = Budget {
-            archive_len: 500,
+            consumed: Arc::new(AtomicU64::new(500)),
+            total: 0,
             ..b
         };
-        b.total = 0;
         assert!(matches!(
             b.add_bytes(1001),
             Err(ExplodeError::TooLarge(1000))
