@@ -78,6 +78,9 @@ pub struct Config {
     /// Every account is Premium (self-hosters need no plans).
     pub all_premium: bool,
     pub github: GithubConfig,
+    /// How much an archive uploaded with `explode=1` may unpack to (not configurable
+    /// from outside yet; tests lower it).
+    pub explode_limits: crate::registry::ExplodeLimits,
 }
 
 /// Where GitHub (or a GitHub Enterprise Server, or the stand-in) lives, and this server's
@@ -141,6 +144,7 @@ impl Default for Config {
             registry_domain: None,
             gc_interval_seconds: 6 * 3600,
             gc_grace_seconds: 3600,
+            explode_limits: crate::registry::ExplodeLimits::default(),
         }
     }
 }

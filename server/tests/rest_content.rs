@@ -768,3 +768,727 @@ async fn separate_api_and_download_hosts_are_told_apart_by_host() {
     assert_eq!(site["site"]["api_base"], "https://api.wharf.test");
     assert_eq!(site["site"]["github"], false);
 }
+
+// ---- Issue 9, item 5: the upload-conflict table, cell by cell, over HTTP. ----
+
+async fn put_bytes(api: &Api, path: &str, body: Vec<u8>) -> (u16, serde_json::Value) {
+    api.send(api.request(Method::PUT, path).body(body)).await
+}
+
+/// Every file of a package the owner can see, as (path, version, sha256).
+async fn owned_files(w: &World, package: &str) -> Vec<(String, String, String)> {
+    let (status, files) = w
+        .alice
+        .get(&format!(
+            "/packages/alice/generic/{package}/files?include_unpublished=1"
+        ))
+        .await;
+    assert_eq!(status, 200, "{files}");
+    let mut out: Vec<_> = files
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_owned(),
+                f["version"].as_str().unwrap().to_owned(),
+                f["sha256"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The bytes and sha256 header the owner downloads at `path`.
+async fn owner_download(w: &World, path: &str) -> (Vec<u8>, String) {
+    let (status, headers, bytes) = download(&w.alice, &format!("/dl/alice/generic/{path}")).await;
+    assert_eq!(status, 200, "{path}");
+    let sha = headers["x-checksum-sha256"].to_str().unwrap().to_owned();
+    assert_eq!(
+        sha,
+        sha256_hex(&bytes),
+        "{path}: the header matches the bytes"
+    );
+    (bytes, sha)
+}
+
+fn blob_holds(w: &World, content: &[u8]) -> bool {
+    let sha = sha256_hex(content);
+    w.server
+        .blob_files()
+        .iter()
+        .any(|p| p.to_string_lossy().ends_with(&sha))
+}
+
+#[tokio::test]
+async fn the_upload_conflict_table_cell_by_cell() {
+    let w = world().await;
+    assert_eq!(
+        w.alice
+            .post("/packages/alice/generic", json!({"name": "other"}))
+            .await
+            .0,
+        201
+    );
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum State {
+        None,
+        Unpublished,
+        Published,
+    }
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Place {
+        SameVersion,
+        OtherVersion,
+        OtherPackage,
+    }
+    use Place::*;
+    use State::*;
+    // (existing, where it lives, override, expected status); the upload always goes to
+    // mypkg 1.0. Bintray: unpublished files of the version are replaced freely, published
+    // ones with override=1, and a path of another version or package is never taken.
+    let cells = [
+        (None, SameVersion, false, 201),
+        (None, SameVersion, true, 201),
+        (Unpublished, SameVersion, false, 201),
+        (Unpublished, SameVersion, true, 201),
+        (Published, SameVersion, false, 409),
+        (Published, SameVersion, true, 201),
+        (Unpublished, OtherVersion, false, 409),
+        (Unpublished, OtherVersion, true, 409),
+        (Published, OtherVersion, false, 409),
+        (Published, OtherVersion, true, 409),
+        (Unpublished, OtherPackage, false, 409),
+        (Unpublished, OtherPackage, true, 409),
+        (Published, OtherPackage, false, 409),
+        (Published, OtherPackage, true, 409),
+    ];
+    for (i, (state, place, override_, expected)) in cells.into_iter().enumerate() {
+        let case = format!("{state:?} in {place:?}, override={override_}");
+        let path = format!("cells/pkg-{i}.tar.gz");
+        let first = format!("first build {i}").into_bytes();
+        let second = format!("second build {i}").into_bytes();
+        let (pkg, ver) = match place {
+            SameVersion => ("mypkg", "1.0"),
+            OtherVersion => ("mypkg", "0.9"),
+            OtherPackage => ("other", "1.0"),
+        };
+        if state != None {
+            let publish = u8::from(state == Published);
+            let (status, body) = put_bytes(
+                &w.alice,
+                &format!("/content/alice/generic/{pkg}/{ver}/{path}?publish={publish}"),
+                first.clone(),
+            )
+            .await;
+            assert_eq!(status, 201, "{case}: {body}");
+        }
+        let before = (
+            owned_files(&w, "mypkg").await,
+            owned_files(&w, "other").await,
+        );
+        let (status, body) = put_bytes(
+            &w.alice,
+            &format!(
+                "/content/alice/generic/mypkg/1.0/{path}?override={}",
+                u8::from(override_)
+            ),
+            second.clone(),
+        )
+        .await;
+        assert_eq!(status, expected, "{case}: {body}");
+        let (bytes, sha) = owner_download(&w, &path).await;
+        let (_, owner) = w
+            .alice
+            .get(&format!("/file_version/alice/generic/{path}"))
+            .await;
+        if expected == 201 {
+            assert_eq!(body, json!({"message": "success"}), "{case}");
+            assert_eq!(bytes, second, "{case}: the new build is served");
+            assert_eq!(sha, sha256_hex(&second), "{case}");
+            assert_eq!(owner["name"], "1.0", "{case}");
+        } else {
+            let message = body["message"].as_str().unwrap();
+            assert!(
+                message.starts_with(&format!(
+                    "Unable to upload files: An artifact with the path '{path}' already exists"
+                )),
+                "{case}: {message}"
+            );
+            if place != SameVersion {
+                assert!(
+                    message.contains(&format!(
+                        "'{}'",
+                        if place == OtherPackage { pkg } else { ver }
+                    )),
+                    "{case}: {message}"
+                );
+            }
+            assert_eq!(bytes, first, "{case}: the first build is still served");
+            assert_eq!(sha, sha256_hex(&first), "{case}");
+            assert_eq!(
+                owner["name"], ver,
+                "{case}: the path stays with its version"
+            );
+            let after = (
+                owned_files(&w, "mypkg").await,
+                owned_files(&w, "other").await,
+            );
+            assert_eq!(after, before, "{case}: no file row changed");
+            assert!(
+                !blob_holds(&w, &second),
+                "{case}: no blob of the refused upload"
+            );
+        }
+    }
+    let (_, staged) = w.server.storage().await;
+    assert_eq!(staged.staged_uploads().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_ci_retry_before_publishing_replaces_the_unpublished_build() {
+    let w = world().await;
+    let url = "/content/alice/generic/mypkg/1.0/pkg-1.0.tar.gz";
+    assert_eq!(put(&w.alice, url, b"build one").await.0, 201);
+    let (status, body) = put(&w.alice, url, b"build two").await;
+    assert_eq!((status, body), (201, json!({"message": "success"})));
+    assert_eq!(owner_download(&w, "pkg-1.0.tar.gz").await.0, b"build two");
+    let (status, body) = w
+        .alice
+        .post("/content/alice/generic/mypkg/1.0/publish", json!({}))
+        .await;
+    assert_eq!(
+        (status, body),
+        (200, json!({"files": 1})),
+        "one file, not two"
+    );
+    let (_, _, bytes) = download(&w.anon, "/dl/alice/generic/pkg-1.0.tar.gz").await;
+    assert_eq!(bytes, b"build two");
+    // Published now: a third build needs override.
+    assert_eq!(put(&w.alice, url, b"build three").await.0, 409);
+    assert_eq!(
+        put(&w.alice, &format!("{url};override=1"), b"build three")
+            .await
+            .0,
+        201
+    );
+}
+
+#[tokio::test]
+async fn maven_redeploys_follow_the_same_table() {
+    let w = world().await;
+    assert_eq!(
+        w.alice
+            .post("/repos/alice/maven", json!({"type": "maven"}))
+            .await
+            .0,
+        201
+    );
+    assert_eq!(
+        w.alice
+            .post("/packages/alice/maven", json!({"name": "lib"}))
+            .await
+            .0,
+        201
+    );
+    // A snapshot deployed twice before publishing: the second replaces the first.
+    let snap = "/maven/alice/maven/lib/com/example/lib/1.3.0-SNAPSHOT/lib-1.3.0-SNAPSHOT.jar";
+    assert_eq!(put(&w.alice, snap, b"snapshot 1").await.0, 201);
+    assert_eq!(put(&w.alice, snap, b"snapshot 2").await.0, 201);
+    let (_, _, bytes) = download(
+        &w.alice,
+        "/dl/alice/maven/com/example/lib/1.3.0-SNAPSHOT/lib-1.3.0-SNAPSHOT.jar",
+    )
+    .await;
+    assert_eq!(bytes, b"snapshot 2");
+    // A published release: only with ;override=1.
+    let release = "com/example/lib/1.2.0/lib-1.2.0.jar";
+    let deploy = |params: &'static str| format!("/maven/alice/maven/lib/{params}/{release}");
+    assert_eq!(
+        put(&w.alice, &deploy(";publish=1"), b"release").await.0,
+        201
+    );
+    let (status, body) = put(&w.alice, &deploy(";publish=1"), b"rebuilt").await;
+    assert_eq!(status, 409, "{body}");
+    let (_, _, bytes) = download(&w.anon, &format!("/dl/alice/maven/{release}")).await;
+    assert_eq!(bytes, b"release");
+    assert!(!blob_holds(&w, b"rebuilt"));
+    assert_eq!(
+        put(&w.alice, &deploy(";publish=1;override=1"), b"rebuilt")
+            .await
+            .0,
+        201
+    );
+    let (_, _, bytes) = download(&w.anon, &format!("/dl/alice/maven/{release}")).await;
+    assert_eq!(bytes, b"rebuilt");
+    // explode is for /content only.
+    assert_eq!(put(&w.alice, &deploy(";explode=1"), b"x").await.0, 400);
+}
+
+// ---- Issue 9, item 6: explode=1. ----
+
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        if name.ends_with('/') {
+            w.add_directory(*name, opts).unwrap();
+        } else {
+            w.start_file(*name, opts).unwrap();
+            w.write_all(data).unwrap();
+        }
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// A tar with names and link targets written as given (no builder checks), so hostile
+/// archives can be made too.
+fn tar_of(entries: &[(&str, tar::EntryType, &[u8], &str)]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, kind, data, link) in entries {
+        let mut h = tar::Header::new_ustar();
+        h.as_old_mut().name[..name.len()].copy_from_slice(name.as_bytes());
+        h.as_old_mut().linkname[..link.len()].copy_from_slice(link.as_bytes());
+        h.set_entry_type(*kind);
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append(&h, *data).unwrap();
+    }
+    b.into_inner().unwrap()
+}
+
+fn gz(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// Checks that the owner and everyone else get exactly `files` (path → bytes).
+async fn assert_served(w: &World, version: &str, files: &[(&str, &[u8])]) {
+    let (status, listed) = w
+        .anon
+        .get(&format!(
+            "/packages/alice/generic/mypkg/versions/{version}/files"
+        ))
+        .await;
+    assert_eq!(status, 200, "{listed}");
+    let mut paths: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    paths.sort();
+    let mut expected: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
+    expected.sort();
+    assert_eq!(paths, expected);
+    for (path, bytes) in files {
+        let (status, headers, got) = download(&w.anon, &format!("/dl/alice/generic/{path}")).await;
+        assert_eq!((status, got.as_slice()), (200, *bytes), "{path}");
+        assert_eq!(
+            headers["x-checksum-sha256"],
+            sha256_hex(bytes).as_str(),
+            "{path}"
+        );
+        assert_eq!(headers["content-length"], bytes.len().to_string().as_str());
+    }
+}
+
+#[tokio::test]
+async fn zip_tar_and_tar_gz_explode_in_each_flag_form() {
+    let w = world().await;
+    let jar = vec![42u8; 5000];
+    // A zip, with the matrix form (jfrog-cli): entries go under the path's directory.
+    let archive = zip_of(&[
+        ("content.jar", b"content"),
+        ("plugins/", b""),
+        ("plugins/a_1.0.jar", &jar),
+    ]);
+    let (status, body) = put_bytes(
+        &w.alice,
+        "/content/alice/generic/mypkg/1.0/site/archive.zip;explode=1;publish=1",
+        archive,
+    )
+    .await;
+    assert_eq!((status, body), (201, json!({"message": "success"})));
+    assert_served(
+        &w,
+        "1.0",
+        &[
+            ("site/content.jar", b"content"),
+            ("site/plugins/a_1.0.jar", &jar),
+        ],
+    )
+    .await;
+    assert_eq!(
+        download(&w.alice, "/dl/alice/generic/site/archive.zip")
+            .await
+            .0,
+        404,
+        "the archive itself is not kept"
+    );
+
+    // A tar with ./ names (tar -C dir .), with the query form.
+    let archive = tar_of(&[
+        ("./", tar::EntryType::Directory, b"", ""),
+        ("./readme.txt", tar::EntryType::Regular, b"read me", ""),
+        ("./bin/tool", tar::EntryType::Regular, b"\x7fELF tool", ""),
+    ]);
+    let (status, body) = put_bytes(
+        &w.alice,
+        "/content/alice/generic/mypkg/2.0/tool-2.0.tar?explode=1&publish=1",
+        archive,
+    )
+    .await;
+    assert_eq!((status, body), (201, json!({"message": "success"})));
+    assert_served(
+        &w,
+        "2.0",
+        &[("readme.txt", b"read me"), ("bin/tool", b"\x7fELF tool")],
+    )
+    .await;
+
+    // A tar.gz named without an extension, with the header form (Eclipse p2 scripts:
+    // `X-Bintray-Explode: 1` and the path `site/VERSION`).
+    let archive = gz(&tar_of(&[
+        (
+            "p2/content.xml",
+            tar::EntryType::Regular,
+            b"<repository/>",
+            "",
+        ),
+        (
+            "p2/artifacts.xml",
+            tar::EntryType::Regular,
+            b"<artifacts/>",
+            "",
+        ),
+    ]));
+    let req = w
+        .alice
+        .request(Method::PUT, "/content/alice/generic/update-site/3.0")
+        .header("X-Bintray-Package", "mypkg")
+        .header("X-Bintray-Version", "3.0")
+        .header("X-Bintray-Explode", "1")
+        .header("X-Bintray-Publish", "1")
+        .header("X-Checksum-Sha2", sha256_hex(&archive))
+        .body(archive);
+    let (status, body) = w.alice.send(req).await;
+    assert_eq!((status, body), (201, json!({"message": "success"})));
+    assert_served(
+        &w,
+        "3.0",
+        &[
+            ("update-site/p2/content.xml", b"<repository/>"),
+            ("update-site/p2/artifacts.xml", b"<artifacts/>"),
+        ],
+    )
+    .await;
+
+    // No path at all (p2 release scripts): the entries land at the repository's root.
+    let archive = zip_of(&[("root/index.html", b"<html/>")]);
+    let req = w
+        .alice
+        .request(Method::PUT, "/content/alice/generic/")
+        .header("X-Bintray-Package", "mypkg")
+        .header("X-Bintray-Version", "4.0")
+        .header("X-Bintray-Explode", "1")
+        .header("X-Bintray-Publish", "1")
+        .body(archive);
+    let (status, body) = w.alice.send(req).await;
+    assert_eq!((status, body), (201, json!({"message": "success"})));
+    assert_served(&w, "4.0", &[("root/index.html", b"<html/>")]).await;
+    let req = w
+        .alice
+        .request(Method::PUT, "/content/alice/generic/")
+        .header("X-Bintray-Package", "mypkg")
+        .header("X-Bintray-Version", "4.0")
+        .body(&b"no path, no explode"[..]);
+    assert_eq!(w.alice.send(req).await.0, 400);
+
+    // Exploding again: unpublished entries are replaced, published ones need override,
+    // per entry, all or nothing.
+    let again = zip_of(&[("content.jar", b"content v2"), ("new.txt", b"new")]);
+    let (status, body) = put_bytes(
+        &w.alice,
+        "/content/alice/generic/mypkg/1.0/site/archive.zip;explode=1",
+        again.clone(),
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("'site/content.jar'"),
+        "{body}"
+    );
+    assert_eq!(
+        download(&w.alice, "/dl/alice/generic/site/new.txt").await.0,
+        404
+    );
+    let (status, _) = put_bytes(
+        &w.alice,
+        "/content/alice/generic/mypkg/1.0/site/archive.zip;explode=1;override=1;publish=1",
+        again,
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(
+        download(&w.anon, "/dl/alice/generic/site/content.jar")
+            .await
+            .2,
+        b"content v2"
+    );
+}
+
+#[tokio::test]
+async fn hostile_or_broken_archives_are_refused_whole_with_nothing_written() {
+    let w = world_with(|c| {
+        c.explode_limits.max_entries = 5;
+        c.explode_limits.ratio_floor_bytes = 1024 * 1024;
+        c.explode_limits.max_ratio = 100;
+    })
+    .await;
+    // Something already in the version, to see that it stays as it was.
+    assert_eq!(
+        put(
+            &w.alice,
+            "/content/alice/generic/mypkg/1.0/keep.txt?publish=1",
+            b"kept"
+        )
+        .await
+        .0,
+        201
+    );
+    // A path of another version that an entry would take.
+    assert_eq!(
+        put(
+            &w.alice,
+            "/content/alice/generic/mypkg/0.9/taken.txt",
+            b"taken"
+        )
+        .await
+        .0,
+        201
+    );
+    let good: &[u8] = b"a good file";
+    let symlink_zip = {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        z.start_file("good.txt", opts).unwrap();
+        std::io::Write::write_all(&mut z, good).unwrap();
+        z.add_symlink("link", "/etc/passwd", opts).unwrap();
+        z.finish().unwrap().into_inner()
+    };
+    let bomb = zip_of(&[
+        ("good.txt", good),
+        ("zeros.bin", &vec![0u8; 8 * 1024 * 1024]),
+    ]);
+    assert!(bomb.len() < 64 * 1024, "a real bomb: {} bytes", bomb.len());
+    let many: Vec<(String, Vec<u8>)> = (0..6)
+        .map(|i| (format!("f{i}.txt"), vec![b'x'; 10]))
+        .collect();
+    let many: Vec<(&str, &[u8])> = many
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    let mut truncated_zip = zip_of(&[("good.txt", good), ("other.txt", b"other")]);
+    truncated_zip.truncate(truncated_zip.len() - 30);
+    let mut truncated_tgz = gz(&tar_of(&[
+        ("good.txt", tar::EntryType::Regular, good, ""),
+        ("big.bin", tar::EntryType::Regular, &vec![7u8; 200_000], ""),
+    ]));
+    truncated_tgz.truncate(truncated_tgz.len() / 2);
+    // Stored (not compressed), so the content sits in the archive as is: one flipped byte
+    // breaks its CRC-32.
+    let mut corrupt_zip = {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        z.start_file("good.txt", opts).unwrap();
+        std::io::Write::write_all(&mut z, good).unwrap();
+        z.start_file("other.txt", opts).unwrap();
+        std::io::Write::write_all(&mut z, b"MARKER-the-content-of-other").unwrap();
+        z.finish().unwrap().into_inner()
+    };
+    let at = corrupt_zip.windows(6).position(|w| w == b"MARKER").unwrap();
+    corrupt_zip[at + 3] ^= 0xff;
+
+    let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
+        (
+            "dotdot.tar",
+            tar_of(&[
+                ("good.txt", tar::EntryType::Regular, good, ""),
+                ("../evil", tar::EntryType::Regular, b"evil", ""),
+            ]),
+            400,
+            "'../evil'",
+        ),
+        (
+            "absolute.zip",
+            zip_of(&[("good.txt", good), ("/etc/evil", b"evil")]),
+            400,
+            "'/etc/evil' is an absolute path",
+        ),
+        (
+            "symlink.tar",
+            tar_of(&[
+                ("good.txt", tar::EntryType::Regular, good, ""),
+                ("link", tar::EntryType::Symlink, b"", "/etc/passwd"),
+            ]),
+            400,
+            "'link' is a symbolic link",
+        ),
+        ("symlink.zip", symlink_zip, 400, "'link' is a symbolic link"),
+        (
+            "hardlink.tar",
+            tar_of(&[
+                ("good.txt", tar::EntryType::Regular, good, ""),
+                ("hard", tar::EntryType::Link, b"", "../../etc/passwd"),
+            ]),
+            400,
+            "'hard' is a hard link",
+        ),
+        (
+            "device.tar",
+            tar_of(&[("dev", tar::EntryType::Char, b"", "")]),
+            400,
+            "'dev' is a device",
+        ),
+        ("bomb.zip", bomb, 413, "times its size"),
+        ("many.zip", zip_of(&many), 413, "more than 5 files"),
+        ("truncated.zip", truncated_zip, 400, "damaged or truncated"),
+        (
+            "truncated.tar.gz",
+            truncated_tgz,
+            400,
+            "damaged or truncated",
+        ),
+        ("corrupt.zip", corrupt_zip, 400, "damaged or truncated"),
+        (
+            "notes.txt",
+            b"just some text, not an archive".to_vec(),
+            400,
+            "not a zip, tar or tar.gz archive",
+        ),
+        (
+            "twice.tar",
+            tar_of(&[
+                ("good.txt", tar::EntryType::Regular, good, ""),
+                ("./good.txt", tar::EntryType::Regular, good, ""),
+            ]),
+            400,
+            "appears twice",
+        ),
+        (
+            "taken.zip",
+            zip_of(&[("good.txt", good), ("taken.txt", b"mine")]),
+            409,
+            "'taken.txt' already exists in version '0.9'",
+        ),
+        ("empty.zip", zip_of(&[("dir/", b"")]), 400, "no files"),
+    ];
+    let blobs_before = w.server.blob_files();
+    let files_before = owned_files(&w, "mypkg").await;
+    for (name, archive, status, says) in cases {
+        let (got, body) = put_bytes(
+            &w.alice,
+            &format!("/content/alice/generic/mypkg/1.0/{name}?explode=1&publish=1"),
+            archive,
+        )
+        .await;
+        assert_eq!(got, status, "{name}: {body}");
+        let message = body["message"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{name}: {message}");
+        assert_eq!(
+            owned_files(&w, "mypkg").await,
+            files_before,
+            "{name}: no file row"
+        );
+        assert_eq!(
+            w.server.blob_files(),
+            blobs_before,
+            "{name}: no blob, nothing staged"
+        );
+        assert_eq!(
+            download(&w.alice, "/dl/alice/generic/good.txt").await.0,
+            404,
+            "{name}"
+        );
+    }
+    assert_eq!(owner_download(&w, "keep.txt").await.0, b"kept");
+    // A version that did not exist is not created by a refused archive.
+    let (status, _) = put_bytes(
+        &w.alice,
+        "/content/alice/generic/mypkg/7.0/x.tar?explode=1",
+        tar_of(&[("../x", tar::EntryType::Regular, b"x", "")]),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        w.alice
+            .get("/packages/alice/generic/mypkg/versions/7.0")
+            .await
+            .0,
+        404
+    );
+}
+
+#[tokio::test]
+async fn streamed_tars_keep_the_size_limit_and_the_checksum() {
+    let w = world_with(|c| c.max_upload_bytes = 8 * 1024).await;
+    let blobs_before = w.server.blob_files();
+    // Over the upload limit as it streams: 413, nothing kept.
+    let big = tar_of(&[
+        ("a.txt", tar::EntryType::Regular, b"a", ""),
+        ("big.bin", tar::EntryType::Regular, &[1u8; 20_000], ""),
+    ]);
+    let (status, body) = put_bytes(
+        &w.alice,
+        "/content/alice/generic/mypkg/1.0/big.tar?explode=1",
+        big,
+    )
+    .await;
+    assert_eq!(status, 413, "{body}");
+    // A checksum that does not match the archive: 409, nothing kept.
+    let archive = gz(&tar_of(&[("a.txt", tar::EntryType::Regular, b"a", "")]));
+    let req = w
+        .alice
+        .request(
+            Method::PUT,
+            "/content/alice/generic/mypkg/1.0/a.tar.gz?explode=1",
+        )
+        .header("X-Checksum-Sha2", sha256_hex(b"something else"))
+        .body(archive.clone());
+    let (status, body) = w.alice.send(req).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("SHA-256"),
+        "{body}"
+    );
+    assert_eq!(w.server.blob_files(), blobs_before);
+    assert_eq!(
+        w.alice
+            .get("/packages/alice/generic/mypkg/versions/1.0")
+            .await
+            .0,
+        404
+    );
+    // The right checksum: stored.
+    let req = w
+        .alice
+        .request(
+            Method::PUT,
+            "/content/alice/generic/mypkg/1.0/a.tar.gz?explode=1",
+        )
+        .header("X-Checksum-Sha2", sha256_hex(&archive))
+        .body(archive);
+    assert_eq!(w.alice.send(req).await.0, 201);
+    assert_eq!(owner_download(&w, "a.txt").await.0, b"a");
+}

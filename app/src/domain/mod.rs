@@ -13,4 +13,5 @@ pub mod matrix;
 pub mod maven;
 pub mod names;
 pub mod repo_type;
+pub mod upload_rules;
 pub mod url;

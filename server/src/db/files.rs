@@ -1,5 +1,6 @@
 //! Files of versions and the blobs behind them.
 
+use app::domain::upload_rules::{self, Conflict, Decision, Existing, Occupant};
 use sqlx::Row;
 
 use super::{now_millis, Db, DbError};
@@ -22,20 +23,83 @@ pub struct FileRecord {
     pub created_at: i64,
 }
 
-/// A file about to be written.
+/// A file about to be written: where it goes and the blob it holds (recorded already).
 #[derive(Debug, Clone)]
 pub struct NewFile<'a> {
-    pub repository_id: i64,
-    pub version_id: i64,
     pub path: &'a str,
     pub name: &'a str,
     pub sha256: &'a str,
     pub sha1: &'a str,
     pub md5: &'a str,
     pub size: i64,
+}
+
+/// Files to write into one version at once, under one override flag and publish state.
+#[derive(Debug, Clone)]
+pub struct FileBatch<'a> {
+    pub repository_id: i64,
+    pub package_name: &'a str,
+    pub version_id: i64,
+    pub version_name: &'a str,
     pub publish: bool,
-    /// Replace a file already at `path` instead of refusing.
-    pub replace: bool,
+    /// The upload's `override` flag, as [`upload_rules::decide`] reads it.
+    pub override_: bool,
+    pub files: &'a [NewFile<'a>],
+}
+
+/// The file already at a path of a repository, and where it lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathHolder {
+    pub file_id: i64,
+    pub package_name: String,
+    pub version_name: String,
+    pub is_published: bool,
+}
+
+impl PathHolder {
+    /// What [`upload_rules::decide`] makes of this file for an upload into `package`'s
+    /// `version`.
+    pub fn decide(&self, package: &str, version: &str, override_: bool) -> Decision {
+        let existing = if self.is_published {
+            Existing::Published
+        } else {
+            Existing::Unpublished
+        };
+        let owner =
+            upload_rules::owner_of(&self.package_name, &self.version_name, package, version);
+        upload_rules::decide(existing, owner, override_)
+    }
+
+    /// The refusal message for `conflict` at `path`.
+    pub fn refusal(&self, path: &str, conflict: Conflict) -> String {
+        conflict.message(
+            path,
+            &Occupant {
+                package: &self.package_name,
+                version: &self.version_name,
+            },
+        )
+    }
+}
+
+/// Why [`Db::put_files`] wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum PutFilesError {
+    /// The upload-conflict table refused one of the paths.
+    #[error("{}", holder.refusal(path, *conflict))]
+    Refused {
+        path: String,
+        conflict: Conflict,
+        holder: PathHolder,
+    },
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sqlx::Error> for PutFilesError {
+    fn from(e: sqlx::Error) -> Self {
+        PutFilesError::Db(e.into())
+    }
 }
 
 const SELECT: &str = "SELECT f.id, f.repository_id, f.version_id, v.name AS version_name, \
@@ -76,47 +140,83 @@ impl Db {
         Ok(from_row(&row)?)
     }
 
-    /// Records the blob (once) and the file, in one transaction. Without `replace`, a file
-    /// already at the path is a [`DbError::Conflict`].
-    pub async fn put_file(&self, f: &NewFile<'_>) -> Result<(), DbError> {
+    /// The file at `path` of a repository and the package and version it belongs to.
+    pub async fn path_holder(
+        &self,
+        repository_id: i64,
+        path: &str,
+    ) -> Result<Option<PathHolder>, DbError> {
+        Ok(path_holder(&self.pool, repository_id, path).await?)
+    }
+
+    /// Records the blobs (once) and the files, in one transaction that applies the
+    /// upload-conflict table ([`upload_rules::decide`]) to every path: a refused path
+    /// writes nothing at all. Replaced files keep their id and download count, and take
+    /// the new content and the batch's publish state.
+    pub async fn put_files(&self, batch: &FileBatch<'_>) -> Result<(), PutFilesError> {
         let now = now_millis();
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO blobs (sha256, sha1, md5, size, created_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (sha256) DO NOTHING",
-        )
-        .bind(f.sha256)
-        .bind(f.sha1)
-        .bind(f.md5)
-        .bind(f.size)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let published_at = f.publish.then_some(now);
-        let insert = "INSERT INTO files (repository_id, version_id, path, name, blob_sha256, \
-             is_published, created_at, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-        let sql = if f.replace {
-            format!(
-                "{insert} ON CONFLICT (repository_id, path) DO UPDATE SET \
-                 version_id = excluded.version_id, name = excluded.name, \
-                 blob_sha256 = excluded.blob_sha256, is_published = excluded.is_published, \
-                 created_at = excluded.created_at, published_at = excluded.published_at"
+        // IMMEDIATE: the checks and the writes see the same state (no writer between).
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let published_at = batch.publish.then_some(now);
+        for f in batch.files {
+            let holder = path_holder(&mut *tx, batch.repository_id, f.path).await?;
+            let decision = match &holder {
+                None => Decision::Create,
+                Some(h) => h.decide(batch.package_name, batch.version_name, batch.override_),
+            };
+            sqlx::query(
+                "INSERT INTO blobs (sha256, sha1, md5, size, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
             )
-        } else {
-            insert.to_owned()
-        };
-        sqlx::query(&sql)
-            .bind(f.repository_id)
-            .bind(f.version_id)
-            .bind(f.path)
-            .bind(f.name)
             .bind(f.sha256)
-            .bind(f.publish)
+            .bind(f.sha1)
+            .bind(f.md5)
+            .bind(f.size)
             .bind(now)
-            .bind(published_at)
             .execute(&mut *tx)
-            .await
-            .map_err(DbError::from_write)?;
+            .await?;
+            match (decision, holder) {
+                (Decision::Refuse(conflict), Some(holder)) => {
+                    return Err(PutFilesError::Refused {
+                        path: f.path.to_owned(),
+                        conflict,
+                        holder,
+                    })
+                }
+                (Decision::Replace, Some(holder)) => {
+                    sqlx::query(
+                        "UPDATE files SET name = $1, blob_sha256 = $2, is_published = $3, \
+                         created_at = $4, published_at = $5 WHERE id = $6",
+                    )
+                    .bind(f.name)
+                    .bind(f.sha256)
+                    .bind(batch.publish)
+                    .bind(now)
+                    .bind(published_at)
+                    .bind(holder.file_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                _ => {
+                    sqlx::query(
+                        "INSERT INTO files (repository_id, version_id, path, name, \
+                         blob_sha256, is_published, created_at, published_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(batch.repository_id)
+                    .bind(batch.version_id)
+                    .bind(f.path)
+                    .bind(f.name)
+                    .bind(f.sha256)
+                    .bind(batch.publish)
+                    .bind(now)
+                    .bind(published_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(DbError::from_write)?;
+                }
+            }
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -217,6 +317,35 @@ impl Db {
         tx.commit().await?;
         Ok(())
     }
+}
+
+async fn path_holder<'e, E>(
+    executor: E,
+    repository_id: i64,
+    path: &str,
+) -> Result<Option<PathHolder>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
+    let row = sqlx::query(
+        "SELECT f.id, p.name AS package_name, v.name AS version_name, f.is_published \
+         FROM files f JOIN versions v ON v.id = f.version_id \
+         JOIN packages p ON p.id = v.package_id \
+         WHERE f.repository_id = $1 AND f.path = $2",
+    )
+    .bind(repository_id)
+    .bind(path)
+    .fetch_optional(executor)
+    .await?;
+    row.map(|r| {
+        Ok(PathHolder {
+            file_id: r.try_get("id")?,
+            package_name: r.try_get("package_name")?,
+            version_name: r.try_get("version_name")?,
+            is_published: r.try_get("is_published")?,
+        })
+    })
+    .transpose()
 }
 
 /// What a file search looks for.

@@ -25,7 +25,7 @@ use sqlx::{ConnectOptions, SqlitePool};
 
 pub use attributes::AttrOwner;
 pub use blobs::{BlobLock, RemovedBlob};
-pub use files::{FileRecord, FileSearch, NewFile};
+pub use files::{FileBatch, FileRecord, FileSearch, NewFile, PathHolder, PutFilesError};
 pub use github::{GithubIdentity, GithubLink, OAuthFlow};
 pub use imports::{ImportItemRecord, ImportJobRecord};
 pub use oci::{

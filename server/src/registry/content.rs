@@ -13,8 +13,17 @@ use super::{
     find_package, find_repository, found, owned_package, owned_version, Caller, RegistryError,
     Result,
 };
-use crate::db::{Db, DbError, FileRecord, NewFile, PackageRecord, RepositoryRecord, VersionRecord};
-use crate::storage::{BlobStore, StorageError};
+use app::domain::upload_rules::Decision;
+
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use super::explode::{self, Archive, ArchiveKind, CountingReader, ExplodeError, ExplodeLimits};
+use crate::db::{
+    Db, FileBatch, FileRecord, NewFile, PackageRecord, PutFilesError, RepositoryRecord,
+    VersionRecord,
+};
+use crate::storage::{BlobStore, StorageError, Want};
 
 impl From<StorageError> for RegistryError {
     fn from(e: StorageError) -> Self {
@@ -44,7 +53,30 @@ pub struct UploadTarget {
     pub version: String,
     pub path: FilePath,
     pub publish: bool,
+    /// The `override` flag (see [`app::domain::upload_rules::decide`]).
     pub replace: bool,
+}
+
+/// An archive to unpack into a version (`explode=1`): its entries go under the directory
+/// of the path it was sent to (`.../1.0/site/archive.zip` → `site/<entry>`); the archive
+/// itself is not kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExplodeTarget {
+    pub package: String,
+    pub version: String,
+    /// The directory entries go under; `None` for the repository's root.
+    pub dir: Option<FilePath>,
+    /// The last segment of the path, for messages and format detection by name.
+    pub archive_name: String,
+    pub publish: bool,
+    pub replace: bool,
+}
+
+/// What a `/content` upload asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadRequest {
+    File(UploadTarget),
+    Explode(ExplodeTarget),
 }
 
 /// The options an upload request carried besides its path.
@@ -93,9 +125,9 @@ fn last<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-impl UploadTarget {
+impl UploadRequest {
     /// Reads `rest`, the part of `/content/:s/:r/<rest>` after the repository.
-    pub fn parse(rest: &str, options: &UploadOptions) -> Result<UploadTarget> {
+    pub fn parse(rest: &str, options: &UploadOptions) -> Result<UploadRequest> {
         let matrix = MatrixPath::parse(rest);
         let src = Sources {
             matrix: &matrix,
@@ -105,11 +137,17 @@ impl UploadTarget {
         let named_version = matrix.param("bt_version").or_else(|| src.header("version"));
         let (package, version, segments) = match (named_package, named_version) {
             (Some(p), Some(v)) => (p, v, &matrix.segments[..]),
-            (None, None) if matrix.segments.len() >= 3 => (
-                matrix.segments[0].as_str(),
-                matrix.segments[1].as_str(),
-                &matrix.segments[2..],
-            ),
+            // An archive may go to the version's root: `.../:package/:version?explode=1`.
+            (None, None)
+                if matrix.segments.len() >= 3
+                    || (matrix.segments.len() == 2 && src.flag("explode")?) =>
+            {
+                (
+                    matrix.segments[0].as_str(),
+                    matrix.segments[1].as_str(),
+                    &matrix.segments[2..],
+                )
+            }
             (None, None) => {
                 return Err(RegistryError::BadRequest(
                     "Upload to /content/:subject/:repo/:package/:version/:file_path, or name \
@@ -123,9 +161,48 @@ impl UploadTarget {
                 ))
             }
         };
-        UploadTarget::build(package, version, segments, &src)
+        if src.flag("explode")? {
+            return Ok(UploadRequest::Explode(ExplodeTarget::build(
+                package, version, segments, &src,
+            )?));
+        }
+        UploadTarget::build(package, version, segments, &src).map(UploadRequest::File)
     }
+}
 
+impl ExplodeTarget {
+    fn build(
+        package: &str,
+        version: &str,
+        path: &[String],
+        src: &Sources<'_>,
+    ) -> Result<ExplodeTarget> {
+        // The last segment names the archive (it may be empty: `.../dir/`); the rest is
+        // where its entries go.
+        let (archive_name, dir) = match path.split_last() {
+            Some((last, dir)) => (last.clone(), dir),
+            None => (String::new(), path),
+        };
+        let dir = if dir.is_empty() {
+            None
+        } else {
+            Some(
+                FilePath::from_segments(dir)
+                    .map_err(|e| RegistryError::BadRequest(e.to_string()))?,
+            )
+        };
+        Ok(ExplodeTarget {
+            package: package.to_owned(),
+            version: version.to_owned(),
+            dir,
+            archive_name,
+            publish: src.flag("publish")?,
+            replace: src.flag("override")?,
+        })
+    }
+}
+
+impl UploadTarget {
     /// Reads `rest` of `/maven/:s/:r/<rest>`: the package, then a Maven path whose version
     /// directory names the version. `None` for `maven-metadata.xml` and its checksums,
     /// which the client may send but which describe versions Wharf already knows.
@@ -146,6 +223,12 @@ impl UploadTarget {
             matrix: &matrix,
             options,
         };
+        if src.flag("explode")? {
+            return Err(RegistryError::BadRequest(
+                "explode=1 is for /content uploads; Maven deploys store each file as sent"
+                    .to_owned(),
+            ));
+        }
         UploadTarget::build(package, &version, maven_path, &src).map(Some)
     }
 
@@ -155,11 +238,6 @@ impl UploadTarget {
         path: &[String],
         src: &Sources<'_>,
     ) -> Result<UploadTarget> {
-        if src.flag("explode")? {
-            return Err(RegistryError::BadRequest(
-                "explode=1 (unpacking archives on upload) is not supported".to_owned(),
-            ));
-        }
         let path =
             FilePath::from_segments(path).map_err(|e| RegistryError::BadRequest(e.to_string()))?;
         Ok(UploadTarget {
@@ -172,8 +250,38 @@ impl UploadTarget {
     }
 }
 
-/// Stores an upload. Nothing is recorded unless the whole body arrived and matched its
-/// checksum; the version is created if it does not exist (the package must).
+impl From<PutFilesError> for RegistryError {
+    fn from(e: PutFilesError) -> Self {
+        match e {
+            PutFilesError::Refused { .. } => RegistryError::Conflict(e.to_string()),
+            PutFilesError::Db(e) => e.into(),
+        }
+    }
+}
+
+/// Applies the upload-conflict table to `path` before anything is read or stored, so a
+/// refused upload costs nothing. ([`Db::put_files`] applies it again in its transaction.)
+async fn check_path(
+    db: &Db,
+    repo: &RepositoryRecord,
+    package: &str,
+    version: &str,
+    path: &FilePath,
+    override_: bool,
+) -> Result<()> {
+    if let Some(holder) = db.path_holder(repo.id, path.as_str()).await? {
+        if let Decision::Refuse(conflict) = holder.decide(package, version, override_) {
+            return Err(RegistryError::Conflict(
+                holder.refusal(path.as_str(), conflict),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Stores an upload. Nothing is recorded unless the whole body arrived, matched its
+/// checksum and the upload-conflict table allows it; the version is created if it does
+/// not exist (the package must).
 #[allow(clippy::too_many_arguments)]
 pub async fn upload<S, E>(
     db: &Db,
@@ -193,39 +301,275 @@ where
     let (repo, package) = owned_package(db, caller, subject, repo, &target.package).await?;
     let version_name = VersionName::parse(&target.version)
         .map_err(|e| RegistryError::BadRequest(e.to_string()))?;
-    let conflict = || {
-        RegistryError::Conflict(format!(
-            "Unable to upload files: An artifact with the path '{}' already exists",
-            target.path
-        ))
-    };
-    match db.find_file(repo.id, target.path.as_str()).await {
-        Ok(_) if !target.replace => return Err(conflict()),
-        Ok(_) | Err(DbError::NotFound) => {}
-        Err(e) => return Err(e.into()),
-    }
+    check_path(
+        db,
+        &repo,
+        &package.name,
+        version_name.as_str(),
+        &target.path,
+        target.replace,
+    )
+    .await?;
     let blob = crate::file_store::put_stream(db, blobs, body, max, expected_sha256).await?;
     let version = version_or_create(db, &package, &version_name).await?;
-    match db
-        .put_file(&NewFile {
-            repository_id: repo.id,
-            version_id: version.id,
-            path: target.path.as_str(),
-            name: target.path.file_name(),
+    let files = [NewFile {
+        path: target.path.as_str(),
+        name: target.path.file_name(),
+        sha256: &blob.sha256,
+        sha1: &blob.sha1,
+        md5: &blob.md5,
+        size: blob.size,
+    }];
+    db.put_files(&FileBatch {
+        repository_id: repo.id,
+        package_name: &package.name,
+        version_id: version.id,
+        version_name: &version.name,
+        publish: target.publish,
+        override_: target.replace,
+        files: &files,
+    })
+    .await?;
+    Ok(db.find_file(repo.id, target.path.as_str()).await?)
+}
+
+impl From<ExplodeError> for RegistryError {
+    fn from(e: ExplodeError) -> Self {
+        if e.is_internal() {
+            RegistryError::Internal(e.to_string())
+        } else if e.is_too_large() {
+            RegistryError::PayloadTooLarge(e.to_string())
+        } else {
+            RegistryError::BadRequest(e.to_string())
+        }
+    }
+}
+
+fn io_internal(e: std::io::Error) -> RegistryError {
+    RegistryError::Internal(format!("spooling an archive: {e}"))
+}
+
+/// Writes `body` (at most `max` bytes) to an anonymous temporary file, checking
+/// `expected_sha256`; the file and its length.
+async fn spool<S, E>(
+    body: S,
+    max: u64,
+    expected_sha256: Option<&str>,
+) -> Result<(std::fs::File, u64)>
+where
+    S: Stream<Item = std::result::Result<Bytes, E>> + Send,
+    E: std::fmt::Display,
+{
+    use futures_util::StreamExt;
+    use sha2::Digest;
+    use tokio::io::AsyncWriteExt;
+    let file = tokio::task::spawn_blocking(tempfile::tempfile)
+        .await
+        .map_err(|e| RegistryError::Internal(e.to_string()))?
+        .map_err(io_internal)?;
+    let mut file = tokio::fs::File::from_std(file);
+    let mut body = std::pin::pin!(body);
+    let mut len = 0u64;
+    let mut sha = sha2::Sha256::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| StorageError::Interrupted(e.to_string()))?;
+        len += chunk.len() as u64;
+        if len > max {
+            return Err(StorageError::TooLarge(max).into());
+        }
+        sha.update(&chunk);
+        file.write_all(&chunk).await.map_err(io_internal)?;
+    }
+    file.flush().await.map_err(io_internal)?;
+    if let Some(expected) = expected_sha256 {
+        let actual = hex::encode(sha.finalize());
+        if !expected.trim().eq_ignore_ascii_case(&actual) {
+            return Err(StorageError::ChecksumMismatch {
+                expected: expected.trim().to_ascii_lowercase(),
+                actual,
+            }
+            .into());
+        }
+    }
+    Ok((file.into_std().await, len))
+}
+
+/// Unpacks an uploaded archive into a version (`explode=1`): each file entry becomes a
+/// file with its own checksums, under the upload-conflict table, all or nothing (see
+/// [`super::explode`] for what an archive may hold). A tar or tar.gz is unpacked as it
+/// streams in; a zip is spooled to a temporary file first (its index is at the end).
+/// Entries wait in temporary files until the whole archive has passed; the archive
+/// itself is not kept. The number of files written.
+#[allow(clippy::too_many_arguments)]
+pub async fn upload_exploded<S, E>(
+    db: &Db,
+    blobs: &BlobStore,
+    caller: &Caller,
+    subject: &str,
+    repo: &str,
+    target: &ExplodeTarget,
+    expected_sha256: Option<&str>,
+    body: S,
+    max: u64,
+    limits: ExplodeLimits,
+) -> Result<usize>
+where
+    S: Stream<Item = std::result::Result<Bytes, E>> + Send + 'static,
+    E: std::fmt::Display + Send + 'static,
+{
+    use futures_util::StreamExt;
+    let (repo, package) = owned_package(db, caller, subject, repo, &target.package).await?;
+    let version_name = VersionName::parse(&target.version)
+        .map_err(|e| RegistryError::BadRequest(e.to_string()))?;
+    // The first bytes tell the format; they go back in front of the rest.
+    let mut body = Box::pin(body);
+    let mut head: Vec<Bytes> = Vec::new();
+    while head.iter().map(Bytes::len).sum::<usize>() < 512 {
+        match body.next().await {
+            Some(Ok(chunk)) => head.push(chunk),
+            Some(Err(e)) => return Err(StorageError::Interrupted(e.to_string()).into()),
+            None => break,
+        }
+    }
+    let name = if target.archive_name.is_empty() {
+        "the upload".to_owned()
+    } else {
+        target.archive_name.clone()
+    };
+    let kind = ArchiveKind::detect(&head.concat(), &target.archive_name)
+        .ok_or(ExplodeError::NotAnArchive(name))?;
+    let body = futures_util::stream::iter(head.into_iter().map(Ok))
+        .chain(body.map(|r| r.map_err(|e| std::io::Error::other(e.to_string()))));
+    let out = tempfile::tempdir().map_err(io_internal)?;
+    let (out_path, dir) = (out.path().to_owned(), target.dir.clone());
+    let limits = ExplodeLimits {
+        max_total_bytes: limits.max_total_bytes.min(max),
+        ..limits
+    };
+    let unpacked = if kind == ArchiveKind::Zip {
+        // A zip's index is at its end: spool it to a file first.
+        let (file, len) = spool(body, max, expected_sha256).await?;
+        tokio::task::spawn_blocking(move || -> Result<Vec<explode::Extracted>> {
+            Ok(explode::extract::<std::io::Empty>(
+                Archive::Zip(file),
+                Arc::new(AtomicU64::new(len)),
+                dir.as_ref(),
+                limits,
+                &out_path,
+            )?)
+        })
+        .await
+    } else {
+        // A tar streams: entries are unpacked as the body arrives.
+        let bridge =
+            tokio_util::io::SyncIoBridge::new(tokio_util::io::StreamReader::new(Box::pin(body)));
+        let expected = expected_sha256.map(|s| s.trim().to_ascii_lowercase());
+        tokio::task::spawn_blocking(move || -> Result<Vec<explode::Extracted>> {
+            let mut reader = CountingReader::new(bridge, max);
+            let consumed = reader.consumed.clone();
+            let archive = match kind {
+                ArchiveKind::TarGz => Archive::TarGz(&mut reader),
+                _ => Archive::Tar(&mut reader),
+            };
+            let result = explode::extract(archive, consumed, dir.as_ref(), limits, &out_path);
+            if reader.over {
+                return Err(StorageError::TooLarge(max).into());
+            }
+            let files = result?;
+            let actual = reader.finish();
+            if reader.over {
+                return Err(StorageError::TooLarge(max).into());
+            }
+            let actual = actual.map_err(|e| StorageError::Interrupted(e.to_string()))?;
+            if let Some(expected) = expected {
+                if expected != actual {
+                    return Err(StorageError::ChecksumMismatch { expected, actual }.into());
+                }
+            }
+            Ok(files)
+        })
+        .await
+    };
+    let extracted = unpacked.map_err(|e| RegistryError::Internal(e.to_string()))??;
+    // Every path passes the table before any blob is stored.
+    for entry in &extracted {
+        check_path(
+            db,
+            &repo,
+            &package.name,
+            version_name.as_str(),
+            &entry.path,
+            target.replace,
+        )
+        .await?;
+    }
+    let staged = stage_all(blobs, &extracted, max).await?;
+    let mut kept = Vec::with_capacity(staged.len());
+    let mut rest = staged.into_iter();
+    for s in rest.by_ref() {
+        if let Err(e) = crate::file_store::keep(db, blobs, &s, None).await {
+            for s in rest {
+                blobs.discard(&s.path).await;
+            }
+            return Err(e.into());
+        }
+        kept.push(s.blob);
+    }
+    drop(out);
+    let version = version_or_create(db, &package, &version_name).await?;
+    let files: Vec<NewFile<'_>> = extracted
+        .iter()
+        .zip(&kept)
+        .map(|(entry, blob)| NewFile {
+            path: entry.path.as_str(),
+            name: entry.path.file_name(),
             sha256: &blob.sha256,
             sha1: &blob.sha1,
             md5: &blob.md5,
             size: blob.size,
-            publish: target.publish,
-            replace: target.replace,
         })
-        .await
-    {
-        Ok(()) => {}
-        Err(DbError::Conflict) => return Err(conflict()),
-        Err(e) => return Err(e.into()),
+        .collect();
+    db.put_files(&FileBatch {
+        repository_id: repo.id,
+        package_name: &package.name,
+        version_id: version.id,
+        version_name: &version.name,
+        publish: target.publish,
+        override_: target.replace,
+        files: &files,
+    })
+    .await?;
+    Ok(files.len())
+}
+
+/// Streams each unpacked file into a staging object (hashed on the way); on any failure
+/// the ones staged so far are discarded.
+async fn stage_all(
+    blobs: &BlobStore,
+    extracted: &[explode::Extracted],
+    max: u64,
+) -> Result<Vec<crate::storage::Staged>> {
+    let mut staged = Vec::with_capacity(extracted.len());
+    for entry in extracted {
+        let result = async {
+            let file = tokio::fs::File::open(&entry.temp)
+                .await
+                .map_err(io_internal)?;
+            let stream = tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024);
+            Ok::<_, RegistryError>(blobs.stage(stream, max, Want::FILE).await?)
+        }
+        .await;
+        match result {
+            Ok(s) => staged.push(s),
+            Err(e) => {
+                for s in &staged {
+                    blobs.discard(&s.path).await;
+                }
+                return Err(e);
+            }
+        }
     }
-    Ok(db.find_file(repo.id, target.path.as_str()).await?)
+    Ok(staged)
 }
 
 /// Publishes (or with `discard`, deletes) the version's unpublished files; the count.
@@ -363,9 +707,60 @@ mod tests {
         }
     }
 
+    /// A plain file upload's target.
+    fn parse_file(rest: &str, o: &UploadOptions) -> Result<UploadTarget> {
+        match UploadRequest::parse(rest, o)? {
+            UploadRequest::File(t) => Ok(t),
+            other => panic!("{rest}: {other:?}"),
+        }
+    }
+
+    fn parse_explode(rest: &str, o: &UploadOptions) -> ExplodeTarget {
+        match UploadRequest::parse(rest, o).unwrap() {
+            UploadRequest::Explode(t) => t,
+            other => panic!("{rest}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn explode_in_each_form_names_the_directory() {
+        let t = parse_explode("pkg/1.0/site/archive.zip;explode=1", &opts(&[], &[]));
+        assert_eq!((t.package.as_str(), t.version.as_str()), ("pkg", "1.0"));
+        assert_eq!(t.dir.as_ref().map(|d| d.as_str()), Some("site"));
+        assert_eq!(t.archive_name, "archive.zip");
+        let t = parse_explode("pkg/1.0/a.tgz", &opts(&[], &[("explode", "1")]));
+        assert_eq!((t.dir, t.archive_name.as_str()), (None, "a.tgz"));
+        // Eclipse p2 scripts: the header form, the path naming the package and version.
+        let t = parse_explode(
+            "site/1.0",
+            &opts(
+                &[("package", "p"), ("version", "1.0"), ("explode", "1")],
+                &[],
+            ),
+        );
+        assert_eq!(t.dir.as_ref().map(|d| d.as_str()), Some("site"));
+        assert_eq!(t.archive_name, "1.0");
+        // ...or nothing at all after the repository, or the version's root.
+        let t = parse_explode(
+            "",
+            &opts(
+                &[("package", "p"), ("version", "1.0"), ("explode", "1")],
+                &[],
+            ),
+        );
+        assert_eq!((t.dir, t.archive_name.as_str()), (None, ""));
+        let t = parse_explode("pkg/1.0;explode=1", &opts(&[], &[]));
+        assert_eq!((t.package.as_str(), t.dir), ("pkg", None));
+        assert!(UploadRequest::parse("pkg;explode=1", &opts(&[], &[])).is_err());
+        assert!(
+            UploadTarget::parse_maven("lib;explode=1/com/x/lib/1/lib-1.jar", &opts(&[], &[]))
+                .is_err()
+        );
+    }
+
     #[test]
     fn path_form() {
-        let t = UploadTarget::parse("pkg/1.0/dir/a.txt", &opts(&[], &[("publish", "1")])).unwrap();
+        let t = parse_file("pkg/1.0/dir/a.txt", &opts(&[], &[("publish", "1")])).unwrap();
         assert_eq!((t.package.as_str(), t.version.as_str()), ("pkg", "1.0"));
         assert_eq!(t.path.as_str(), "dir/a.txt");
         assert!(t.publish && !t.replace);
@@ -373,7 +768,7 @@ mod tests {
 
     #[test]
     fn header_form() {
-        let t = UploadTarget::parse(
+        let t = parse_file(
             "dir/a.txt",
             &opts(
                 &[("package", "pkg"), ("version", "2.0"), ("override", "1")],
@@ -388,7 +783,7 @@ mod tests {
 
     #[test]
     fn matrix_form_beats_headers_and_query() {
-        let t = UploadTarget::parse(
+        let t = parse_file(
             "dir/a.txt;bt_package=pkg;bt_version=3.0;publish=1",
             &opts(&[("publish", "0")], &[("publish", "0")]),
         )
@@ -425,8 +820,7 @@ mod tests {
 
     #[test]
     fn repeated_query_keys_and_bad_input() {
-        let t = UploadTarget::parse("p/1/f", &opts(&[], &[("publish", "1"), ("publish", "1")]))
-            .unwrap();
+        let t = parse_file("p/1/f", &opts(&[], &[("publish", "1"), ("publish", "1")])).unwrap();
         assert!(t.publish);
         for (rest, o) in [
             ("p/1", opts(&[], &[])),
@@ -434,13 +828,10 @@ mod tests {
             ("p/1//x", opts(&[], &[])),
             ("f", opts(&[("package", "p")], &[])),
             ("p/1/f", opts(&[], &[("publish", "maybe")])),
-            ("p/1/f;explode=1", opts(&[], &[])),
+            ("p/1/../x;explode=1", opts(&[], &[])),
         ] {
             assert!(
-                matches!(
-                    UploadTarget::parse(rest, &o),
-                    Err(RegistryError::BadRequest(_))
-                ),
+                matches!(parse_file(rest, &o), Err(RegistryError::BadRequest(_))),
                 "{rest}"
             );
         }

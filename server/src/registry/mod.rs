@@ -3,6 +3,7 @@
 
 mod attributes;
 mod content;
+pub mod explode;
 mod maven_metadata;
 mod packages;
 mod repositories;
@@ -10,6 +11,7 @@ mod versions;
 
 pub use attributes::*;
 pub use content::*;
+pub use explode::ExplodeLimits;
 pub use maven_metadata::maven_metadata;
 pub use packages::*;
 pub use repositories::*;

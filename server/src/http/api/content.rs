@@ -14,7 +14,7 @@ use super::openapi::{
     Unauthenticated, UploadHeaders, UploadQuery,
 };
 use crate::http::error::ApiError;
-use crate::registry::{self, Caller, UploadOptions, UploadTarget};
+use crate::registry::{self, Caller, UploadOptions, UploadRequest, UploadTarget};
 use crate::state::AppState;
 
 /// `X-Bintray-Package` → ("package", value), and so on.
@@ -74,6 +74,11 @@ async fn store(
 ///
 /// The path form: `:package/:version/:file_path`. The version is created if it does not
 /// exist; the package must. The same route also takes the header and matrix forms.
+/// A path already taken: an unpublished file of the same version is replaced, a
+/// published one only with `override=1`, and a path of another version or package is a
+/// 409 whatever `override` says. With `explode=1` a zip, tar or tar.gz is unpacked into
+/// the version under the path's directory (all files or none; links, `..` and absolute
+/// names refuse the archive) and the archive itself is not kept.
 #[utoipa::path(
     put,
     path = "/content/{subject}/{repo}/{package}/{version}/{file_path}",
@@ -111,8 +116,79 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<Success>), ApiError> {
-    let target = UploadTarget::parse(&rest, &upload_options(&headers, query.as_deref()))?;
-    store(&state, &caller, (&subject, &repo), &target, &headers, body).await
+    match UploadRequest::parse(&rest, &upload_options(&headers, query.as_deref()))? {
+        UploadRequest::File(target) => {
+            store(&state, &caller, (&subject, &repo), &target, &headers, body).await
+        }
+        UploadRequest::Explode(target) => {
+            let expected = headers.get("x-checksum-sha2").and_then(|v| v.to_str().ok());
+            registry::upload_exploded(
+                &state.db,
+                &state.blobs,
+                &caller,
+                &subject,
+                &repo,
+                &target,
+                expected,
+                body.into_data_stream(),
+                state.config.max_upload_bytes,
+                state.config.explode_limits,
+            )
+            .await?;
+            Ok((StatusCode::CREATED, Json(Success::new())))
+        }
+    }
+}
+
+/// Upload an archive to unpack at the repository's root
+///
+/// The header form with no path at all, as Eclipse p2 release scripts send it:
+/// `X-Bintray-Package`, `X-Bintray-Version` and `X-Bintray-Explode: 1`; the archive's
+/// entries become files at the repository's root. Without `explode=1` there is no file
+/// path, and the answer is 400.
+#[utoipa::path(
+    put,
+    path = "/content/{subject}/{repo}/",
+    operation_id = "uploadArchiveToRepositoryRoot",
+    tag = "content",
+    params(
+        ("subject" = String, Path, description = "The user that owns the repository"),
+        ("repo" = String, Path, description = "The repository"),
+        ("X-Bintray-Package" = String, Header, description = "The package"),
+        ("X-Bintray-Version" = String, Header, description = "The version"),
+        UploadQuery,
+        UploadHeaders,
+    ),
+    request_body(description = "A zip, tar or tar.gz", content(("application/octet-stream"))),
+    responses(
+        (status = 201, description = "Unpacked and stored", body = Success),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 500, response = Internal),
+    ),
+    security(("basic" = []))
+)]
+pub async fn upload_to_repository_root(
+    state: State<AppState>,
+    caller: ApiCaller,
+    Path((subject, repo)): Path<(String, String)>,
+    query: RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<Success>), ApiError> {
+    upload(
+        state,
+        caller,
+        Path((subject, repo, String::new())),
+        query,
+        headers,
+        body,
+    )
+    .await
 }
 
 /// Deploy a Maven artifact

@@ -78,6 +78,11 @@ pub fn endpoints() -> Vec<Endpoint> {
         ),
         // Content: uploads, publish and discard, deletion
         Endpoint::put(CONTENT, content::upload).unlimited_body(),
+        Endpoint::put(
+            "/content/{subject}/{repo}/",
+            content::upload_to_repository_root,
+        )
+        .unlimited_body(),
         Endpoint::post(CONTENT, content::publish).unlimited_body(),
         Endpoint::delete(CONTENT, content::delete).unlimited_body(),
         Endpoint::put("/maven/{subject}/{repo}/{*rest}", content::maven_deploy).unlimited_body(),

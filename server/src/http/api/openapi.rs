@@ -65,6 +65,7 @@ Errors are JSON `{\"message\": \"...\"}`.";
         super::content::upload,
         upload_with_headers,
         upload_with_matrix,
+        super::content::upload_to_repository_root,
         super::content::publish,
         super::content::delete,
         super::content::maven_deploy,
@@ -283,10 +284,13 @@ mod described {
         /// until the version is published).
         #[param(value_type = Option<Flag>)]
         publish: Option<String>,
-        /// Replace a file that exists at this path (otherwise 409).
+        /// Replace a published file of the same version at this path (otherwise 409; an
+        /// unpublished one is replaced without it; a path of another version is 409 anyway).
         #[param(rename = "override", value_type = Option<Flag>)]
         override_: Option<String>,
-        /// Unpack an archive: not supported, `1` is refused with 400.
+        /// Unpack a zip, tar or tar.gz into the version under the path's directory, all
+        /// files or none (400 for a bad entry, 413 past the size limits); the archive is
+        /// not kept. Not for Maven deploys.
         #[param(value_type = Option<Flag>)]
         explode: Option<String>,
     }
