@@ -80,7 +80,7 @@ impl Db {
     /// already at the path is a [`DbError::Conflict`].
     pub async fn put_file(&self, f: &NewFile<'_>) -> Result<(), DbError> {
         let now = now_millis();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO blobs (sha256, sha1, md5, size, created_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (sha256) DO NOTHING",
@@ -205,7 +205,7 @@ impl Db {
 
     /// Counts one download of a file and of its version.
     pub async fn count_download(&self, file_id: i64, version_id: i64) -> Result<(), DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("UPDATE files SET downloads = downloads + 1 WHERE id = $1")
             .bind(file_id)
             .execute(&mut *tx)
