@@ -1190,6 +1190,20 @@ fn repository_rows(c: &Coords, w: &World) -> Vec<Row> {
             push,
         ),
     ];
+    // What an import into the repository would meet (a route of the import rules'
+    // branch): the owner's alone, as a change would be. Added when the route exists.
+    const IMPORT_TARGET: &str = "/api/ui/imports/target/{subject}/{repo}";
+    if server::http::routes()
+        .iter()
+        .any(|e| e.path == IMPORT_TARGET)
+    {
+        rows.push(Row::new(
+            M::GET,
+            IMPORT_TARGET,
+            format!("/api/ui/imports/target/alice/{r}"),
+            write,
+        ));
+    }
     // Mounting one of alice's blobs into bob's own registry: bob may push there, but
     // gets a fresh upload (202), never the blob (201), when he may not read the source;
     // alice may not push to bob's registry at all.
@@ -1449,8 +1463,77 @@ fn leaks(answer: &str, request: &str, secrets: &[&str]) -> BTreeSet<String> {
     out
 }
 
+/// What alice has, as she sees it: a change by anybody else must leave it as it was.
+/// (The import job is left out: its runner moves it on by itself.)
+async fn fingerprint(base: &str, w: &World) -> String {
+    let mut paths = vec![
+        "/repos/alice".to_owned(),
+        "/api/ui/docker/alice/zqprivdocker".to_owned(),
+        "/api/ui/docker/alice/pubdocker".to_owned(),
+    ];
+    for c in [&PRIVATE, &PUBLIC] {
+        let pkg = format!("/packages/alice/{}/{}", c.repo, c.pkg);
+        paths.extend([
+            format!("/repos/alice/{}", c.repo),
+            format!("/repos/alice/{}/packages", c.repo),
+            format!("{pkg}?attribute_values=1"),
+            format!("{pkg}/versions/{}?attribute_values=1", c.ver),
+            format!("{pkg}/versions/{}?attribute_values=1", c.draft_ver),
+            format!("{pkg}/versions/{}/release_notes", c.ver),
+            format!("{pkg}/files?include_unpublished=1"),
+            format!(
+                "/packages/alice/{}/{}/files?include_unpublished=1",
+                c.maven, c.mvn_lib
+            ),
+        ]);
+    }
+    let client = raw_client();
+    let mut out = String::new();
+    for path in paths {
+        let res = client
+            .get(format!("{base}{path}"))
+            .basic_auth("alice", Some(&w.alice_key))
+            .send()
+            .await
+            .unwrap();
+        out.push_str(&format!(
+            "{path} {}\n{}\n",
+            res.status(),
+            res.text().await.unwrap()
+        ));
+    }
+    for (name, image) in [
+        ("alice/zqprivdocker/zqprivimage", &w.priv_image),
+        ("alice/pubdocker/app", &w.pub_image),
+    ] {
+        let path = format!("/v2/{name}/blobs/uploads/{}", image.upload_id);
+        let res = client
+            .get(format!("{base}{path}"))
+            .basic_auth("alice", Some(&w.alice_key))
+            .send()
+            .await
+            .unwrap();
+        out.push_str(&format!(
+            "{path} {} {:?}\n",
+            res.status(),
+            res.headers().get("range")
+        ));
+    }
+    let res = client
+        .get(format!("{base}/api/ui/session"))
+        .header("cookie", format!("wharf_session={}", w.alice_session.0))
+        .send()
+        .await
+        .unwrap();
+    out.push_str(&format!("session {}\n", res.text().await.unwrap()));
+    // The registry's address is this server's.
+    out.replace(base.trim_start_matches("http://"), "HOST")
+}
+
 struct Servers {
     shared: Vec<(Plan, Instance)>,
+    /// [`fingerprint`] of the seeded data.
+    pristine: String,
 }
 
 impl Servers {
@@ -1491,6 +1574,18 @@ async fn run_cell(
     }
     if caller.is_owner() {
         return failures;
+    }
+    if row.changes() {
+        let now = fingerprint(&instance.url, w).await;
+        if now != servers.pristine {
+            let diff: Vec<_> = now
+                .lines()
+                .zip(servers.pristine.lines())
+                .filter(|(a, b)| a != b)
+                .map(|(a, _)| a.chars().take(200).collect::<String>())
+                .collect();
+            failures.push(format!("{cell}: changed what the owner has: {diff:?}"));
+        }
     }
     let request = format!("{}\n{}", row.path, String::from_utf8_lossy(&row.body));
     let secrets = [
@@ -1637,7 +1732,9 @@ async fn every_route_answers_each_caller_as_the_matrix_says_and_leaks_nothing() 
     for plan in [Plan::AsCreated, Plan::Free, Plan::Premium] {
         shared.push((plan, start_copy(&snapshot, &dist, plan).await));
     }
-    let servers = Servers { shared };
+    let pristine = fingerprint(&shared[0].1.url, &w).await;
+    assert!(pristine.contains("zqprivpkgdesc") && pristine.contains("zqunpubfile"));
+    let servers = Servers { shared, pristine };
     // AUTHZ_ONLY=part-of-a-path runs only those rows, with the server's log.
     let only = std::env::var("AUTHZ_ONLY").ok();
     if only.is_some() {
