@@ -95,6 +95,10 @@ async fn start_copy(snapshot: &Path, dist: &Path, plan: Plan) -> Instance {
         data_dir: data,
         dist_dir: dist.to_path_buf(),
         gc_interval_seconds: 0,
+        // The separate hosts Bintray had, so that rows can come in through them too.
+        api_url: Some("http://api.test".into()),
+        download_url: Some("http://dl.test".into()),
+        registry_domain: Some("registry.test".into()),
         ..server::config::Config::default()
     };
     let state = server::start(config).await.expect("server starts");
@@ -570,6 +574,8 @@ struct Row {
     path: String,
     body: Vec<u8>,
     content_type: Option<&'static str>,
+    /// The `Host` to send (a separate API, download or registry host).
+    host: Option<String>,
     expect: Expect,
 }
 
@@ -581,6 +587,7 @@ impl Row {
             path: path.into(),
             body: Vec::new(),
             content_type: None,
+            host: None,
             expect,
         }
     }
@@ -594,6 +601,11 @@ impl Row {
     fn bytes(mut self, body: &[u8], content_type: &'static str) -> Row {
         self.body = body.to_vec();
         self.content_type = Some(content_type);
+        self
+    }
+
+    fn on_host(mut self, host: impl Into<String>) -> Row {
+        self.host = Some(host.into());
         self
     }
 
@@ -1190,6 +1202,93 @@ fn repository_rows(c: &Coords, w: &World) -> Vec<Row> {
             push,
         ),
     ];
+    // The same through the separate hosts and the /api/v1 prefix.
+    let registry_host = format!("alice-docker-{}.registry.test", c.docker);
+    let tag = if c.private { "zqprivimgtag" } else { "v1" };
+    rows.extend([
+        Row::new(
+            M::GET,
+            "/repos/{subject}/{repo}",
+            format!("/api/v1/repos/alice/{r}"),
+            read,
+        ),
+        Row::new(
+            M::DELETE,
+            "/packages/{subject}/{repo}/{package}",
+            format!("/api/v1{pkg}"),
+            write,
+        ),
+        Row::new(
+            M::GET,
+            "/dl/{subject}/{repo}/{*path}",
+            format!("/api/v1/dl/alice/{r}/{}", c.file),
+            read,
+        ),
+        Row::new(
+            M::GET,
+            "/repos/{subject}/{repo}",
+            format!("/repos/alice/{r}"),
+            read,
+        )
+        .on_host("api.test"),
+        Row::new(
+            M::DELETE,
+            "/packages/{subject}/{repo}/{package}",
+            pkg.clone(),
+            write,
+        )
+        .on_host("api.test"),
+        Row::new(
+            M::GET,
+            "/dl/{subject}/{repo}/{*path}",
+            format!("/alice/{r}/{}", c.file),
+            read,
+        )
+        .on_host("dl.test"),
+        Row::new(
+            M::GET,
+            "/dl/{subject}/{repo}/{*path}",
+            format!("/alice/{r}/{}", c.draft),
+            OWNER_ONLY_HIDDEN,
+        )
+        .on_host("dl.test"),
+        Row::new(
+            M::GET,
+            "/v2/{name}/manifests/{reference}",
+            format!("/v2/{image}/manifests/{tag}"),
+            pull,
+        )
+        .on_host(registry_host.clone()),
+        Row::new(
+            M::GET,
+            "/v2/{name}/blobs/{digest}",
+            format!("/v2/{image}/blobs/{}", img.layer_digest),
+            pull,
+        )
+        .on_host(registry_host.clone()),
+        Row::new(
+            M::GET,
+            "/v2/{name}/tags/list",
+            format!("/v2/{image}/tags/list"),
+            pull,
+        )
+        .on_host(registry_host.clone()),
+        Row::new(
+            M::PUT,
+            "/v2/{name}/manifests/{reference}",
+            format!("/v2/{image}/manifests/newtag"),
+            push,
+        )
+        .bytes(&img.manifest, OCI_MANIFEST)
+        .on_host(registry_host.clone()),
+        Row::new(
+            M::DELETE,
+            "/v2/{name}/blobs/{digest}",
+            format!("/v2/{image}/blobs/{}", img.layer_digest),
+            push,
+        )
+        .on_host(registry_host.clone()),
+    ]);
     // What an import into the repository would meet (a route of the import rules'
     // branch): the owner's alone, as a change would be. Added when the route exists.
     const IMPORT_TARGET: &str = "/api/ui/imports/target/{subject}/{repo}";
@@ -1382,11 +1481,15 @@ async fn send(
     w: &World,
     row: &Row,
     path: &str,
+    host: Option<&str>,
     method: &Method,
     caller: Caller,
 ) -> Answer {
     let client = raw_client();
     let mut req = client.request(method.clone(), format!("{base}{path}"));
+    if let Some(host) = host {
+        req = req.header("host", host);
+    }
     if let Some(ct) = row.content_type {
         req = req.header("content-type", ct);
     }
@@ -1563,7 +1666,8 @@ async fn run_cell(
         servers.shared(caller.plan())
     };
     let cell = format!("{} {} as {caller:?}", row.method, row.path);
-    let answer = send(&instance.url, w, row, &row.path, &row.method, caller).await;
+    let host = row.host.as_deref();
+    let answer = send(&instance.url, w, row, &row.path, host, &row.method, caller).await;
     let expected = row.expected(caller);
     if !expected.accepts(answer.status) {
         failures.push(format!(
@@ -1587,7 +1691,12 @@ async fn run_cell(
             failures.push(format!("{cell}: changed what the owner has: {diff:?}"));
         }
     }
-    let request = format!("{}\n{}", row.path, String::from_utf8_lossy(&row.body));
+    let request = format!(
+        "{}\n{}\n{}",
+        host.unwrap_or(""),
+        row.path,
+        String::from_utf8_lossy(&row.body)
+    );
     let secrets = [
         w.alice_key.as_str(),
         w.alice_session.0.as_str(),
@@ -1602,8 +1711,11 @@ async fn run_cell(
         ));
     }
     // A private repository answers others as a missing one does.
-    if let Some(twin_path) = twin_of(&row.path).filter(|_| answer.status >= 400) {
-        let twin = send(&instance.url, w, row, &twin_path, &row.method, caller).await;
+    let (twin_path, twin_host) = (twin_of(&row.path), host.and_then(twin_of));
+    if (twin_path.is_some() || twin_host.is_some()) && answer.status >= 400 {
+        let path = twin_path.as_deref().unwrap_or(&row.path);
+        let twin_host = twin_host.as_deref().or(host);
+        let twin = send(&instance.url, w, row, path, twin_host, &row.method, caller).await;
         let same = twin.status == answer.status
             && twin.content_type == answer.content_type
             && untwin(&twin.body) == answer.body;
@@ -1616,7 +1728,16 @@ async fn run_cell(
     }
     // HEAD on a REST read answers as GET does, and leaks nothing either.
     if row.method == Method::GET && !row.is_oci() && row.template != "page" {
-        let head = send(&instance.url, w, row, &row.path, &Method::HEAD, caller).await;
+        let head = send(
+            &instance.url,
+            w,
+            row,
+            &row.path,
+            host,
+            &Method::HEAD,
+            caller,
+        )
+        .await;
         if head.status != answer.status {
             failures.push(format!(
                 "HEAD of {cell}: {} but GET {}",
