@@ -1303,6 +1303,39 @@ fn repository_rows(c: &Coords, w: &World) -> Vec<Row> {
             write,
         ));
     }
+    // Alice's open upload, addressed through bob's own registry: an upload belongs to
+    // the registry and image it was started in, so bob cannot read, feed, finish or
+    // cancel it from there (and alice may not push to bob's registry at all).
+    let stolen = format!("/v2/bob/bobdocker/stolen/blobs/uploads/{}", img.upload_id);
+    let cross = ex(S(401), S(404), S(403));
+    rows.extend([
+        Row::new(
+            M::GET,
+            "/v2/{name}/blobs/uploads/{session}",
+            stolen.clone(),
+            cross,
+        ),
+        Row::new(
+            M::PATCH,
+            "/v2/{name}/blobs/uploads/{session}",
+            stolen.clone(),
+            cross,
+        )
+        .bytes(upload, "application/octet-stream"),
+        Row::new(
+            M::PUT,
+            "/v2/{name}/blobs/uploads/{session}",
+            format!("{stolen}?digest={}", sha256(upload)),
+            cross,
+        )
+        .bytes(upload, "application/octet-stream"),
+        Row::new(
+            M::DELETE,
+            "/v2/{name}/blobs/uploads/{session}",
+            stolen,
+            cross,
+        ),
+    ]);
     // Mounting one of alice's blobs into bob's own registry: bob may push there, but
     // gets a fresh upload (202), never the blob (201), when he may not read the source;
     // alice may not push to bob's registry at all.
