@@ -51,7 +51,7 @@ impl Db {
         attributes: &[Attribute],
     ) -> Result<(), DbError> {
         let (column, id) = owner.column();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query(&format!("DELETE FROM attributes WHERE {column} = $1"))
             .bind(id)
             .execute(&mut *tx)

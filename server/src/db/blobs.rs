@@ -27,7 +27,7 @@ pub struct RemovedBlob {
 impl Db {
     pub async fn blob_lock(&self) -> Result<BlobLock, DbError> {
         Ok(BlobLock {
-            tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            tx: self.write_tx().await?,
         })
     }
 

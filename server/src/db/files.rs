@@ -156,7 +156,7 @@ impl Db {
     pub async fn put_files(&self, batch: &FileBatch<'_>) -> Result<(), PutFilesError> {
         let now = now_millis();
         // IMMEDIATE: the checks and the writes see the same state (no writer between).
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.write_tx().await?;
         let published_at = batch.publish.then_some(now);
         for f in batch.files {
             let holder = path_holder(&mut *tx, batch.repository_id, f.path).await?;
@@ -305,7 +305,7 @@ impl Db {
 
     /// Counts one download of a file and of its version.
     pub async fn count_download(&self, file_id: i64, version_id: i64) -> Result<(), DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("UPDATE files SET downloads = downloads + 1 WHERE id = $1")
             .bind(file_id)
             .execute(&mut *tx)

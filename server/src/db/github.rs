@@ -53,7 +53,7 @@ impl Db {
     /// account already linked to another Wharf account is a [`DbError::Conflict`].
     pub async fn link_github(&self, user_id: i64, id: &GithubIdentity) -> Result<(), DbError> {
         let now = now_millis();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let other: Option<i64> =
             sqlx::query_scalar("SELECT user_id FROM github_links WHERE github_id = $1")
                 .bind(id.github_id)

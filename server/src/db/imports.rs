@@ -83,7 +83,7 @@ impl Db {
         items: &[(String, String)],
     ) -> Result<i64, DbError> {
         let now = now_millis();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO import_jobs (user_id, repository_id, with_assets, publish, \
              private_to_public, status, created_at, updated_at) \
@@ -240,7 +240,7 @@ impl Db {
 
     /// Puts a finished job's failed items back in the queue; how many.
     pub async fn retry_import_job(&self, job_id: i64, user_id: i64) -> Result<u64, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let owned: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM import_jobs WHERE id = $1 AND user_id = $2 AND status = 'finished'",
         )

@@ -291,7 +291,7 @@ impl Db {
     /// each tag's manifest file, in one transaction. Returns the ids of the tags' versions.
     pub async fn put_oci_manifest(&self, m: &NewManifest<'_>) -> Result<Vec<i64>, DbError> {
         let now = now_millis();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let platforms = serde_json::to_string(m.platforms).unwrap_or_else(|_| "[]".into());
         let manifest_id: i64 = sqlx::query_scalar(
             "INSERT INTO oci_manifests (package_id, digest, blob_sha256, media_type, size, \
@@ -388,7 +388,7 @@ impl Db {
         package_id: i64,
     ) -> Result<bool, DbError> {
         let digest = link.digest;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let id: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM oci_manifests WHERE package_id = $1 AND digest = $2",
         )
@@ -428,7 +428,7 @@ impl Db {
         version_id: i64,
         file_path: &str,
     ) -> Result<(), DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("UPDATE versions SET downloads = downloads + 1 WHERE id = $1")
             .bind(version_id)
             .execute(&mut *tx)
