@@ -68,8 +68,11 @@ fn percent_decode_strict(raw: &[u8]) -> Option<Vec<u8>> {
     while let Some((&b, tail)) = rest.split_first() {
         if b == b'%' {
             let hex = tail.get(..2)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
+            // Two hex digits exactly (`from_str_radix` alone would take "+1").
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
             rest = &tail[2..];
         } else {
             out.push(b);
