@@ -9,7 +9,7 @@
 #   WHARF_BIN=target/debug/wharf ./scripts/fuzz-api.sh
 #
 # Settings (environment): WHARF_BIN (default: the release build under $WHARF_CACHE),
-# FUZZ_MAX_EXAMPLES (per operation and phase, default 40), FUZZ_SEED (default 20261130),
+# FUZZ_MAX_EXAMPLES (per operation and phase, default 60), FUZZ_SEED (default 20261130),
 # FUZZ_WORKERS (default 1: deterministic order), FUZZ_REQUEST_TIMEOUT (seconds, default 10),
 # FUZZ_PHASES (default examples,coverage,fuzzing,stateful).
 # The report (JUnit XML, and the server's log) stays in $WHARF_CACHE/fuzz-report.
@@ -20,7 +20,7 @@ WHARF_CACHE="${WHARF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wharf}"
 SCHEMATHESIS_VERSION="4.32.5"
 VENV="$WHARF_CACHE/venv-schemathesis"
 WHARF_BIN="${WHARF_BIN:-${CARGO_TARGET_DIR:-$WHARF_CACHE/target}/release/wharf}"
-MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-40}"
+MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-60}"
 SEED="${FUZZ_SEED:-20261130}"
 WORKERS="${FUZZ_WORKERS:-1}"
 REQUEST_TIMEOUT="${FUZZ_REQUEST_TIMEOUT:-10}"
