@@ -20,6 +20,9 @@ cargo clippy --locked --release -p app --features csr --all-targets -- -D warnin
 step "unit and integration tests"
 cargo test --locked --release
 
+step "REST API fuzzing (schemathesis against /api/openapi.json)"
+WHARF_BIN="$WHARF_BIN" WHARF_CACHE="$WHARF_CACHE" "$WHARF_ROOT/scripts/fuzz-api.sh"
+
 step "end-to-end tests (Playwright, Chromium)"
 (cd end2end && WHARF_BIN="$WHARF_BIN" WHARF_DIST_DIR="$WHARF_ROOT/dist" npx playwright test)
 

@@ -32,6 +32,11 @@ impl ApiError {
         self
     }
 
+    /// The status the answer will have.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
     pub fn not_found() -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "Not Found")
     }
@@ -107,4 +112,34 @@ impl ApiError {
     pub fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, message)
     }
+}
+
+/// Middleware for the REST API: an error answer that is not JSON yet (axum's own 405, a
+/// range the file cannot satisfy, …) gets Bintray's `{"message"}` body with the status's
+/// reason, keeping its other headers (`Allow`, `Content-Range`, …). Answers to `HEAD` keep
+/// their empty body. Handlers' own errors are already JSON and pass unchanged.
+pub async fn json_errors(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let head = request.method() == axum::http::Method::HEAD;
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if head || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (parts, _) = response.into_parts();
+    let message = status.canonical_reason().unwrap_or("Error");
+    let mut json = ApiError::new(status, message).into_response();
+    for (name, value) in &parts.headers {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            json.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    json
 }

@@ -9,6 +9,7 @@ mod page_meta;
 mod range;
 pub mod route_table;
 mod spa_fallback;
+mod url_checks;
 
 use axum::extract::Request;
 use axum::Router;
@@ -55,6 +56,10 @@ pub fn service(
 
 pub fn router(state: AppState) -> Router {
     route_table::build(routes())
+        // Outermost first: a malformed URL is refused before anything else runs, and any
+        // error answer that is not yet JSON becomes `{"message"}`.
+        .layer(axum::middleware::from_fn(error::json_errors))
+        .layer(axum::middleware::from_fn(url_checks::well_formed_url))
         .merge(oci::router(state.clone()))
         .fallback(spa_fallback::spa_fallback)
         .layer(

@@ -29,12 +29,18 @@ pub enum Exposure {
     Internal,
 }
 
+/// The largest body a route other than an upload reads (its JSON), in bytes: 1 MiB.
+/// Uploads stream to storage under their own limit (`max_upload_bytes`).
+pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
+
 /// One method on one path template (axum's syntax: `{name}`, `{*rest}`).
 pub struct Endpoint {
     pub method: Method,
     pub path: &'static str,
     pub exposure: Exposure,
     handler: MethodRouter<AppState>,
+    /// Whether the body streams to storage (uploads) rather than being read whole.
+    unlimited_body: bool,
 }
 
 macro_rules! constructors {
@@ -49,6 +55,7 @@ macro_rules! constructors {
                 path,
                 exposure: Exposure::Api,
                 handler: routing::$name(handler),
+                unlimited_body: false,
             }
         }
     )*};
@@ -72,8 +79,17 @@ impl Endpoint {
 
     /// For uploads, which stream to storage under their own limit (`max_upload_bytes`).
     pub fn unlimited_body(mut self) -> Endpoint {
-        self.handler = self.handler.layer(DefaultBodyLimit::disable());
+        self.unlimited_body = true;
         self
+    }
+
+    /// The handler with its body limit: none for uploads, [`JSON_BODY_LIMIT`] for the rest.
+    fn handler(self) -> MethodRouter<AppState> {
+        if self.unlimited_body {
+            self.handler.layer(DefaultBodyLimit::disable())
+        } else {
+            self.handler.layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        }
     }
 }
 
@@ -83,9 +99,10 @@ pub fn build(endpoints: Vec<Endpoint>) -> Router<AppState> {
     let mut api = Router::new();
     let mut root = Router::new();
     for e in endpoints {
-        match e.exposure {
-            Exposure::Api => api = api.route(e.path, e.handler),
-            Exposure::Root | Exposure::Internal => root = root.route(e.path, e.handler),
+        let (exposure, path) = (e.exposure, e.path);
+        match exposure {
+            Exposure::Api => api = api.route(path, e.handler()),
+            Exposure::Root | Exposure::Internal => root = root.route(path, e.handler()),
         }
     }
     root.merge(api.clone()).nest("/api/v1", api)

@@ -8,6 +8,7 @@ use server::config::Config;
 use tokio::sync::oneshot;
 
 pub mod oci;
+pub mod raw;
 
 pub struct TestServer {
     pub url: String,

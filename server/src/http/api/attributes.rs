@@ -1,8 +1,9 @@
 //! `/packages/:s/:r/:p[/versions/:v]/attributes` and `/search/attributes/...`.
 
+use super::extract::{Path, Query};
 use app::api_types::{Package, Success, Version};
 use app::domain::attributes::{parse_query, Attribute, AttributeInput};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::Value;

@@ -4,29 +4,53 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
+use axum::http::{header, StatusCode};
+use bytes::BytesMut;
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::http::error::ApiError;
 use crate::state::AppState;
 
-/// Upper bound for JSON bodies (uploads have their own, far larger limit).
-const JSON_LIMIT: usize = 1024 * 1024;
+use crate::http::route_table::JSON_BODY_LIMIT as JSON_LIMIT;
 
 pub struct JsonBody<T>(pub T);
 
 /// Like [`JsonBody`], but an empty body is `T::default()`.
 pub struct OptionalJsonBody<T>(pub T);
 
+/// The whole body, at most [`JSON_LIMIT`] bytes. A `Content-Length` above the limit is
+/// refused before a byte is read; a body that turns out longer is refused as soon as it
+/// passes the limit, so a 100 MB body costs at most the limit in memory. A body that ends
+/// before its announced length (a truncated upload, a broken chunked encoding) is a 400.
 async fn read(req: Request) -> Result<Bytes, ApiError> {
-    let body = axum::body::to_bytes(req.into_body(), JSON_LIMIT)
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                format!("The request body is larger than {JSON_LIMIT} bytes"),
-            )
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|n| n > JSON_LIMIT as u64) {
+        return Err(too_large());
+    }
+    let mut stream = req.into_body().into_data_stream();
+    let mut body = BytesMut::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::bad_request(format!("The request body could not be read: {e}"))
         })?;
-    Ok(body)
+        if body.len() + chunk.len() > JSON_LIMIT {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("The request body is larger than {JSON_LIMIT} bytes"),
+    )
 }
 
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {

@@ -1,9 +1,10 @@
 //! `/content/:s/:r/...`: uploads (PUT), publish and discard (POST `.../:p/:v/publish`),
 //! deletion (DELETE).
 
+use super::extract::Path;
 use app::api_types::{FilesCount, PublishRequest, Success};
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 

@@ -1,10 +1,11 @@
 //! `GET /api/ui/docker/:subject/:repo`: a Docker registry's address and images with their
 //! tags, for the repository page and the Set Me Up dialog.
 
+use super::extract::Path;
 use app::api_types::{DockerImage, DockerRegistry, DockerTag};
 use app::domain::docker;
 use app::domain::repo_type::RepoType;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::HOST;
 use axum::http::HeaderMap;
 use axum::Json;

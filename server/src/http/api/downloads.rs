@@ -1,8 +1,9 @@
 //! `/dl/:subject/:repo/:file_path`: downloads with `HEAD`, `Range`, `ETag` and the
 //! checksum headers jfrog-cli reads to skip files it already has.
 
+use super::extract::Path;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;

@@ -1,7 +1,8 @@
 //! `/file_package`, `/file_version` and `/file_metadata` for a file path.
 
+use super::extract::Path;
 use app::api_types::{Package, Success, Version};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 

@@ -1,7 +1,8 @@
 //! `/packages/:s/:r/:p[/versions/:v]/files`.
 
+use super::extract::{Path, Query};
 use app::api_types::File;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 

@@ -2,8 +2,9 @@
 //! and disconnecting it. The token never appears in an answer: the browser only learns the
 //! login, the avatar and whether private repositories are readable.
 
+use super::extract::Query;
 use app::api_types::{AuthorizeUrl, GithubAccount, GithubAuthorize, GithubStatus, Success};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;

@@ -5,11 +5,12 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
+use super::extract::Path;
 use app::api_types::{
     GhRelease, GhReleaseList, GhReleases, GhRepo, GhRepoList, ImportJob, ImportRequest,
     ImportStarted, ImportTarget, RateBudget, ReleasesRequest,
 };
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};

@@ -9,6 +9,7 @@ pub(crate) mod caller;
 mod content;
 mod docker;
 mod downloads;
+mod extract;
 mod file_info;
 mod files;
 mod github;

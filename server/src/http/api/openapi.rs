@@ -93,11 +93,12 @@ Errors are JSON `{\"message\": \"...\"}`.";
             NotFound,
             Conflict,
             PayloadTooLarge,
+            UriTooLong,
             TooManyRequests,
             Internal
         )
     ),
-    modifiers(&BasicAuth, &RootOnly, &Throttling),
+    modifiers(&BasicAuth, &RootOnly, &Throttling, &MalformedRequests),
     tags(
         (name = "repositories", description = "A subject's repositories"),
         (name = "packages", description = "Packages in a repository"),
@@ -182,6 +183,47 @@ impl Modify for Throttling {
                         "429".to_owned(),
                         RefOr::Ref(utoipa::openapi::Ref::from_response_name("TooManyRequests")),
                     );
+                }
+            }
+        }
+    }
+}
+
+/// What any request may be refused with before its handler runs (`http::url_checks`, the
+/// JSON body limit): 400 for a malformed URL, 414 for an over-long one, and 413 for a JSON
+/// body over 1 MiB on every operation that takes one.
+struct MalformedRequests;
+
+impl Modify for MalformedRequests {
+    fn modify(&self, doc: &mut Document) {
+        let by_ref = |name: &str| RefOr::Ref(utoipa::openapi::Ref::from_response_name(name));
+        for item in doc.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.head,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let responses = &mut op.responses.responses;
+                responses
+                    .entry("400".to_owned())
+                    .or_insert_with(|| by_ref("BadRequest"));
+                responses
+                    .entry("414".to_owned())
+                    .or_insert_with(|| by_ref("UriTooLong"));
+                let takes_json = op
+                    .request_body
+                    .as_ref()
+                    .is_some_and(|body| body.content.contains_key("application/json"));
+                if takes_json {
+                    responses
+                        .entry("413".to_owned())
+                        .or_insert_with(|| by_ref("PayloadTooLarge"));
                 }
             }
         }
@@ -312,9 +354,14 @@ mod described {
 
     // Error responses, all `{"message": "..."}`.
 
-    /// The request is malformed: a bad name, JSON body, switch or path (`message` says which).
+    /// The request is malformed: a bad name, JSON body, switch or path, or a URL with an
+    /// invalid percent-encoding, invalid UTF-8 or control characters (`message` says which).
     #[derive(ToResponse)]
     pub struct BadRequest(ErrorBody);
+
+    /// The URL (path and query) is longer than 8 KiB.
+    #[derive(ToResponse)]
+    pub struct UriTooLong(ErrorBody);
 
     /// Credentials are needed and missing, or they are wrong (wrong credentials are refused
     /// even where anonymous access is allowed). No `WWW-Authenticate` challenge is sent.

@@ -1,7 +1,8 @@
 //! `/repos/:s/:r/packages` and `/packages/:s/:r[/:p]`.
 
+use super::extract::{Path, Query};
 use app::api_types::{Package, PackageChanges, PackageSummary, Success};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
 use serde::Deserialize;

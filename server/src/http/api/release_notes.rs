@@ -1,8 +1,9 @@
 //! `/packages/:s/:r/:p/versions/:v/release_notes` (Bintray's shape) and the page's
 //! rendered form.
 
+use super::extract::Path;
 use app::api_types::{ReleaseNotes, ReleaseNotesText, RenderedNotes, Success};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 
 use super::body::JsonBody;

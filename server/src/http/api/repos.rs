@@ -1,7 +1,8 @@
 //! `/repos/:subject[/:repo]` and `/search/repos`.
 
+use super::extract::{Path, Query};
 use app::api_types::{Repository, RepositoryChanges, RepositorySummary, Success};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;

@@ -1,7 +1,8 @@
 //! `/search/packages`, `/search/file` and `/users/:user`: public things only.
 
+use super::extract::{Path, Query};
 use app::api_types::{File, Package};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::Json;
 use serde::{Deserialize, Serialize};

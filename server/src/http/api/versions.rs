@@ -1,7 +1,8 @@
 //! `/packages/:s/:r/:p/versions[/:v]`.
 
+use super::extract::{Path, Query};
 use app::api_types::{Success, Version, VersionChanges};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 
