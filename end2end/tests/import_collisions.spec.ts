@@ -1,4 +1,36 @@
-import { test, expect, appReady, newAccount } from "./fixtures";
+import { execFileSync } from "node:child_process";
+import { Page } from "@playwright/test";
+import { test, expect, appReady, newAccount, screenshot } from "./fixtures";
+
+/** Screenshots at desktop and phone width, light and dark, to look at. */
+async function shots(page: Page, name: string) {
+  for (const [width, height, size] of [[1280, 800, "desktop"], [390, 844, "phone"]] as const) {
+    await page.setViewportSize({ width, height });
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await screenshot(page, `${name}-${size}-${scheme}`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
+
+/** Signs in through the form and links the given stand-in login, with or without private access. */
+async function signInAndLink(page: Page, user: string, password: string, login: string, privateAccess: boolean) {
+  await page.goto("/signin");
+  await appReady(page);
+  await page.getByLabel("User name").fill(user);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/${user}$`));
+  await page.goto("/profile");
+  await appReady(page);
+  if (privateAccess) await page.getByRole("checkbox", { name: "Access private repositories" }).check();
+  await page.getByRole("button", { name: "Authorize with GitHub" }).click();
+  await page.getByLabel("Signed in as").selectOption(login);
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page).toHaveURL(/\/profile\?github=linked/);
+}
 
 // Two GitHub repositories with the same name would become one package: the tree says so
 // before Import (and Import stays off), as does a repository whose package already exists
@@ -28,18 +60,7 @@ test("import from GitHub: name collisions show in the tree before Import", async
   // A package made by hand with the name a GitHub repository would take.
   await call("post", `/packages/${user}/dots`, { name: "notes" });
 
-  await page.goto("/signin");
-  await appReady(page);
-  await page.getByLabel("User name").fill(user);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/${user}$`));
-  await page.goto("/profile");
-  await appReady(page);
-  await page.getByRole("button", { name: "Authorize with GitHub" }).click();
-  await page.getByLabel("Signed in as").selectOption(login);
-  await page.getByRole("button", { name: "Approve" }).click();
-  await expect(page).toHaveURL(/\/profile\?github=linked/);
+  await signInAndLink(page, user, password, login, false);
 
   await page.goto(`/import/${user}/dots`);
   await appReady(page);
@@ -68,6 +89,7 @@ test("import from GitHub: name collisions show in the tree before Import", async
   await expect(theirs).toHaveAccessibleDescription(/would both become the package “dotfiles”/);
   await expect(page.getByTestId("repo-conflict")).toHaveCount(3);
   await expect(importButton).toBeDisabled();
+  await shots(page, "import-collisions");
 
   // Untick one: the collision is gone and Import is back.
   await theirs.uncheck();
@@ -79,4 +101,50 @@ test("import from GitHub: name collisions show in the tree before Import", async
   await notes.check();
   await expect(collisions).toContainText("“notes”, which already exists and was not imported from GitHub");
   await expect(importButton).toBeDisabled();
+});
+
+// A private GitHub repository going into a public Wharf repository: the tree says plainly
+// that its files become public, and Import waits for an explicit confirmation.
+test("import from GitHub: private into public needs a confirmation", async ({ page, request, errors }) => {
+  test.setTimeout(60_000);
+  const suffix = Math.random().toString(36).slice(2, 8);
+  const login = `priv-${suffix}`;
+  const seeded = await request.post(`${process.env.GITHUB_STANDIN_URL}/_standin/data`, {
+    data: {
+      users: [{ login }],
+      repos: [
+        { owner: login, name: "secret-tool", private: true, releases: [{ tag: "v1", assets: [{ name: "s.sh", text: "secret\n" }] }] },
+        { owner: login, name: "open-tool", releases: [{ tag: "v1", assets: [{ name: "o.sh", text: "open\n" }] }] },
+      ],
+    },
+  });
+  expect(seeded.status(), await seeded.text()).toBe(204);
+  const { user, password, call } = await newAccount(request, "pp");
+  // Premium, so that private repositories may be listed (the administrator's command).
+  execFileSync(process.env.WHARF_BIN!, ["user", "plan", user, "premium"], {
+    env: { ...process.env, WHARF_DATA_DIR: process.env.WHARF_DATA_DIR_E2E },
+  });
+  await call("post", `/repos/${user}/pub`, { type: "generic" });
+  await signInAndLink(page, user, password, login, true);
+
+  await page.goto(`/import/${user}/pub`);
+  await appReady(page);
+  const secret = page.getByRole("checkbox", { name: `${login}/secret-tool`, exact: true });
+  const open = page.getByRole("checkbox", { name: `${login}/open-tool`, exact: true });
+  const importButton = page.getByRole("button", { name: "Import", exact: true });
+  await open.check();
+  await expect(page.getByTestId("private-to-public")).toHaveCount(0);
+  await expect(importButton).toBeEnabled();
+  await secret.check();
+  const note = page.getByTestId("private-to-public");
+  await expect(note).toContainText(`${login}/secret-tool is private on GitHub`);
+  await expect(note).toContainText(`${user}/pub is a public repository`);
+  await expect(importButton).toBeDisabled();
+  await shots(page, "import-private-to-public");
+  await note.getByRole("checkbox", { name: "Make them public in this repository" }).check();
+  await expect(importButton).toBeEnabled();
+  await importButton.click();
+  await expect(page.getByTestId("import-status")).toContainText("Finished: 2 repositories imported.", {
+    timeout: 30_000,
+  });
 });
