@@ -591,6 +591,8 @@ struct Row {
     content_type: Option<&'static str>,
     /// The `Host` to send (a separate API, download or registry host).
     host: Option<String>,
+    /// Further request headers (`X-Bintray-*` upload forms).
+    headers: Vec<(&'static str, String)>,
     expect: Expect,
 }
 
@@ -603,8 +605,14 @@ impl Row {
             body: Vec::new(),
             content_type: None,
             host: None,
+            headers: Vec::new(),
             expect,
         }
+    }
+
+    fn header(mut self, name: &'static str, value: impl Into<String>) -> Row {
+        self.headers.push((name, value.into()));
+        self
     }
 
     fn json(mut self, body: Value) -> Row {
@@ -736,6 +744,18 @@ const PACKAGE_ATTRIBUTES: &str = "/packages/{subject}/{repo}/{package}/attribute
 const VERSION_ATTRIBUTES: &str =
     "/packages/{subject}/{repo}/{package}/versions/{version}/attributes";
 const CONTENT: &str = "/content/{subject}/{repo}/{*rest}";
+
+/// A tar archive holding `unpacked.txt`, for the explode rows.
+fn tar_with_one_file() -> Vec<u8> {
+    let body = b"unpacked by the caller";
+    let mut header = tar::Header::new_gnu();
+    header.set_size(body.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    let mut b = tar::Builder::new(Vec::new());
+    b.append_data(&mut header, "unpacked.txt", &body[..]).unwrap();
+    b.into_inner().unwrap()
+}
 
 /// Rows on one generic repository (and the maven and docker ones beside it).
 fn repository_rows(c: &Coords, w: &World) -> Vec<Row> {
@@ -940,6 +960,17 @@ fn repository_rows(c: &Coords, w: &World) -> Vec<Row> {
             write,
         )
         .bytes(b"new bytes", "application/octet-stream"),
+        // An archive unpacked at the repository's root (the header form, no path).
+        Row::new(
+            M::PUT,
+            "/content/{subject}/{repo}/",
+            format!("/content/alice/{r}/"),
+            write,
+        )
+        .bytes(&tar_with_one_file(), "application/octet-stream")
+        .header("x-bintray-package", p)
+        .header("x-bintray-version", v)
+        .header("x-bintray-explode", "1"),
         Row::new(
             M::POST,
             CONTENT,
@@ -1540,6 +1571,9 @@ async fn send(
     }
     if let Some(ct) = row.content_type {
         req = req.header("content-type", ct);
+    }
+    for (name, value) in &row.headers {
+        req = req.header(*name, value);
     }
     if row.template.starts_with("/v2/{name}/manifests") {
         req = req.header("accept", OCI_MANIFEST);
