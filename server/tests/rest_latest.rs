@@ -32,9 +32,15 @@ async fn latest_follows_release_dates_version_order_and_the_owners_pin() {
         201
     );
     let versions = "/packages/alice/generic/tool/versions";
-    // 1.10 and 1.9 undated: version order, not creation order, decides between them.
+    // 1.10 and 1.9 released on one day: version order, not creation order, decides.
     for v in ["1.10", "1.9"] {
-        assert_eq!(alice.post(versions, json!({"name": v})).await.0, 201);
+        assert_eq!(
+            alice
+                .post(versions, json!({"name": v, "released": "2018-01-01"}))
+                .await
+                .0,
+            201
+        );
         put(
             &alice,
             &format!("/content/alice/generic/tool/{v}/tool-{v}.tgz?publish=1"),
@@ -45,7 +51,7 @@ async fn latest_follows_release_dates_version_order_and_the_owners_pin() {
     let pkg = || async { anon.get("/packages/alice/generic/tool").await.1 };
     assert_eq!(pkg().await["latest_version"], "1.10");
     assert_eq!(pkg().await["versions"], json!(["1.10", "1.9"]));
-    // A dated version is newer than undated ones; an older date uploaded later is not.
+    // A later release date is newer; an older date uploaded later is not.
     for (v, released) in [
         ("2.0", "2020-01-01T00:00:00.000+0000"),
         ("0.5", "2019-01-01"),
@@ -158,4 +164,37 @@ async fn latest_follows_release_dates_version_order_and_the_owners_pin() {
         )
         .await;
     assert_eq!(pkg().await["latest_version"], "2.0");
+}
+
+/// A version without a release date counts from its creation, as Bintray showed it: one
+/// made today is newer than one released years ago.
+#[tokio::test]
+async fn a_version_without_a_release_date_counts_from_its_creation() {
+    let (_keep, dist) = fake_dist();
+    let server = TestServer::start(&dist).await;
+    let alice = Api::user(&server, "alice", &server.add_user("alice").await);
+    assert_eq!(alice.post("/repos/alice/generic", json!({})).await.0, 201);
+    let versions = "/packages/alice/generic/tool/versions";
+    assert_eq!(
+        alice
+            .post("/packages/alice/generic", json!({"name": "tool"}))
+            .await
+            .0,
+        201
+    );
+    for (v, body) in [
+        ("1.0", json!({"name": "1.0", "released": "2019-07-01"})),
+        ("2.0", json!({"name": "2.0"})),
+    ] {
+        assert_eq!(alice.post(versions, body).await.0, 201);
+        put(
+            &alice,
+            &format!("/content/alice/generic/tool/{v}/tool-{v}.tgz?publish=1"),
+            v,
+        )
+        .await;
+    }
+    let (_, pkg) = alice.get("/packages/alice/generic/tool").await;
+    assert_eq!(pkg["latest_version"], "2.0");
+    assert_eq!(pkg["versions"], json!(["2.0", "1.0"]));
 }

@@ -9,9 +9,9 @@
 //!    repository's latest release for imported packages (the newest published release that
 //!    is not a pre-release or draft), kept useful for packages that only have pre-releases.
 //! 4. "Newest" is the release date (`released`; imported versions carry GitHub's
-//!    `published_at`); versions without one come after every dated version. Ties, and
-//!    versions without dates, go by version order (`1.10.0` after `1.9.0`, `2.0.0-rc.1`
-//!    before `2.0.0`, as the `versions` crate compares SemVer and looser schemes), then by
+//!    `published_at`); a version without one counts from when it was created, as Bintray
+//!    showed it. Ties go by version order (`1.10.0` after `1.9.0`, `2.0.0-rc.1` before
+//!    `2.0.0`, as the `versions` crate compares SemVer and looser schemes), then by
 //!    creation. The order is total, so sorting by it is stable and never panics.
 //!
 //! The version list uses the same "newest" order, newest first.
@@ -26,6 +26,8 @@ pub struct VersionFacts<'a> {
     pub name: &'a str,
     /// Milliseconds since the epoch.
     pub released_at: Option<i64>,
+    /// Milliseconds since the epoch: the date of a version without `released_at`.
+    pub created_at: i64,
     /// Unique and increasing within a package (the database id): the last tie-breaker.
     pub created_seq: i64,
     pub prerelease: bool,
@@ -45,11 +47,11 @@ fn version_order(a: &str, b: &str) -> Ordering {
     }
 }
 
-/// Older → `Less`, newer → `Greater` (rule 4). `None < Some(_)` puts undated versions
-/// before (older than) every dated one.
+/// Older → `Less`, newer → `Greater` (rule 4).
 pub fn newness(a: &VersionFacts, b: &VersionFacts) -> Ordering {
-    a.released_at
-        .cmp(&b.released_at)
+    let date = |v: &VersionFacts| v.released_at.unwrap_or(v.created_at);
+    date(a)
+        .cmp(&date(b))
         .then_with(|| version_order(a.name, b.name))
         .then_with(|| a.created_seq.cmp(&b.created_seq))
 }
@@ -81,10 +83,12 @@ pub fn sort_newest_first<T>(versions: &mut [T], facts: impl Fn(&T) -> VersionFac
 mod tests {
     use super::*;
 
+    /// A version created at `seq` (ms), released at `released_at`.
     fn v(name: &str, released_at: Option<i64>, seq: i64, prerelease: bool) -> VersionFacts<'_> {
         VersionFacts {
             name,
             released_at,
+            created_at: seq,
             created_seq: seq,
             prerelease,
             published: true,
@@ -122,25 +126,26 @@ mod tests {
     }
 
     #[test]
-    fn undated_versions_go_by_version_order() {
-        let vs = [
-            v("1.10.0", None, 1, false),
-            v("1.9.0", None, 2, false),
-            v("1.2", None, 3, false),
+    fn undated_versions_count_from_their_creation_and_ties_go_by_version_order() {
+        // 2.0 made later without a date is newer than 1.0 released long ago.
+        let vs = [v("1.0", Some(5), 100, false), v("2.0", None, 200, false)];
+        assert_eq!(latest_name(&vs, None), Some("2.0"));
+        // Released on the same day: version order decides, not creation.
+        let same = [
+            v("1.10.0", Some(5), 1, false),
+            v("1.9.0", Some(5), 2, false),
+            v("1.2", Some(5), 3, false),
         ];
-        assert_eq!(latest_name(&vs, None), Some("1.10.0"));
-        // A dated version is newer than any undated one.
-        let mixed = [v("9.9", None, 1, false), v("1.0", Some(5), 2, false)];
-        assert_eq!(latest_name(&mixed, None), Some("1.0"));
-        // Same date: version order, then creation.
+        assert_eq!(latest_name(&same, None), Some("1.10.0"));
         let tie = [
             v("2.0.0", Some(5), 1, false),
             v("2.0.0-rc.1", Some(5), 2, false),
         ];
         assert_eq!(latest_name(&tie, None), Some("2.0.0"));
+        // Same date and name order: creation.
         let odd = [
-            v("@scope/x@1", None, 1, false),
-            v("@scope/x@1", None, 2, false),
+            v("@scope/x@1", Some(1), 1, false),
+            v("@scope/x@1", Some(1), 2, false),
         ];
         assert_eq!(latest(&odd, None), Some(1));
     }
@@ -167,8 +172,8 @@ mod tests {
         let mut vs = vec![
             v("v0.9.0", Some(90), 4, false),
             v("v1.2.0-rc.1", Some(300), 3, true),
-            v("zzz", None, 5, false),
-            v("1.0", None, 6, false),
+            v("zzz", None, 50, false),
+            v("1.0", None, 50, false),
             v("v1.1.0", Some(200), 2, false),
         ];
         sort_newest_first(&mut vs, |x| x.clone());

@@ -75,6 +75,7 @@ pub struct VersionOrderRow {
     pub id: i64,
     pub name: String,
     pub released_at: Option<i64>,
+    pub created_at: i64,
     pub is_prerelease: bool,
     /// At least one published file.
     pub published: bool,
@@ -89,7 +90,7 @@ impl Db {
         package_id: i64,
     ) -> Result<Vec<VersionOrderRow>, DbError> {
         let rows = sqlx::query(
-            "SELECT v.id, v.name, v.released_at, v.is_prerelease, \
+            "SELECT v.id, v.name, v.released_at, v.created_at, v.is_prerelease, \
              EXISTS (SELECT 1 FROM files f WHERE f.version_id = v.id AND f.is_published) AS published, \
              (p.latest_pin_version_id IS NOT NULL AND p.latest_pin_version_id = v.id) AS pinned \
              FROM versions v JOIN packages p ON p.id = v.package_id \
@@ -104,6 +105,7 @@ impl Db {
                     id: row.try_get("id")?,
                     name: row.try_get("name")?,
                     released_at: row.try_get("released_at")?,
+                    created_at: row.try_get("created_at")?,
                     is_prerelease: row.try_get("is_prerelease")?,
                     published: row.try_get("published")?,
                     pinned: row.try_get("pinned")?,

@@ -40,6 +40,7 @@ pub async fn version_order(db: &Db, package_id: i64) -> std::result::Result<Vers
         VersionFacts {
             name: &r.name,
             released_at: r.released_at,
+            created_at: r.created_at,
             created_seq: r.id,
             prerelease: r.is_prerelease,
             published: r.published,
