@@ -77,7 +77,7 @@ pub async fn download(
     let content_type = mime_guess::from_path(&file.name)
         .first_raw()
         .unwrap_or("application/octet-stream");
-    let mut response = Response::builder()
+    let mut response = untrusted_content(Response::builder())
         .header(header::ETAG, &etag)
         .header(header::ACCEPT_RANGES, "bytes")
         .header(header::CONTENT_TYPE, content_type)
@@ -141,6 +141,21 @@ pub async fn download(
     Ok(response.body(body).expect("valid response"))
 }
 
+/// Headers for bytes that users uploaded, served from Wharf's own origin: an uploaded
+/// `.html` or `.svg` must never run script with the rights of whoever opens the link (it
+/// could read the session's CSRF token and act as them). `sandbox` gives the document an
+/// opaque origin and no scripts, `default-src 'none'` loads nothing else, and `nosniff`
+/// keeps browsers from guessing an active type for other files. Pages still display
+/// (HTML renders, images show), they just cannot act.
+fn untrusted_content(builder: axum::http::response::Builder) -> axum::http::response::Builder {
+    builder
+        .header(
+            header::CONTENT_SECURITY_POLICY,
+            "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'",
+        )
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+}
+
 /// A file Wharf writes rather than stores (Maven metadata): never cached for long, since
 /// the next deploy changes it.
 fn generated(method: &Method, path: &str, text: String) -> Response {
@@ -155,7 +170,7 @@ fn generated(method: &Method, path: &str, text: String) -> Response {
     } else {
         Body::from(text)
     };
-    Response::builder()
+    untrusted_content(Response::builder())
         .header(header::CONTENT_TYPE, content_type)
         .header(header::CONTENT_LENGTH, length)
         .header(header::CACHE_CONTROL, "no-cache")
