@@ -258,4 +258,15 @@ async fn sign_in_errors_and_throttling() {
     }
     assert_eq!(statuses[..5], [401; 5]);
     assert_eq!(statuses[6], 429);
+    // …but a stranger's wrong keys never lock the owner out: the right key still works
+    // (a key is 160 random bits; the throttle only slows the guesses).
+    let dora_key = server.add_user("dora").await;
+    let wrong = Api::user(&server, "dora", "0000000000000000000000000000000000000000");
+    for _ in 0..7 {
+        wrong.get("/repos/bob").await;
+    }
+    assert_eq!(wrong.get("/repos/bob").await.0, 429);
+    let dora = Api::user(&server, "dora", &dora_key);
+    assert_eq!(dora.get("/repos/bob").await.0, 200);
+    assert_eq!(dora.get("/repos/dora").await.0, 200);
 }

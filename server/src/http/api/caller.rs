@@ -74,17 +74,19 @@ pub(crate) enum KeyRefused {
     Internal(String),
 }
 
-/// The user whose API key `key` is, with guessing throttled per user name. Shared by
+/// The user whose API key `key` is, with wrong keys throttled per user name. Shared by
 /// the REST API and the Docker registry.
+///
+/// The right key always passes, even while wrong ones for the same name are being made to
+/// wait: a key is 160 random bits, so the throttle cannot be what protects it, and checking
+/// the wait first would let anyone who knows a user name lock that user's CI out by
+/// sending a wrong key every few minutes.
 pub(crate) async fn verify_api_key(
     state: &AppState,
     name: &str,
     key: &str,
 ) -> Result<UserRecord, KeyRefused> {
     let throttle_key = name.to_ascii_lowercase();
-    if let Err(wait) = state.throttle.check(&throttle_key, Instant::now()) {
-        return Err(KeyRefused::Throttled(wait));
-    }
     let user = match state.db.find_user_by_name(&throttle_key).await {
         Ok(u) => Some(u),
         Err(DbError::NotFound) => None,
@@ -100,8 +102,12 @@ pub(crate) async fn verify_api_key(
             Ok(user)
         }
         _ => {
+            let now = Instant::now();
+            if let Err(wait) = state.throttle.check(&throttle_key, now) {
+                return Err(KeyRefused::Throttled(wait));
+            }
             tracing::info!(user = %name, "API key refused");
-            state.throttle.failure(&throttle_key, Instant::now());
+            state.throttle.failure(&throttle_key, now);
             Err(KeyRefused::Wrong)
         }
     }
