@@ -161,3 +161,42 @@ async fn version_names_keep_case_and_refuse_what_is_not_one_segment() {
         );
     }
 }
+
+/// The header form of an upload names a non-ASCII version as clients send it: UTF-8 bytes
+/// in `X-Bintray-Version` (it used to be dropped, and the answer said no version was given).
+#[tokio::test]
+async fn a_non_ascii_version_in_the_header_form_is_read_as_utf8() {
+    let (_keep, dist) = fake_dist();
+    let server = TestServer::start(&dist).await;
+    let alice = Api::user(&server, "alice", &server.add_user("alice").await);
+    assert_eq!(alice.post("/repos/alice/generic", json!({})).await.0, 201);
+    assert_eq!(
+        alice
+            .post("/packages/alice/generic", json!({"name": "tool"}))
+            .await
+            .0,
+        201
+    );
+    let version = reqwest::header::HeaderValue::from_bytes("1.0-naïve".as_bytes()).unwrap();
+    let (status, body) = alice
+        .send(
+            alice
+                .request(
+                    Method::PUT,
+                    "/content/alice/generic/tool-naive.txt?publish=1",
+                )
+                .header("X-Bintray-Package", "tool")
+                .header("X-Bintray-Version", version)
+                .body("bytes"),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = alice
+        .get(&format!(
+            "/packages/alice/generic/tool/versions/{}",
+            path_segment("1.0-naïve")
+        ))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["name"], "1.0-naïve");
+}

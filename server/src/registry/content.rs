@@ -110,7 +110,9 @@ impl Sources<'_> {
         match value {
             None => Ok(false),
             Some(v) => parse_flag(v).ok_or_else(|| {
-                RegistryError::BadRequest(format!("'{name}' must be 0 or 1, not {v:?}"))
+                RegistryError::BadRequest(format!(
+                    "'{name}' must be 1 (or true, yes, on) or 0 (false, no, off), not {v:?}"
+                ))
             }),
         }
     }

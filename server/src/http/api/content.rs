@@ -18,13 +18,19 @@ use crate::http::error::ApiError;
 use crate::registry::{self, Caller, UploadOptions, UploadRequest, UploadTarget};
 use crate::state::AppState;
 
-/// `X-Bintray-Package` → ("package", value), and so on.
+/// `X-Bintray-Package` → ("package", value), and so on. Values are read as UTF-8, as
+/// clients send a non-ASCII version name (HTTP itself only promises ASCII); a value that is
+/// not UTF-8 is kept with U+FFFD in place, so the name's own check names what is wrong
+/// rather than the header going missing.
 fn bintray_headers(headers: &HeaderMap) -> Vec<(String, String)> {
     headers
         .iter()
         .filter_map(|(name, value)| {
             let suffix = name.as_str().strip_prefix("x-bintray-")?;
-            Some((suffix.to_owned(), value.to_str().ok()?.to_owned()))
+            Some((
+                suffix.to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            ))
         })
         .collect()
 }
