@@ -596,14 +596,14 @@ fn RepoRow(
                         selection.update(|s| s.toggle_repo(&n, tags.as_deref()));
                     }
                 />
-                <span class="repo-name">{repo.full_name.clone()}</span>
+                <span class="repo-name" title=repo.full_name.clone()>{repo.full_name.clone()}</span>
             </label>
             {repo.private.then(|| view! { <span class="badge">"private"</span> })}
             {repo.fork.then(|| view! { <span class="badge">"fork"</span> })}
             {repo.archived.then(|| view! { <span class="badge">"archived"</span> })}
             {move || conflict().map(|why| view! {
                 <span class="badge badge-private conflict" id=note_id.clone() title=why.clone() data-testid="repo-conflict">
-                    "⚠ name collision"
+                    "⚠"<span class="badge-words">" name collision"</span>
                     <span class="visually-hidden">{format!(": {why}")}</span>
                 </span>
             })}
