@@ -1531,6 +1531,21 @@ async fn a_hand_made_package_naming_the_github_repository_is_not_taken_over() {
         let job = finished_job(&mut b, body["id"].as_i64().unwrap()).await;
         assert_eq!(job["items"][0]["status"], "done", "{job}");
     }
+    // A published file that a person replaced by hand in that imported package is not
+    // replaced by the next import; the import says why.
+    let sums = "/dl/alice/gh2/hello-tool/v1.0.0/SHA256SUMS.txt";
+    let (_, github_bytes) = download(&w, sums).await;
+    assert_ne!(github_bytes, b"MINE NOW");
+    let put = b.client.put(w.server.url(
+        "/content/alice/gh2/hello-tool/v1.0.0/hello-tool/v1.0.0/SHA256SUMS.txt?publish=1&override=1",
+    ));
+    let res = b.send(put.body("MINE NOW")).await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let (code, body) = import_request(&mut b, "gh2", &[&hello], json!({})).await;
+    assert_eq!(code, 201, "{body}");
+    let job = finished_job(&mut b, body["id"].as_i64().unwrap()).await;
+    assert!(job.to_string().contains("uploaded by hand"), "{job}");
+    assert_eq!(download(&w, sums).await.1, b"MINE NOW");
 }
 
 /// GitHub names ignore case: `acme/DOTFILES` is `acme/dotfiles`, whose package `dotfiles`

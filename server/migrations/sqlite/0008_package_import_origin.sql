@@ -21,3 +21,12 @@ WHERE github_repo IS NOT NULL
       AND i.package = packages.name
       AND lower(i.repo_full_name) = lower(packages.github_repo)
   );
+
+-- The content (sha256) an import wrote at this file's path. The file counts as imported
+-- only while it still holds exactly that content, so a later upload by hand (override=1)
+-- makes it hand-made again without the upload path knowing about imports. An import never
+-- replaces a published file that is not its own (see import::runner). Existing rows stay
+-- NULL, i.e. hand-made: the only cost is that a re-import cannot replace an already
+-- published asset whose bytes changed on GitHub (unchanged ones are skipped by digest),
+-- whereas guessing "imported" could let an import overwrite a person's published file.
+ALTER TABLE files ADD COLUMN imported_sha256 TEXT;
