@@ -1465,3 +1465,114 @@ async fn latest_is_the_newest_release_that_is_not_a_pre_release() {
         "{badge}"
     );
 }
+
+/// Bintray's ordinary `github_repo` field (the Gradle plugin's `githubRepo` sets it) grants
+/// nothing: a package made by hand that names `octocat-demo/hello-tool` is still made by
+/// hand, so importing that repository is refused before anything is written, and the
+/// hand-uploaded, published file keeps its bytes. Neither does a PATCH of the field.
+#[tokio::test]
+async fn a_hand_made_package_naming_the_github_repository_is_not_taken_over() {
+    let w = world().await;
+    let mut b = linked_alice_with_repo(&w).await;
+    let hello = format!("{DEMO_USER}/hello-tool");
+    let (code, body) = b
+        .post(
+            "/packages/alice/gh",
+            json!({"name": "hello-tool", "github_repo": hello, "desc": "my own"}),
+        )
+        .await;
+    assert_eq!(code, 201, "{body}");
+    let put = b.client.put(
+        w.server
+            .url("/content/alice/gh/hello-tool/v1.0.0/hello-tool/v1.0.0/SHA256SUMS.txt?publish=1"),
+    );
+    let res = b.send(put.body("HAND MADE, PUBLISHED")).await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let blobs = w.server.blob_files().len();
+
+    for _ in 0..2 {
+        let (code, body) = import_request(&mut b, "gh", &[&hello], json!({})).await;
+        assert_eq!(code, 409, "{body}");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .contains("“hello-tool”, which already exists and was not imported from GitHub"),
+            "{body}"
+        );
+        // Setting the field again afterwards grants nothing either.
+        let (code, body) = b
+            .json(
+                reqwest::Method::PATCH,
+                "/packages/alice/gh/hello-tool",
+                Some(json!({"github_repo": hello})),
+            )
+            .await;
+        assert_eq!(code, 200, "{body}");
+    }
+    let (status, bytes) = download(&w, "/dl/alice/gh/hello-tool/v1.0.0/SHA256SUMS.txt").await;
+    assert_eq!(status, 200);
+    assert_eq!(bytes, b"HAND MADE, PUBLISHED");
+    let (_, pkg) = b.get("/packages/alice/gh/hello-tool").await;
+    assert_eq!(pkg["desc"], "my own");
+    assert_eq!(pkg["versions"], json!(["v1.0.0"]));
+    assert_eq!(w.server.blob_files().len(), blobs);
+
+    // A package the import itself created is still updated by the next import.
+    assert_eq!(
+        b.post("/repos/alice/gh2", json!({"type": "generic"}))
+            .await
+            .0,
+        201
+    );
+    for _ in 0..2 {
+        let (code, body) = import_request(&mut b, "gh2", &[&hello], json!({})).await;
+        assert_eq!(code, 201, "{body}");
+        let job = finished_job(&mut b, body["id"].as_i64().unwrap()).await;
+        assert_eq!(job["items"][0]["status"], "done", "{job}");
+    }
+    // A published file that a person replaced by hand in that imported package is not
+    // replaced by the next import; the import says why.
+    let sums = "/dl/alice/gh2/hello-tool/v1.0.0/SHA256SUMS.txt";
+    let (_, github_bytes) = download(&w, sums).await;
+    assert_ne!(github_bytes, b"MINE NOW");
+    let put = b.client.put(w.server.url(
+        "/content/alice/gh2/hello-tool/v1.0.0/hello-tool/v1.0.0/SHA256SUMS.txt?publish=1&override=1",
+    ));
+    let res = b.send(put.body("MINE NOW")).await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let (code, body) = import_request(&mut b, "gh2", &[&hello], json!({})).await;
+    assert_eq!(code, 201, "{body}");
+    let job = finished_job(&mut b, body["id"].as_i64().unwrap()).await;
+    assert!(job.to_string().contains("uploaded by hand"), "{job}");
+    assert_eq!(download(&w, sums).await.1, b"MINE NOW");
+}
+
+/// GitHub names ignore case: `acme/DOTFILES` is `acme/dotfiles`, whose package `dotfiles`
+/// was imported from another repository, so the start refuses it (it used to pass the
+/// start and fail as it ran); so does a package name that differs only in case.
+#[tokio::test]
+async fn a_repository_named_in_another_case_is_refused_at_the_start() {
+    let w = world().await;
+    add_dotfiles(&w.gh);
+    let mut b = linked_alice_with_repo(&w).await;
+    let octocat = format!("{DEMO_USER}/dotfiles");
+    let (_, body) = import_request(&mut b, "gh", &[&octocat], json!({})).await;
+    let job = finished_job(&mut b, body["id"].as_i64().unwrap()).await;
+    assert_eq!(job["items"][0]["status"], "done", "{job}");
+    for name in ["acme/dotfiles", "acme/DOTFILES", "ACME/DotFiles"] {
+        let (code, body) = import_request(&mut b, "gh", &[name], json!({})).await;
+        assert_eq!(code, 409, "{name}: {body}");
+        assert!(
+            body["message"].as_str().unwrap().contains(&octocat),
+            "{body}"
+        );
+    }
+    // Its own repository, in any case, still updates it.
+    let (code, body) = import_request(&mut b, "gh", &[&octocat.to_uppercase()], json!({})).await;
+    assert_eq!(code, 201, "{body}");
+    let job = finished_job(&mut b, body["id"].as_i64().unwrap()).await;
+    assert_eq!(job["items"][0]["status"], "done", "{job}");
+    let (_, bytes) = download(&w, "/dl/alice/gh/dotfiles/v1/install.sh").await;
+    assert_eq!(bytes, b"#!/bin/sh\necho octocat\n");
+}

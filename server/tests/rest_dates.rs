@@ -72,6 +72,12 @@ async fn released_takes_every_client_form_and_answers_one() {
         "28/05/2019",
         "2019-05-28T14:03:11+2",
         "yesterday",
+        // Looser shapes chrono alone would read, and a leap second it would move.
+        "+019-05-28",
+        "2019-05-28T14: 3:11Z",
+        "2019-05-28T 14:03:11Z",
+        "2019-05-28T1:03:11Z",
+        "2019-05-28T12:03:60Z",
     ] {
         let (status, body) = alice
             .patch(&format!("{versions}/1.0.1"), json!({"released": bad}))

@@ -200,3 +200,56 @@ async fn a_non_ascii_version_in_the_header_form_is_read_as_utf8() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["name"], "1.0-naïve");
 }
+
+/// Names that look the same are one name: `café` sent precomposed and decomposed is one
+/// version, and characters that draw as nothing, private-use, non-characters or a leading
+/// combining mark are refused with the rule named.
+#[tokio::test]
+async fn version_names_that_look_the_same_are_one_and_invisible_ones_are_refused() {
+    let (_keep, dist) = fake_dist();
+    let server = TestServer::start(&dist).await;
+    let key = server.add_user("alice").await;
+    let alice = Api::user(&server, "alice", &key);
+    assert_eq!(alice.post("/repos/alice/generic", json!({})).await.0, 201);
+    assert_eq!(
+        alice
+            .post("/packages/alice/generic", json!({"name": "p"}))
+            .await
+            .0,
+        201
+    );
+    let (code, body) = alice
+        .post(
+            "/packages/alice/generic/p/versions",
+            json!({"name": "caf\u{E9}"}),
+        )
+        .await;
+    assert_eq!(code, 201, "{body}");
+    let (code, body) = alice
+        .post(
+            "/packages/alice/generic/p/versions",
+            json!({"name": "cafe\u{301}"}),
+        )
+        .await;
+    assert_eq!(code, 409, "{body}");
+    let (_, package) = alice.get("/packages/alice/generic/p").await;
+    assert_eq!(package["versions"], json!(["caf\u{E9}"]), "{package}");
+
+    for bad in [
+        "v\u{2800}x",
+        "v\u{3164}x",
+        "\u{301}x",
+        "v\u{FFFF}",
+        "v\u{E000}",
+        "v\u{10FFFF}",
+    ] {
+        let (code, body) = alice
+            .post("/packages/alice/generic/p/versions", json!({"name": bad}))
+            .await;
+        assert_eq!(code, 400, "{bad:?}: {body}");
+        assert!(
+            body["message"].as_str().unwrap().contains("version name"),
+            "{body}"
+        );
+    }
+}

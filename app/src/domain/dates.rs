@@ -17,6 +17,12 @@
 //! | minutes only, space or lower case | `2019-05-28 12:03z`              |
 //!
 //! A fraction of any length is read (and truncated to milliseconds).
+//!
+//! Nothing else is read: the year has exactly four digits (no sign), month, day, hour, minute
+//! and second exactly two, the offset is `Z`, `±HH`, `±HHMM` or `±HH:MM` right after the time,
+//! and a leap second (`:60`) is refused, since Wharf keeps no leap seconds and would otherwise
+//! silently move it to the next minute. `has_date_shape` and `has_time_shape` check this before chrono reads the
+//! values (chrono's `%Y`, `%H`... accept signs, spaces and single digits).
 
 use std::fmt;
 
@@ -56,6 +62,9 @@ impl Timestamp {
         if !t.is_ascii() || t.len() < 10 {
             return Err(bad());
         }
+        if !has_date_shape(&t.as_bytes()[..10]) {
+            return Err(bad());
+        }
         let millis = if t.len() == 10 {
             let d = NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| bad())?;
             d.and_hms_opt(0, 0, 0)
@@ -72,6 +81,9 @@ impl Timestamp {
                 Some(rest) => format!("{rest}+00:00"),
                 None => time.to_owned(),
             };
+            if !has_time_shape(time.as_bytes()) {
+                return Err(bad());
+            }
             let normal = format!("{date}T{time}");
             WITH_OFFSET
                 .iter()
@@ -91,6 +103,55 @@ impl Timestamp {
     /// Milliseconds since the epoch.
     pub fn millis(self) -> i64 {
         self.0
+    }
+}
+
+/// Non-empty and ASCII digits only.
+fn digits(b: &[u8]) -> bool {
+    !b.is_empty() && b.iter().all(u8::is_ascii_digit)
+}
+
+/// Whether `date` is exactly `YYYY-MM-DD` in ASCII digits (no sign, no short fields). Value
+/// ranges (month 13, February 30...) are left to chrono.
+fn has_date_shape(date: &[u8]) -> bool {
+    date.len() == 10
+        && digits(&date[0..4])
+        && date[4] == b'-'
+        && digits(&date[5..7])
+        && date[7] == b'-'
+        && digits(&date[8..10])
+}
+
+/// Whether `time` is `HH:MM`, `HH:MM:SS` or `HH:MM:SS.f+`, followed by nothing or an offset
+/// `±HH`, `±HHMM` or `±HH:MM` (`Z` already rewritten as `+00:00`), every field made of exactly
+/// its number of ASCII digits and the second below 60 (no leap second). Value ranges (hour 25,
+/// offset +99:99...) are left to chrono.
+fn has_time_shape(time: &[u8]) -> bool {
+    if time.len() < 5 || !(digits(&time[0..2]) && time[2] == b':' && digits(&time[3..5])) {
+        return false;
+    }
+    let mut rest = &time[5..];
+    if let Some(r) = rest.strip_prefix(b":") {
+        if r.len() < 2 || !digits(&r[..2]) || r[0] >= b'6' {
+            return false;
+        }
+        rest = &r[2..];
+        if let Some(r) = rest.strip_prefix(b".") {
+            let n = r.iter().take_while(|b| b.is_ascii_digit()).count();
+            if n == 0 {
+                return false;
+            }
+            rest = &r[n..];
+        }
+    }
+    match rest {
+        [] => true,
+        [b'+' | b'-', offset @ ..] => match offset.len() {
+            2 | 4 => digits(offset),
+            5 => digits(&offset[..2]) && offset[2] == b':' && digits(&offset[3..]),
+            _ => false,
+        },
+        _ => false,
     }
 }
 
@@ -173,6 +234,25 @@ mod tests {
             "28-05-2019",
             "2019-05-28T12:03:11.123+0200é",
             "é2019-05-28",
+            // Shapes chrono alone would read: a signed or short year, spaces or single digits
+            // inside the time, a space before the offset, an empty fraction.
+            "+019-05-28",
+            "+019-05-28T14:03:11Z",
+            "+2019-05-28",
+            "2019-5-28",
+            "2019-05-28T14: 3:11Z",
+            "2019-05-28T 14:03:11Z",
+            "2019-05-28T1:03:11Z",
+            "2019-05-28T14:3:11Z",
+            "2019-05-28T14:03:1Z",
+            "2019-05-28T14:03:11 +02:00",
+            "2019-05-28T14:03:11.Z",
+            "2019-05-28T14:03:11+2:00",
+            "2019-05-28T14:03:11+02:0",
+            // Leap seconds: Wharf keeps none, and chrono would move them to the next minute.
+            "2019-05-28T12:03:60Z",
+            "2016-12-31T23:59:60Z",
+            "2016-12-31T23:59:60.5+00:00",
         ] {
             assert!(Timestamp::parse(s).is_err(), "{s:?} was read");
         }

@@ -5,13 +5,15 @@
 //! organisation's fork `acme/dotfiles`) would therefore write into one package, the second
 //! one's assets replacing the first's. The rule: a name collision never merges or
 //! overwrites. A repository may only write into a package that does not exist yet or that
-//! was imported from that same repository (the package's `github_repo`); anything else is
-//! refused, naming both sides, before anything is written:
+//! was created by an import of that same repository (its provenance, which only the
+//! importer records — never the package's `github_repo`, an ordinary Bintray field that any
+//! client may set, so setting it grants nothing); anything else is refused, naming both
+//! sides, before anything is written:
 //! - two repositories of one import that would become the same package;
 //! - a package imported earlier from another GitHub repository (a re-import never takes
 //!   it over);
-//! - a package made by hand (no `github_repo`): Wharf cannot tell whether it is the same
-//!   project, so it is left alone too — the user renames or deletes it, or imports into
+//! - a package made by hand (through REST, an upload or a push, whatever its `github_repo`
+//!   says): Wharf cannot tell whether it is the same project, so it is left alone too — the user renames or deletes it, or imports into
 //!   another repository.
 //!
 //! The browser uses this to mark colliding repositories in the tree; the server checks it
@@ -26,7 +28,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExistingPackage {
     pub name: String,
-    /// The GitHub repository (`owner/name`) it was imported from; `None` when made by hand.
+    /// The GitHub repository (`owner/name`) an import created it from (the server's
+    /// `packages.imported_from_github`); `None` when made by hand, even when the package's
+    /// client-settable `github_repo` field names a repository.
     pub github_repo: Option<String>,
 }
 
@@ -105,35 +109,56 @@ pub fn check_existing(
     }
 }
 
+/// Whether `repo` may write into the package it becomes among the `existing` ones, found
+/// ignoring ASCII case as in [`collisions`].
+pub fn check_against(repo: &str, existing: &[ExistingPackage]) -> Result<(), Collision> {
+    let package = package_of(repo);
+    let found = existing
+        .iter()
+        .find(|p| p.name.eq_ignore_ascii_case(package));
+    check_existing(repo, found.map_or(package, |p| p.name.as_str()), found)
+}
+
 /// Every collision of the `selected` repositories (`owner/name`) with each other and with
 /// the `existing` packages, by repository. A repository named twice (in any case) counts
-/// once.
+/// once. Package names are compared ignoring ASCII case: GitHub ignores case in repository
+/// names, so a request may spell `acme/dotfiles` as `acme/DOTFILES` while the import writes
+/// the package GitHub's own spelling gives; and two packages whose names differ only in case
+/// would look the same anyway.
 pub fn collisions<'a>(
     selected: impl IntoIterator<Item = &'a str>,
     existing: &[ExistingPackage],
 ) -> BTreeMap<String, Collision> {
-    let mut by_package: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut by_package: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for repo in selected {
-        let group = by_package.entry(package_of(repo)).or_default();
+        let group = by_package
+            .entry(package_of(repo).to_ascii_lowercase())
+            .or_default();
         if !group.iter().any(|r| same_repository(r, repo)) {
             group.push(repo);
         }
     }
-    let existing: BTreeMap<&str, &ExistingPackage> =
-        existing.iter().map(|p| (p.name.as_str(), p)).collect();
+    let existing: BTreeMap<String, &ExistingPackage> = existing
+        .iter()
+        .map(|p| (p.name.to_ascii_lowercase(), p))
+        .collect();
     let mut found = BTreeMap::new();
-    for (package, mut repos) in by_package {
+    for (key, mut repos) in by_package {
         if repos.len() > 1 {
             repos.sort_unstable();
             let collision = Collision::InImport {
-                package: package.to_owned(),
+                package: package_of(repos[0]).to_owned(),
                 repos: repos.iter().map(|r| (*r).to_owned()).collect(),
             };
             for repo in repos {
                 found.insert(repo.to_owned(), collision.clone());
             }
-        } else if let Err(c) = check_existing(repos[0], package, existing.get(package).copied()) {
-            found.insert(repos[0].to_owned(), c);
+        } else {
+            let existing = existing.get(&key).copied();
+            let package = existing.map_or(package_of(repos[0]), |e| e.name.as_str());
+            if let Err(c) = check_existing(repos[0], package, existing) {
+                found.insert(repos[0].to_owned(), c);
+            }
         }
     }
     found
@@ -186,8 +211,30 @@ mod tests {
     fn the_same_repository_in_another_case_is_no_collision() {
         assert!(collisions(["Octo/Tool", "octo/tool"], &[]).is_empty());
         assert!(collisions(["octo/tool"], &[pkg("tool", Some("OCTO/tool"))]).is_empty());
-        // Package names are exact: `Tool` and `tool` are two packages.
-        assert!(collisions(["a/Tool", "b/tool"], &[]).is_empty());
+        // Package names that differ only in case collide: GitHub may spell the repository
+        // otherwise than the request did, and the two would look the same.
+        assert!(matches!(
+            collisions(["a/Tool", "b/tool"], &[])["a/Tool"],
+            Collision::InImport { .. }
+        ));
+        let from_octocat = [pkg("dotfiles", Some("octocat/dotfiles"))];
+        let found = collisions(["acme/DOTFILES"], &from_octocat);
+        assert_eq!(
+            found["acme/DOTFILES"],
+            Collision::OtherRepository {
+                repo: "acme/DOTFILES".into(),
+                package: "dotfiles".into(),
+                from: "octocat/dotfiles".into(),
+            }
+        );
+        assert!(collisions(["OCTOCAT/DotFiles"], &from_octocat).is_empty());
+        assert!(check_against("acme/DOTFILES", &from_octocat).is_err());
+        assert!(check_against("OCTOCAT/DotFiles", &from_octocat).is_ok());
+        let hand_made = [pkg("Tool", None)];
+        assert!(matches!(
+            collisions(["o/tool"], &hand_made)["o/tool"],
+            Collision::HandMade { .. }
+        ));
     }
 
     #[test]

@@ -9,6 +9,8 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
 /// Why a name was refused. The text is meant for the person who typed the name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -134,7 +136,9 @@ pub fn is_reserved_subject(s: &str) -> bool {
 }
 
 const SIMPLE_ALLOWED: &str = "letters, digits, '-', '_' and '.'";
-const VERSION_ALLOWED: &str = "letters, digits, '-', '_', '.', '+', '@' and '~'";
+const VERSION_ALLOWED: &str = "letters, digits, marks, punctuation and symbols of any script \
+     (of ASCII punctuation only '-', '_', '.', '+', '@' and '~'), but no space, control, \
+     invisible, private-use, unassigned or non-character code point";
 const PACKAGE_ALLOWED: &str = "letters, digits, '-', '_', '.' and ':' between parts";
 
 const SUBJECT_MAX: usize = 64;
@@ -286,24 +290,38 @@ impl PackageName {
 
 /// Whether `c` may stand anywhere in a version name. ASCII: letters, digits and
 /// `- _ . + @ ~`, all of which a URL path segment holds as they are (RFC 3986 `pchar`), so
-/// a link that forgot to encode still names the right version. Beyond ASCII: letters and
-/// symbols of any script, but no control, white-space or invisible formatting character
-/// (zero-width spaces, bidirectional overrides…), which would make two names that look the
-/// same differ.
+/// a link that forgot to encode still names the right version. Beyond ASCII: letters, marks,
+/// numbers, punctuation and symbols of any script (Unicode general categories L, M, N, P, S),
+/// so never a separator (Z: spaces), control, format, surrogate, private-use or unassigned
+/// code point (C; the non-characters such as U+FFFF are unassigned), and none of the
+/// characters that draw as blank although their category says otherwise ([`is_invisible`]).
+/// Two names that look the same must not differ.
 fn version_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '@' | '~');
     }
-    !(c.is_control() || c.is_whitespace() || is_invisible(c))
+    !matches!(
+        c.general_category_group(),
+        GeneralCategoryGroup::Other | GeneralCategoryGroup::Separator
+    ) && !is_invisible(c)
 }
 
-/// Unicode format and other invisible characters (general category Cf and friends).
+/// Whether `c` is a combining mark (general category M): it would draw on top of whatever
+/// stands before it, so a version name must not start with one.
+fn is_mark(c: char) -> bool {
+    c.general_category_group() == GeneralCategoryGroup::Mark
+}
+
+/// Characters that draw as nothing or as blank space: format characters (Cf), variation
+/// selectors and fillers, some of which Unicode files as letters (U+3164 HANGUL FILLER) or
+/// symbols (U+2800 BRAILLE PATTERN BLANK).
 fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
         | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
-        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}' | '\u{E0000}'..='\u{E0FFF}')
+        | '\u{2060}'..='\u{206F}' | '\u{2800}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}' | '\u{1D159}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
 impl VersionName {
@@ -318,8 +336,19 @@ impl VersionName {
     /// `/`, `%`, `?`, `#`, space…), at most [`Self::MAX_CHARS`] of them, not starting with
     /// `.`, `-` or `_` (`_` is kept for aliases such as [`Self::LATEST_ALIAS`]) and never
     /// `..`. Non-ASCII characters are percent-encoded (UTF-8) in every URL.
+    ///
+    /// The name is put in Unicode Normalization Form C first, so `café` written with a
+    /// precomposed `é` and with `e` + U+0301 is one name (the precomposed one), whichever
+    /// spelling a client sends; a name must not start with a combining mark.
     pub fn parse(s: &str) -> Result<Self, NameError> {
         let kind = NameKind::Version;
+        let nfc: String;
+        let s = if unicode_normalization::is_nfc(s) {
+            s
+        } else {
+            nfc = s.nfc().collect();
+            &nfc
+        };
         let first = s.chars().next().ok_or(NameError::Empty { kind })?;
         if s.chars().count() > VERSION_MAX {
             return Err(NameError::TooLong {
@@ -334,7 +363,7 @@ impl VersionName {
                 found,
             });
         }
-        if matches!(first, '.' | '-' | '_') {
+        if matches!(first, '.' | '-' | '_') || is_mark(first) {
             return Err(NameError::BadStart { kind });
         }
         if s.contains("..") {
@@ -358,6 +387,10 @@ impl VersionName {
     ///   `v1~~232`. Git refuses `//`, a leading and a trailing `/`, so the `~`s of a slash
     ///   never run into those of an escape in a way that could be read twice: one `~`
     ///   is a slash, two start an escape, three are a slash and then an escape.
+    /// - A leading combining mark is escaped; and when the name so made is not in Unicode
+    ///   Normalization Form C (the tag spells `é` as `e` + U+0301), every non-ASCII
+    ///   character is escaped, because [`Self::parse`] would otherwise normalize it onto the
+    ///   name of another tag. Tags are not normalized: they are different tags on GitHub.
     ///
     /// Errors: a tag whose version name would break a rule of [`Self::parse`] (longer
     /// than [`Self::MAX_CHARS`] once mapped, `..`, or not a valid git tag at all, such as
@@ -371,9 +404,20 @@ impl VersionName {
                 found: if tag.contains('~') { '~' } else { '/' },
             });
         }
+        let mapped = Self::map_tag(tag, false);
+        if unicode_normalization::is_nfc(&mapped) {
+            Self::parse(&mapped)
+        } else {
+            Self::parse(&Self::map_tag(tag, true))
+        }
+    }
+
+    /// [`Self::from_git_tag`]'s mapping, escaping every non-ASCII character when `ascii`.
+    fn map_tag(tag: &str, ascii: bool) -> String {
         let mut out = String::with_capacity(tag.len());
         for (i, c) in tag.chars().enumerate() {
-            let keep = version_char(c) && !(i == 0 && matches!(c, '.' | '-' | '_'));
+            let leading = i == 0 && (matches!(c, '.' | '-' | '_') || is_mark(c));
+            let keep = version_char(c) && (c.is_ascii() || !ascii) && !leading;
             if c == '/' {
                 out.push('~');
             } else if keep {
@@ -385,7 +429,7 @@ impl VersionName {
                 }
             }
         }
-        Self::parse(&out)
+        out
     }
 
     /// The git tag [`Self::from_git_tag`] made this name from: `~` back to `/`, `~~HH`
@@ -552,7 +596,9 @@ mod tests {
         // Every pair of these tags, and every tag built of up to four of these pieces,
         // maps to its own name; decoding proves it (a function with a left inverse is
         // injective), the set check shows it.
-        let pieces = ["a", "/", "%", "_", "~~", "2F", "-", "é", "\u{A0}", "@", "+"];
+        let pieces = [
+            "a", "/", "%", "_", "~~", "2F", "-", "é", "\u{A0}", "@", "+", "e", "\u{301}",
+        ];
         let mut tags: Vec<String> = TRICKY_TAGS.iter().map(|(t, _)| (*t).to_owned()).collect();
         let mut frontier = vec![String::new()];
         for _ in 0..4 {
@@ -590,6 +636,97 @@ mod tests {
         );
         // Escapes count: 100 `%` are 400 characters once mapped.
         assert!(VersionName::from_git_tag(&"%".repeat(100)).is_err());
+    }
+
+    #[test]
+    fn version_names_have_one_spelling() {
+        let nfc = "caf\u{E9}";
+        let nfd = "cafe\u{301}";
+        assert_eq!(VersionName::parse(nfd).unwrap().as_str(), nfc);
+        assert_eq!(
+            VersionName::parse(nfc).unwrap(),
+            VersionName::parse(nfd).unwrap()
+        );
+        // Hangul syllables compose from their jamo too.
+        assert_eq!(
+            VersionName::parse("\u{1100}\u{1161}1").unwrap().as_str(),
+            "\u{AC00}1"
+        );
+    }
+
+    #[test]
+    fn invisible_unassigned_and_private_characters_are_refused_in_versions() {
+        for s in [
+            "v\u{2800}x",  // BRAILLE PATTERN BLANK (a symbol that draws as nothing)
+            "v\u{3164}x",  // HANGUL FILLER (a letter that draws as nothing)
+            "v\u{FFA0}x",  // HALFWIDTH HANGUL FILLER
+            "v\u{115F}x",  // HANGUL CHOSEONG FILLER
+            "v\u{200B}x",  // ZERO WIDTH SPACE (Cf)
+            "v\u{2028}x",  // LINE SEPARATOR (Zl)
+            "v\u{3000}x",  // IDEOGRAPHIC SPACE (Zs)
+            "v\u{FFFF}",   // non-character
+            "v\u{FDD0}",   // non-character
+            "v\u{1FFFE}",  // non-character
+            "v\u{10FFFF}", // non-character, last code point
+            "v\u{E000}",   // private use
+            "v\u{F8FF}",   // private use
+            "v\u{F0000}",  // supplementary private use
+            "v\u{E0041}",  // tag character (Cf)
+            "v\u{0378}",   // unassigned (Greek block)
+        ] {
+            let err = VersionName::parse(s).unwrap_err();
+            assert!(matches!(err, NameError::BadChar { .. }), "{s:?}: {err}");
+            // As git tags they are escaped, never kept.
+            let v = VersionName::from_git_tag(s).unwrap();
+            assert!(v.as_str().is_ascii(), "{s:?} became {v}");
+            assert_eq!(v.git_tag().as_deref(), Some(s));
+        }
+        assert_eq!(
+            VersionName::parse("v\u{2800}x").unwrap_err().to_string(),
+            "version name may only contain letters, digits, marks, punctuation and symbols of \
+             any script (of ASCII punctuation only '-', '_', '.', '+', '@' and '~'), but no \
+             space, control, invisible, private-use, unassigned or non-character code point; \
+             found '\u{2800}'"
+        );
+        // Letters, marks, numbers, punctuation and symbols of other scripts stay welcome.
+        for s in [
+            "v1\u{2013}beta",
+            "1.0\u{2605}",
+            "\u{0661}.\u{0662}",
+            "na\u{EF}ve",
+            "x\u{301}",
+        ] {
+            assert!(VersionName::parse(s).is_ok(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn a_version_name_does_not_start_with_a_combining_mark() {
+        for s in ["\u{301}x", "\u{20DD}1", "\u{0903}1"] {
+            assert!(
+                matches!(VersionName::parse(s), Err(NameError::BadStart { .. })),
+                "{s:?}"
+            );
+            let v = VersionName::from_git_tag(s).unwrap();
+            assert!(v.as_str().starts_with("~~"), "{s:?} became {v}");
+            assert_eq!(v.git_tag().as_deref(), Some(s));
+        }
+    }
+
+    #[test]
+    fn tags_spelled_differently_stay_different_versions() {
+        // Two tags GitHub keeps apart: the NFC one reads as it is, the NFD one is escaped,
+        // and both map back to their own tag.
+        let nfc = VersionName::from_git_tag("caf\u{E9}").unwrap();
+        let nfd = VersionName::from_git_tag("cafe\u{301}").unwrap();
+        assert_eq!(nfc.as_str(), "caf\u{E9}");
+        assert_eq!(nfd.as_str(), "cafe~~CC~~81");
+        assert_ne!(nfc, nfd);
+        assert_eq!(nfd.git_tag().as_deref(), Some("cafe\u{301}"));
+        // Non-ASCII next to the decomposed part is escaped too, so parse keeps the name.
+        let mixed = VersionName::from_git_tag("\u{E9}/e\u{301}").unwrap();
+        assert_eq!(mixed.as_str(), "~~C3~~A9~e~~CC~~81");
+        assert_eq!(VersionName::parse(mixed.as_str()).unwrap(), mixed);
     }
 
     #[test]

@@ -555,9 +555,7 @@ fn RepoRow(
             .or_else(|| {
                 target.with(|t| {
                     let t = t.as_ref()?;
-                    let package = import_collisions::package_of(&n);
-                    let existing = t.packages.iter().find(|p| p.name == package);
-                    import_collisions::check_existing(&n, package, existing)
+                    import_collisions::check_against(&n, &t.packages)
                         .err()
                         .map(|c| c.to_string())
                 })

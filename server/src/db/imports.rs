@@ -269,3 +269,38 @@ impl Db {
         Ok(n)
     }
 }
+
+impl Db {
+    /// Records that an import wrote `sha256` at `path` of repository `repository_id`.
+    pub async fn mark_file_imported(
+        &self,
+        repository_id: i64,
+        path: &str,
+        sha256: &str,
+    ) -> Result<(), DbError> {
+        sqlx::query("UPDATE files SET imported_sha256 = $3 WHERE repository_id = $1 AND path = $2")
+            .bind(repository_id)
+            .bind(path)
+            .bind(sha256)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether the file at `path` still holds what an import wrote there (`false` when a
+    /// person uploaded it or replaced it since; `None` when there is no file).
+    pub async fn file_is_imported(
+        &self,
+        repository_id: i64,
+        path: &str,
+    ) -> Result<Option<bool>, DbError> {
+        Ok(sqlx::query_scalar(
+            "SELECT coalesce(imported_sha256 = blob_sha256, FALSE) FROM files \
+             WHERE repository_id = $1 AND path = $2",
+        )
+        .bind(repository_id)
+        .bind(path)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+}

@@ -17,6 +17,9 @@ pub struct PackageRecord {
     pub website_url: Option<String>,
     pub issue_tracker_url: Option<String>,
     pub github_repo: Option<String>,
+    /// The GitHub repository an import created this package from; `None` when made by hand.
+    /// Only the importer sets it, so no client can claim it through `github_repo`.
+    pub imported_from_github: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -30,6 +33,9 @@ pub struct PackageFields {
     pub website_url: Option<String>,
     pub issue_tracker_url: Option<String>,
     pub github_repo: Option<String>,
+    /// See [`PackageRecord::imported_from_github`]: written when a package is created,
+    /// never by an update.
+    pub imported_from_github: Option<String>,
 }
 
 impl From<&PackageRecord> for PackageFields {
@@ -42,12 +48,14 @@ impl From<&PackageRecord> for PackageFields {
             website_url: p.website_url.clone(),
             issue_tracker_url: p.issue_tracker_url.clone(),
             github_repo: p.github_repo.clone(),
+            imported_from_github: p.imported_from_github.clone(),
         }
     }
 }
 
 const SELECT: &str = "SELECT id, repository_id, name, description, labels, licenses, vcs_url, \
-     website_url, issue_tracker_url, github_repo, created_at, updated_at FROM packages";
+     website_url, issue_tracker_url, github_repo, imported_from_github, created_at, updated_at \
+     FROM packages";
 
 fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<PackageRecord, sqlx::Error> {
     Ok(PackageRecord {
@@ -61,6 +69,7 @@ fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<PackageRecord, sqlx::Error>
         website_url: row.try_get("website_url")?,
         issue_tracker_url: row.try_get("issue_tracker_url")?,
         github_repo: row.try_get("github_repo")?,
+        imported_from_github: row.try_get("imported_from_github")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
@@ -106,14 +115,16 @@ impl Db {
         })
     }
 
-    /// Every package of a repository with the GitHub repository it came from (`None`
-    /// when made by hand), by name: what an import checks name collisions against.
+    /// Every package of a repository with the GitHub repository an import created it from
+    /// (`None` when made by hand, whatever its `github_repo` says), by name: what an import
+    /// checks name collisions against.
     pub async fn package_origins(
         &self,
         repository_id: i64,
     ) -> Result<Vec<(String, Option<String>)>, DbError> {
         Ok(sqlx::query_as(
-            "SELECT name, github_repo FROM packages WHERE repository_id = $1 ORDER BY name",
+            "SELECT name, imported_from_github FROM packages WHERE repository_id = $1 \
+             ORDER BY name",
         )
         .bind(repository_id)
         .fetch_all(&self.pool)
@@ -142,8 +153,8 @@ impl Db {
     ) -> Result<i64, DbError> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO packages (repository_id, name, description, labels, licenses, vcs_url, \
-             website_url, issue_tracker_url, github_repo, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+             website_url, issue_tracker_url, github_repo, imported_from_github, created_at, \
+             updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
         )
         .bind(repository_id)
         .bind(name)
@@ -154,6 +165,7 @@ impl Db {
         .bind(&f.website_url)
         .bind(&f.issue_tracker_url)
         .bind(&f.github_repo)
+        .bind(&f.imported_from_github)
         .bind(now_millis())
         .fetch_one(&self.pool)
         .await
@@ -201,7 +213,8 @@ impl Db {
     ) -> Result<Vec<PackageRecord>, DbError> {
         let rows = sqlx::query(
             "SELECT p.id, p.repository_id, p.name, p.description, p.labels, p.licenses, \
-             p.vcs_url, p.website_url, p.issue_tracker_url, p.github_repo, p.created_at, \
+             p.vcs_url, p.website_url, p.issue_tracker_url, p.github_repo, \
+             p.imported_from_github, p.created_at, \
              p.updated_at FROM packages p \
              JOIN repositories r ON r.id = p.repository_id JOIN users u ON u.id = r.owner_id \
              WHERE r.is_private = FALSE \

@@ -146,9 +146,10 @@ pub async fn claim_package(
     for _ in 0..2 {
         match db.find_package(target.id, package).await {
             Ok(found) => {
+                // Provenance, never the client-settable `github_repo`, decides.
                 let existing = ExistingPackage {
                     name: found.name,
-                    github_repo: found.github_repo,
+                    github_repo: found.imported_from_github,
                 };
                 import_collisions::check_existing(full_name, package, Some(&existing))
                     .map_err(ClaimError::Collision)?;
@@ -156,7 +157,16 @@ pub async fn claim_package(
                 return Ok(());
             }
             Err(DbError::NotFound) => {
-                match registry::create_package(db, caller, subject, repo, changes.clone()).await {
+                match registry::create_imported_package(
+                    db,
+                    caller,
+                    subject,
+                    repo,
+                    changes.clone(),
+                    full_name,
+                )
+                .await
+                {
                     Ok(_) => return Ok(()),
                     // Created since it was read: look again.
                     Err(RegistryError::Conflict(_)) => continue,

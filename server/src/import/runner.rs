@@ -314,6 +314,22 @@ impl Importer {
                 return Ok(());
             }
         }
+        // Never replace a published file a person uploaded (or replaced) by hand: only a
+        // file this import path wrote itself, or an unpublished one, may get new bytes.
+        if let Ok(existing) = self.db.find_file(job.repository_id, path.as_str()).await {
+            let imported = self
+                .db
+                .file_is_imported(job.repository_id, path.as_str())
+                .await
+                .map_err(|e| e.to_string())?
+                .unwrap_or(false);
+            if existing.is_published && !imported {
+                return Err(
+                    "a published file uploaded by hand is at this path; it is left as it is"
+                        .to_owned(),
+                );
+            }
+        }
         let download = session
             .download_asset(asset)
             .await
@@ -325,7 +341,7 @@ impl Importer {
             publish: job.publish,
             replace: true,
         };
-        registry::upload(
+        let file = registry::upload(
             &self.db,
             &self.blobs,
             caller,
@@ -337,12 +353,16 @@ impl Importer {
             self.max_upload,
         )
         .await
-        .map(|_| ())
         .map_err(|e| match e {
             registry::RegistryError::Conflict(m) if m.contains("SHA-256") => {
                 "its content does not match the sha256 digest GitHub gives; not stored".to_owned()
             }
             other => other.to_string(),
-        })
+        })?;
+        // If this mark is lost (a crash in between), the file merely counts as hand-made.
+        self.db
+            .mark_file_imported(job.repository_id, &file.path, &file.sha256)
+            .await
+            .map_err(|e| e.to_string())
     }
 }

@@ -87,6 +87,8 @@ fn apply(changes: PackageChanges, base: PackageFields) -> Result<PackageFields> 
             Some(g) => clean_text(Some(g)),
             None => base.github_repo,
         },
+        // Provenance is never a client's to change (see `create_imported_package`).
+        imported_from_github: base.imported_from_github,
     })
 }
 
@@ -97,13 +99,41 @@ pub async fn create_package(
     repo: &str,
     changes: PackageChanges,
 ) -> Result<(RepositoryRecord, PackageRecord)> {
+    create_package_from(db, caller, subject, repo, changes, None).await
+}
+
+/// [`create_package`] for an import of GitHub repository `full_name`: the package records
+/// that it was created from it (`imported_from_github`), in the same row insert, which is
+/// what later lets imports of that repository, and only those, write into it.
+pub async fn create_imported_package(
+    db: &Db,
+    caller: &Caller,
+    subject: &str,
+    repo: &str,
+    changes: PackageChanges,
+    full_name: &str,
+) -> Result<(RepositoryRecord, PackageRecord)> {
+    create_package_from(db, caller, subject, repo, changes, Some(full_name)).await
+}
+
+async fn create_package_from(
+    db: &Db,
+    caller: &Caller,
+    subject: &str,
+    repo: &str,
+    changes: PackageChanges,
+    imported_from_github: Option<&str>,
+) -> Result<(RepositoryRecord, PackageRecord)> {
     let repo = owned_repository(db, caller, subject, repo).await?;
     let name = changes
         .name
         .clone()
         .ok_or_else(|| RegistryError::BadRequest("The package needs a name".to_owned()))?;
     let name = PackageName::parse(&name).map_err(|e| RegistryError::BadRequest(e.to_string()))?;
-    let fields = apply(changes, PackageFields::default())?;
+    let fields = PackageFields {
+        imported_from_github: imported_from_github.map(str::to_owned),
+        ..apply(changes, PackageFields::default())?
+    };
     match db.insert_package(repo.id, name.as_str(), &fields).await {
         Ok(_) => {}
         Err(DbError::Conflict) => {
