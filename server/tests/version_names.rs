@@ -234,6 +234,15 @@ async fn version_names_that_look_the_same_are_one_and_invisible_ones_are_refused
     assert_eq!(code, 409, "{body}");
     let (_, package) = alice.get("/packages/alice/generic/p").await;
     assert_eq!(package["versions"], json!(["caf\u{E9}"]), "{package}");
+    // A URL that spells it decomposed finds the same version.
+    let (code, body) = alice
+        .get(&format!(
+            "/packages/alice/generic/p/versions/{}",
+            path_segment("cafe\u{301}")
+        ))
+        .await;
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(body["name"], "caf\u{E9}");
 
     for bad in [
         "v\u{2800}x",

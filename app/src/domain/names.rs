@@ -324,6 +324,17 @@ fn is_invisible(c: char) -> bool {
         | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
+/// A version name as a lookup key: NFC, as [`VersionName::parse`] stores it, so a URL
+/// that spells `café` decomposed still finds the version (a name that is already NFC, all
+/// ASCII ones included, is borrowed as it is).
+pub fn version_lookup_key(s: &str) -> std::borrow::Cow<'_, str> {
+    if unicode_normalization::is_nfc(s) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.nfc().collect())
+    }
+}
+
 impl VersionName {
     /// The version name clients use to ask for the newest published version.
     pub const LATEST_ALIAS: &'static str = "_latest";

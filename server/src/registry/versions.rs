@@ -71,7 +71,8 @@ pub(super) async fn version_in(
             RegistryError::VersionNotFound(version.to_owned())
         });
     }
-    found(db.find_version(package.id, version).await, || {
+    let key = app::domain::names::version_lookup_key(version);
+    found(db.find_version(package.id, &key).await, || {
         RegistryError::VersionNotFound(version.to_owned())
     })
 }
