@@ -753,7 +753,8 @@ fn tar_with_one_file() -> Vec<u8> {
     header.set_mode(0o644);
     header.set_cksum();
     let mut b = tar::Builder::new(Vec::new());
-    b.append_data(&mut header, "unpacked.txt", &body[..]).unwrap();
+    b.append_data(&mut header, "unpacked.txt", &body[..])
+        .unwrap();
     b.into_inner().unwrap()
 }
 

@@ -1492,3 +1492,117 @@ async fn streamed_tars_keep_the_size_limit_and_the_checksum() {
     assert_eq!(w.alice.send(req).await.0, 201);
     assert_eq!(owner_download(&w, "a.txt").await.0, b"a");
 }
+
+// ---- File paths every endpoint can address, that read as what they are. ----
+
+/// The paths of version `version` of `mypkg`, as its owner sees them.
+async fn version_paths(w: &World, version: &str) -> Vec<String> {
+    let (status, listed) = w
+        .alice
+        .get(&format!(
+            "/packages/alice/generic/mypkg/versions/{version}/files?include_unpublished=1"
+        ))
+        .await;
+    if status == 404 {
+        return Vec::new();
+    }
+    assert_eq!(status, 200, "{listed}");
+    let mut paths: Vec<String> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[tokio::test]
+async fn paths_with_semicolons_are_never_stored_and_delete_never_reinterprets() {
+    let w = world().await;
+    assert_eq!(
+        put(
+            &w.alice,
+            "/content/alice/generic/mypkg/1.0/d/notes;publish=1",
+            b"KEEP ME"
+        )
+        .await
+        .0,
+        201
+    );
+    // An archive entry holding ';' refuses the whole archive, naming the entry.
+    let semi = tar_of(&[
+        ("ok.txt", tar::EntryType::Regular, b"ok", ""),
+        ("notes;v=2.txt", tar::EntryType::Regular, b"new", ""),
+    ]);
+    for archive in [semi.clone(), gz(&semi)] {
+        let (status, body) = put_bytes(
+            &w.alice,
+            "/content/alice/generic/mypkg/1.0/d/semi.tar?explode=1&publish=1",
+            archive,
+        )
+        .await;
+        assert_eq!(status, 400, "{body}");
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.contains("notes;v=2.txt") && message.contains("';'"),
+            "{message}"
+        );
+    }
+    assert_eq!(version_paths(&w, "1.0").await, ["d/notes"]);
+    // A DELETE of a path with ';' (sent encoded or not) is refused, never read as
+    // `d/notes` with matrix parameters.
+    for target in [
+        "/content/alice/generic/d/notes%3Bv%3D2.txt",
+        "/content/alice/generic/d/notes;v=2.txt",
+        "/content/alice/generic/d/notes;publish=1",
+    ] {
+        let (status, body) = w.alice.delete(target).await;
+        assert_eq!(status, 400, "{target}: {body}");
+        assert!(body["message"].as_str().unwrap().contains("';'"), "{body}");
+    }
+    assert_eq!(version_paths(&w, "1.0").await, ["d/notes"]);
+    let (status, _, bytes) = download(&w.anon, "/dl/alice/generic/d/notes").await;
+    assert_eq!((status, bytes.as_slice()), (200, b"KEEP ME".as_slice()));
+}
+
+#[tokio::test]
+async fn invisible_or_misleading_characters_refuse_the_path() {
+    let w = world().await;
+    for name in [
+        "evil\u{202E}txt.exe",
+        "a\u{200B}b.txt",
+        " lead.txt",
+        "trail.txt ",
+        "dir /x.txt",
+    ] {
+        let archive = tar_of(&[
+            ("ok.txt", tar::EntryType::Regular, b"ok", ""),
+            (name, tar::EntryType::Regular, b"x", ""),
+        ]);
+        let (status, body) = put_bytes(
+            &w.alice,
+            "/content/alice/generic/mypkg/1.0/a.tar?explode=1",
+            archive,
+        )
+        .await;
+        assert_eq!(status, 400, "{name:?}: {body}");
+        assert!(
+            body["message"].as_str().unwrap().contains(name),
+            "{name:?}: {body}"
+        );
+    }
+    // A plain upload to such a path is refused the same way.
+    let (status, body) = put(
+        &w.alice,
+        "/content/alice/generic/mypkg/1.0/evil%E2%80%AEtxt.exe",
+        b"x",
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("U+202E"),
+        "{body}"
+    );
+    assert!(version_paths(&w, "1.0").await.is_empty());
+}

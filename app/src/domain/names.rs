@@ -297,8 +297,11 @@ fn version_char(c: char) -> bool {
     !(c.is_control() || c.is_whitespace() || is_invisible(c))
 }
 
-/// Unicode format and other invisible characters (general category Cf and friends).
-fn is_invisible(c: char) -> bool {
+/// Unicode format and other invisible characters (general category Cf and friends):
+/// zero-width spaces and joiners, bidi overrides and isolates, variation selectors, tags.
+/// Shared by every name or path a person reads ([`super::file_path::FilePath`] too), so
+/// that two different names never look the same.
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
         | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'

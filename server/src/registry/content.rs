@@ -590,7 +590,8 @@ pub async fn publish(
     })
 }
 
-/// Deletes the file at `rest` (matrix parameters ignored).
+/// Deletes the file at `rest`, the path exactly as sent (Bintray's DELETE takes no
+/// matrix parameters).
 pub async fn delete_file(
     db: &Db,
     caller: &Caller,
@@ -599,8 +600,9 @@ pub async fn delete_file(
     rest: &str,
 ) -> Result<()> {
     let repo = super::owned_repository(db, caller, subject, repo).await?;
-    let path = FilePath::from_segments(&MatrixPath::parse(rest).segments)
-        .map_err(|e| RegistryError::BadRequest(e.to_string()))?;
+    // The path as sent, never split into matrix parameters: a `;` here would otherwise
+    // name (and delete) another file. File paths never hold `;`, so it is refused.
+    let path = FilePath::parse(rest).map_err(|e| RegistryError::BadRequest(e.to_string()))?;
     let file = owned_file(db, &repo, &path).await?;
     Ok(db.delete_file(file.id).await?)
 }
