@@ -1606,3 +1606,62 @@ async fn invisible_or_misleading_characters_refuse_the_path() {
     );
     assert!(version_paths(&w, "1.0").await.is_empty());
 }
+
+#[tokio::test]
+async fn multi_member_tar_gz_explodes_whole() {
+    let w = world().await;
+    let files: [(&str, &[u8]); 3] = [
+        ("one.txt", b"first"),
+        ("two.txt", b"second"),
+        ("three.txt", b"third"),
+    ];
+    let tar = tar_of(&[
+        (files[0].0, tar::EntryType::Regular, files[0].1, ""),
+        (files[1].0, tar::EntryType::Regular, files[1].1, ""),
+        (files[2].0, tar::EntryType::Regular, files[2].1, ""),
+    ]);
+    // Three gzip members, one per tar entry and the end mark with the last one, as
+    // pigz --independent, bgzip or `cat a.gz b.gz c.gz` make them.
+    let mut archive = gz(&tar[..1024]);
+    archive.extend(gz(&tar[1024..2048]));
+    archive.extend(gz(&tar[2048..]));
+    let (status, body) = put_bytes(
+        &w.alice,
+        "/content/alice/generic/mypkg/1.0/multi.tar.gz?explode=1&publish=1",
+        archive,
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_served(&w, "1.0", &files).await;
+}
+
+#[tokio::test]
+async fn a_zip_naming_an_entry_twice_is_refused() {
+    let w = world().await;
+    // The zip writer refuses a repeated name, so the second name is patched in afterwards
+    // (local and central headers), as other tools write such archives.
+    let mut archive = zip_of(&[("a.txt", b"first copy"), ("b.txt", b"second copy")]);
+    let positions: Vec<usize> = archive
+        .windows(5)
+        .enumerate()
+        .filter(|(_, w)| *w == b"b.txt")
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(positions.len(), 2);
+    for i in positions {
+        archive[i..i + 5].copy_from_slice(b"a.txt");
+    }
+    let (status, body) = put_bytes(
+        &w.alice,
+        "/content/alice/generic/mypkg/1.0/dupe.zip?explode=1",
+        archive,
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("'a.txt'") && message.contains("twice"),
+        "{message}"
+    );
+    assert!(version_paths(&w, "1.0").await.is_empty());
+}
