@@ -1665,3 +1665,64 @@ async fn a_zip_naming_an_entry_twice_is_refused() {
     );
     assert!(version_paths(&w, "1.0").await.is_empty());
 }
+
+#[tokio::test]
+async fn an_upload_refused_at_the_last_moment_leaves_no_version_behind() {
+    let w = world().await;
+    // A: an upload into new version a1 that passes the early path check, then waits
+    // mid-body while B takes the same path from version b1.
+    let addr = w.server.url.strip_prefix("http://").unwrap().to_owned();
+    let (user, key) = w.alice.auth.clone().unwrap();
+    let raw = common::raw::RawClient::new(&w.server.url, &user, &key);
+    let mut a = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = raw.head(
+        "PUT",
+        "/content/alice/generic/mypkg/a1/same.bin",
+        "Content-Length: 2000000\r\n",
+    );
+    a.write_all(head.as_bytes()).await.unwrap();
+    a.write_all(&vec![1u8; 1_000_000]).await.unwrap();
+    a.flush().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        put(&w.alice, "/content/alice/generic/mypkg/b1/same.bin", b"b")
+            .await
+            .0,
+        201
+    );
+    a.write_all(&vec![1u8; 1_000_000]).await.unwrap();
+    let answer = common::raw::read_answer(&mut a).await;
+    assert_eq!(answer.status, 409, "{answer:?}");
+    let (_, package) = w.alice.get("/packages/alice/generic/mypkg").await;
+    assert_eq!(package["versions"], json!(["b1"]), "{package}");
+    assert_eq!(
+        w.alice
+            .get("/packages/alice/generic/mypkg/versions/a1")
+            .await
+            .0,
+        404
+    );
+    // The early refusals into a new version leave none either: a path held by another
+    // version, a checksum mismatch, a bad archive.
+    let (status, _) = put(&w.alice, "/content/alice/generic/mypkg/c1/same.bin", b"c").await;
+    assert_eq!(status, 409);
+    let (status, _) = w
+        .alice
+        .send(
+            w.alice
+                .request(Method::PUT, "/content/alice/generic/mypkg/c1/x.bin")
+                .header("X-Checksum-Sha2", sha256_hex(b"other"))
+                .body(&b"this"[..]),
+        )
+        .await;
+    assert_eq!(status, 409);
+    let (status, _) = put(
+        &w.alice,
+        "/content/alice/generic/mypkg/c1/x.zip?explode=1",
+        b"PK\x03\x04 not really",
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (_, package) = w.alice.get("/packages/alice/generic/mypkg").await;
+    assert_eq!(package["versions"], json!(["b1"]), "{package}");
+}

@@ -8,7 +8,7 @@ use app::domain::names::VersionName;
 use bytes::Bytes;
 use futures_util::Stream;
 
-use super::versions::{version_in, version_or_create};
+use super::versions::version_in;
 use super::{
     find_package, find_repository, found, owned_package, owned_version, Caller, RegistryError,
     Result,
@@ -311,7 +311,6 @@ where
     )
     .await?;
     let blob = crate::file_store::put_stream(db, blobs, body, max, expected_sha256).await?;
-    let version = version_or_create(db, &package, &version_name).await?;
     let files = [NewFile {
         path: target.path.as_str(),
         name: target.path.file_name(),
@@ -323,8 +322,8 @@ where
     db.put_files(&FileBatch {
         repository_id: repo.id,
         package_name: &package.name,
-        version_id: version.id,
-        version_name: &version.name,
+        package_id: package.id,
+        version_name: version_name.as_str(),
         publish: target.publish,
         override_: target.replace,
         files: &files,
@@ -516,7 +515,6 @@ where
         kept.push(s.blob);
     }
     drop(out);
-    let version = version_or_create(db, &package, &version_name).await?;
     let files: Vec<NewFile<'_>> = extracted
         .iter()
         .zip(&kept)
@@ -532,8 +530,8 @@ where
     db.put_files(&FileBatch {
         repository_id: repo.id,
         package_name: &package.name,
-        version_id: version.id,
-        version_name: &version.name,
+        package_id: package.id,
+        version_name: version_name.as_str(),
         publish: target.publish,
         override_: target.replace,
         files: &files,
