@@ -1726,3 +1726,27 @@ async fn an_upload_refused_at_the_last_moment_leaves_no_version_behind() {
     let (_, package) = w.alice.get("/packages/alice/generic/mypkg").await;
     assert_eq!(package["versions"], json!(["b1"]), "{package}");
 }
+
+#[tokio::test]
+async fn an_announced_oversize_body_is_refused_before_100_continue() {
+    let w = world_with(|c| c.max_upload_bytes = 1_000_000).await;
+    let (user, key) = w.alice.auth.clone().unwrap();
+    let raw = common::raw::RawClient::new(&w.server.url, &user, &key);
+    for target in [
+        "/content/alice/generic/mypkg/1.0/big.bin",
+        "/content/alice/generic/mypkg/1.0/big.tar?explode=1",
+        "/content/alice/generic/mypkg/1.0/big.tar;explode=1",
+    ] {
+        // Headers only: the body would follow a 100 Continue, which must not come.
+        let head = raw.head(
+            "PUT",
+            target,
+            "Expect: 100-continue\r\nContent-Length: 5000000000\r\n",
+        );
+        let answer = raw.raw(head, b"", false).await;
+        assert_eq!(answer.status, 413, "{target}: {answer:?}");
+        answer.assert_json_4xx(target);
+    }
+    let (_, package) = w.alice.get("/packages/alice/generic/mypkg").await;
+    assert_eq!(package["versions"], json!([]), "{package}");
+}

@@ -46,6 +46,22 @@ fn upload_options(headers: &HeaderMap, query: Option<&str>) -> UploadOptions {
     }
 }
 
+/// A body whose `Content-Length` already says it is over `max`: refused (413) before a
+/// byte is read, so a client that sent `Expect: 100-continue` is told at once instead of
+/// being invited to send it. Bodies without a length are counted as they stream.
+fn refuse_announced_oversize(headers: &HeaderMap, max: u64) -> Result<(), ApiError> {
+    let announced = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match announced {
+        Some(len) if len > max => {
+            Err(registry::RegistryError::from(crate::storage::StorageError::TooLarge(max)).into())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Streams the body into `target`, checking `X-Checksum-Sha2` when sent; 201 on success.
 async fn store(
     state: &AppState,
@@ -117,6 +133,7 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<Success>), ApiError> {
+    refuse_announced_oversize(&headers, state.config.max_upload_bytes)?;
     match UploadRequest::parse(&rest, &upload_options(&headers, query.as_deref()))? {
         UploadRequest::File(target) => {
             store(&state, &caller, (&subject, &repo), &target, &headers, body).await
@@ -233,6 +250,7 @@ pub async fn maven_deploy(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<Success>), ApiError> {
+    refuse_announced_oversize(&headers, state.config.max_upload_bytes)?;
     let options = upload_options(&headers, query.as_deref());
     let repository = registry::owned_repository(&state.db, &caller, &subject, &repo).await?;
     if repository.repo_type != "maven" {
