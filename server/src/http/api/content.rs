@@ -318,6 +318,9 @@ pub async fn publish(
 }
 
 /// Delete a file
+///
+/// The path is taken as sent: no matrix parameters. A path that no file may have (one
+/// holding `;`, `..` or an invisible character) is a 400.
 #[utoipa::path(
     delete,
     path = "/content/{subject}/{repo}/{file_path}",
@@ -326,6 +329,7 @@ pub async fn publish(
     params(FileParams),
     responses(
         (status = 200, description = "Deleted", body = Success),
+        (status = 400, response = BadRequest),
         (status = 401, response = Unauthenticated),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
