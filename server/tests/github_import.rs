@@ -1576,3 +1576,48 @@ async fn a_repository_named_in_another_case_is_refused_at_the_start() {
     let (_, bytes) = download(&w, "/dl/alice/gh/dotfiles/v1/install.sh").await;
     assert_eq!(bytes, b"#!/bin/sh\necho octocat\n");
 }
+
+#[tokio::test]
+async fn an_asset_whose_name_cannot_be_a_file_path_fails_its_release_clearly() {
+    let w = world().await;
+    w.gh.add_data(
+        &serde_json::from_value(json!({"repos": [
+            {"owner": DEMO_USER, "name": "semi", "releases": [
+                {"tag": "v1.0", "name": "1.0", "body": "",
+                 "assets": [{"name": "a;b=c.txt", "text": "matrix-looking"}]},
+                {"tag": "v2.0", "name": "2.0", "body": "",
+                 "assets": [{"name": "evil\u{202E}txt.exe", "text": "bidi"}]}
+            ]}
+        ]}))
+        .unwrap(),
+    )
+    .unwrap();
+    let mut b = linked_alice_with_repo(&w).await;
+    let id = start_import(
+        &mut b,
+        json!([{"full_name": format!("{DEMO_USER}/semi"), "releases": "all"}]),
+        true,
+    )
+    .await;
+    let job = finished_job(&mut b, id).await;
+    let message = job["items"][0]["message"].as_str().unwrap_or("").to_owned();
+    assert_eq!(job["items"][0]["status"], "failed", "{job}");
+    assert!(
+        message.contains("a;b=c.txt") || message.contains("U+202E"),
+        "{job}"
+    );
+    // Neither asset was stored under a path no endpoint could address.
+    let (_, files) = b
+        .get("/packages/alice/gh/semi/files?include_unpublished=1")
+        .await;
+    let paths: Vec<&str> = files
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["path"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        paths
+            .iter()
+            .all(|p| !p.contains(';') && !p.contains('\u{202E}')),
+        "{files}"
+    );
+}

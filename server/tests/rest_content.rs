@@ -1492,3 +1492,261 @@ async fn streamed_tars_keep_the_size_limit_and_the_checksum() {
     assert_eq!(w.alice.send(req).await.0, 201);
     assert_eq!(owner_download(&w, "a.txt").await.0, b"a");
 }
+
+// ---- File paths every endpoint can address, that read as what they are. ----
+
+/// The paths of version `version` of `mypkg`, as its owner sees them.
+async fn version_paths(w: &World, version: &str) -> Vec<String> {
+    let (status, listed) = w
+        .alice
+        .get(&format!(
+            "/packages/alice/generic/mypkg/versions/{version}/files?include_unpublished=1"
+        ))
+        .await;
+    if status == 404 {
+        return Vec::new();
+    }
+    assert_eq!(status, 200, "{listed}");
+    let mut paths: Vec<String> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[tokio::test]
+async fn paths_with_semicolons_are_never_stored_and_delete_never_reinterprets() {
+    let w = world().await;
+    assert_eq!(
+        put(
+            &w.alice,
+            "/content/alice/generic/mypkg/1.0/d/notes;publish=1",
+            b"KEEP ME"
+        )
+        .await
+        .0,
+        201
+    );
+    // An archive entry holding ';' refuses the whole archive, naming the entry.
+    let semi = tar_of(&[
+        ("ok.txt", tar::EntryType::Regular, b"ok", ""),
+        ("notes;v=2.txt", tar::EntryType::Regular, b"new", ""),
+    ]);
+    for archive in [semi.clone(), gz(&semi)] {
+        let (status, body) = put_bytes(
+            &w.alice,
+            "/content/alice/generic/mypkg/1.0/d/semi.tar?explode=1&publish=1",
+            archive,
+        )
+        .await;
+        assert_eq!(status, 400, "{body}");
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.contains("notes;v=2.txt") && message.contains("';'"),
+            "{message}"
+        );
+    }
+    assert_eq!(version_paths(&w, "1.0").await, ["d/notes"]);
+    // A DELETE of a path with ';' (sent encoded or not) is refused, never read as
+    // `d/notes` with matrix parameters.
+    for target in [
+        "/content/alice/generic/d/notes%3Bv%3D2.txt",
+        "/content/alice/generic/d/notes;v=2.txt",
+        "/content/alice/generic/d/notes;publish=1",
+    ] {
+        let (status, body) = w.alice.delete(target).await;
+        assert_eq!(status, 400, "{target}: {body}");
+        assert!(body["message"].as_str().unwrap().contains("';'"), "{body}");
+    }
+    assert_eq!(version_paths(&w, "1.0").await, ["d/notes"]);
+    let (status, _, bytes) = download(&w.anon, "/dl/alice/generic/d/notes").await;
+    assert_eq!((status, bytes.as_slice()), (200, b"KEEP ME".as_slice()));
+}
+
+#[tokio::test]
+async fn invisible_or_misleading_characters_refuse_the_path() {
+    let w = world().await;
+    for name in [
+        "evil\u{202E}txt.exe",
+        "a\u{200B}b.txt",
+        " lead.txt",
+        "trail.txt ",
+        "dir /x.txt",
+    ] {
+        let archive = tar_of(&[
+            ("ok.txt", tar::EntryType::Regular, b"ok", ""),
+            (name, tar::EntryType::Regular, b"x", ""),
+        ]);
+        let (status, body) = put_bytes(
+            &w.alice,
+            "/content/alice/generic/mypkg/1.0/a.tar?explode=1",
+            archive,
+        )
+        .await;
+        assert_eq!(status, 400, "{name:?}: {body}");
+        assert!(
+            body["message"].as_str().unwrap().contains(name),
+            "{name:?}: {body}"
+        );
+    }
+    // A plain upload to such a path is refused the same way.
+    let (status, body) = put(
+        &w.alice,
+        "/content/alice/generic/mypkg/1.0/evil%E2%80%AEtxt.exe",
+        b"x",
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("U+202E"),
+        "{body}"
+    );
+    assert!(version_paths(&w, "1.0").await.is_empty());
+}
+
+#[tokio::test]
+async fn multi_member_tar_gz_explodes_whole() {
+    let w = world().await;
+    let files: [(&str, &[u8]); 3] = [
+        ("one.txt", b"first"),
+        ("two.txt", b"second"),
+        ("three.txt", b"third"),
+    ];
+    let tar = tar_of(&[
+        (files[0].0, tar::EntryType::Regular, files[0].1, ""),
+        (files[1].0, tar::EntryType::Regular, files[1].1, ""),
+        (files[2].0, tar::EntryType::Regular, files[2].1, ""),
+    ]);
+    // Three gzip members, one per tar entry and the end mark with the last one, as
+    // pigz --independent, bgzip or `cat a.gz b.gz c.gz` make them.
+    let mut archive = gz(&tar[..1024]);
+    archive.extend(gz(&tar[1024..2048]));
+    archive.extend(gz(&tar[2048..]));
+    let (status, body) = put_bytes(
+        &w.alice,
+        "/content/alice/generic/mypkg/1.0/multi.tar.gz?explode=1&publish=1",
+        archive,
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_served(&w, "1.0", &files).await;
+}
+
+#[tokio::test]
+async fn a_zip_naming_an_entry_twice_is_refused() {
+    let w = world().await;
+    // The zip writer refuses a repeated name, so the second name is patched in afterwards
+    // (local and central headers), as other tools write such archives.
+    let mut archive = zip_of(&[("a.txt", b"first copy"), ("b.txt", b"second copy")]);
+    let positions: Vec<usize> = archive
+        .windows(5)
+        .enumerate()
+        .filter(|(_, w)| *w == b"b.txt")
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(positions.len(), 2);
+    for i in positions {
+        archive[i..i + 5].copy_from_slice(b"a.txt");
+    }
+    let (status, body) = put_bytes(
+        &w.alice,
+        "/content/alice/generic/mypkg/1.0/dupe.zip?explode=1",
+        archive,
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("'a.txt'") && message.contains("twice"),
+        "{message}"
+    );
+    assert!(version_paths(&w, "1.0").await.is_empty());
+}
+
+#[tokio::test]
+async fn an_upload_refused_at_the_last_moment_leaves_no_version_behind() {
+    let w = world().await;
+    // A: an upload into new version a1 that passes the early path check, then waits
+    // mid-body while B takes the same path from version b1.
+    let addr = w.server.url.strip_prefix("http://").unwrap().to_owned();
+    let (user, key) = w.alice.auth.clone().unwrap();
+    let raw = common::raw::RawClient::new(&w.server.url, &user, &key);
+    let mut a = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = raw.head(
+        "PUT",
+        "/content/alice/generic/mypkg/a1/same.bin",
+        "Content-Length: 2000000\r\n",
+    );
+    a.write_all(head.as_bytes()).await.unwrap();
+    a.write_all(&vec![1u8; 1_000_000]).await.unwrap();
+    a.flush().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        put(&w.alice, "/content/alice/generic/mypkg/b1/same.bin", b"b")
+            .await
+            .0,
+        201
+    );
+    a.write_all(&vec![1u8; 1_000_000]).await.unwrap();
+    let answer = common::raw::read_answer(&mut a).await;
+    assert_eq!(answer.status, 409, "{answer:?}");
+    let (_, package) = w.alice.get("/packages/alice/generic/mypkg").await;
+    assert_eq!(package["versions"], json!(["b1"]), "{package}");
+    assert_eq!(
+        w.alice
+            .get("/packages/alice/generic/mypkg/versions/a1")
+            .await
+            .0,
+        404
+    );
+    // The early refusals into a new version leave none either: a path held by another
+    // version, a checksum mismatch, a bad archive.
+    let (status, _) = put(&w.alice, "/content/alice/generic/mypkg/c1/same.bin", b"c").await;
+    assert_eq!(status, 409);
+    let (status, _) = w
+        .alice
+        .send(
+            w.alice
+                .request(Method::PUT, "/content/alice/generic/mypkg/c1/x.bin")
+                .header("X-Checksum-Sha2", sha256_hex(b"other"))
+                .body(&b"this"[..]),
+        )
+        .await;
+    assert_eq!(status, 409);
+    let (status, _) = put(
+        &w.alice,
+        "/content/alice/generic/mypkg/c1/x.zip?explode=1",
+        b"PK\x03\x04 not really",
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (_, package) = w.alice.get("/packages/alice/generic/mypkg").await;
+    assert_eq!(package["versions"], json!(["b1"]), "{package}");
+}
+
+#[tokio::test]
+async fn an_announced_oversize_body_is_refused_before_100_continue() {
+    let w = world_with(|c| c.max_upload_bytes = 1_000_000).await;
+    let (user, key) = w.alice.auth.clone().unwrap();
+    let raw = common::raw::RawClient::new(&w.server.url, &user, &key);
+    for target in [
+        "/content/alice/generic/mypkg/1.0/big.bin",
+        "/content/alice/generic/mypkg/1.0/big.tar?explode=1",
+        "/content/alice/generic/mypkg/1.0/big.tar;explode=1",
+    ] {
+        // Headers only: the body would follow a 100 Continue, which must not come.
+        let head = raw.head(
+            "PUT",
+            target,
+            "Expect: 100-continue\r\nContent-Length: 5000000000\r\n",
+        );
+        let answer = raw.raw(head, b"", false).await;
+        assert_eq!(answer.status, 413, "{target}: {answer:?}");
+        answer.assert_json_4xx(target);
+    }
+    let (_, package) = w.alice.get("/packages/alice/generic/mypkg").await;
+    assert_eq!(package["versions"], json!([]), "{package}");
+}

@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::names::is_invisible;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FilePathError {
     #[error("the file path is empty")]
@@ -19,13 +21,25 @@ pub enum FilePathError {
     Backslash,
     #[error("the file path must not contain control characters")]
     Control,
+    /// Zero-width, bidi-override and other invisible formatting characters, and spaces
+    /// other than U+0020: they make one path look like another.
+    #[error("the file path must not contain the invisible or look-alike character U+{0:04X}")]
+    Invisible(u32),
+    #[error("a file path segment must not start or end with whitespace")]
+    EdgeWhitespace,
+    /// `;` starts Bintray matrix parameters in content URLs (`file.jar;publish=1`), so a
+    /// path holding it could not be addressed by every endpoint.
+    #[error("the file path must not contain ';' (it starts matrix parameters in Bintray URLs)")]
+    Semicolon,
     #[error("the file path is longer than {0} characters")]
     TooLong(usize),
 }
 
 const MAX_LEN: usize = 1024;
 
-/// A relative, `/`-separated path with no way out of its repository.
+/// A relative, `/`-separated path with no way out of its repository, that every
+/// endpoint can address and that reads as what it is: no `;` (matrix parameters), no
+/// control, invisible or bidi-override characters, no space at either end of a segment.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct FilePath(String);
@@ -47,10 +61,20 @@ impl FilePath {
         if s.chars().any(char::is_control) {
             return Err(FilePathError::Control);
         }
+        if let Some(c) = s
+            .chars()
+            .find(|&c| is_invisible(c) || (c.is_whitespace() && c != ' '))
+        {
+            return Err(FilePathError::Invisible(c as u32));
+        }
+        if s.contains(';') {
+            return Err(FilePathError::Semicolon);
+        }
         for segment in s.split('/') {
             match segment {
                 "" => return Err(FilePathError::EmptySegment),
                 "." | ".." => return Err(FilePathError::DotSegment),
+                _ if segment.trim() != segment => return Err(FilePathError::EdgeWhitespace),
                 _ => {}
             }
         }
@@ -89,6 +113,8 @@ mod tests {
             "dir/sub/file-1.0.tar.gz",
             "pool/main/m/my_1.0_amd64.deb",
             "a..b",
+            "My Documents/read me.txt",
+            "données/日本語.txt",
         ] {
             assert_eq!(FilePath::parse(p).unwrap().as_str(), p);
         }
@@ -109,6 +135,19 @@ mod tests {
             ("a\\..\\b", Backslash),
             ("a\0b", Control),
             ("a\nb", Control),
+            ("notes;v=2.txt", Semicolon),
+            ("a;b=c.txt", Semicolon),
+            ("dir;publish=1/x", Semicolon),
+            ("evil\u{202E}txt.exe", Invisible(0x202E)),
+            ("a\u{200B}b.txt", Invisible(0x200B)),
+            ("\u{FEFF}a.txt", Invisible(0xFEFF)),
+            ("a\u{2066}b", Invisible(0x2066)),
+            ("a\u{00A0}b", Invisible(0xA0)),
+            ("a\u{2028}b", Invisible(0x2028)),
+            (" a.txt", EdgeWhitespace),
+            ("a.txt ", EdgeWhitespace),
+            ("dir /a.txt", EdgeWhitespace),
+            ("dir/ a.txt", EdgeWhitespace),
         ];
         for (p, e) in cases {
             assert_eq!(FilePath::parse(p), Err(e), "{p:?}");

@@ -314,8 +314,9 @@ fn is_mark(c: char) -> bool {
 
 /// Characters that draw as nothing or as blank space: format characters (Cf), variation
 /// selectors and fillers, some of which Unicode files as letters (U+3164 HANGUL FILLER) or
-/// symbols (U+2800 BRAILLE PATTERN BLANK).
-fn is_invisible(c: char) -> bool {
+/// symbols (U+2800 BRAILLE PATTERN BLANK). Shared by every name or path a person reads
+/// ([`super::file_path::FilePath`] too), so that two different names never look the same.
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
         | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'

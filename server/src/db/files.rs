@@ -35,11 +35,13 @@ pub struct NewFile<'a> {
 }
 
 /// Files to write into one version at once, under one override flag and publish state.
+/// The version is created (in the same transaction) when it does not exist yet, so a
+/// refused batch leaves no version behind.
 #[derive(Debug, Clone)]
 pub struct FileBatch<'a> {
     pub repository_id: i64,
+    pub package_id: i64,
     pub package_name: &'a str,
-    pub version_id: i64,
     pub version_name: &'a str,
     pub publish: bool,
     /// The upload's `override` flag, as [`upload_rules::decide`] reads it.
@@ -152,11 +154,30 @@ impl Db {
     /// Records the blobs (once) and the files, in one transaction that applies the
     /// upload-conflict table ([`upload_rules::decide`]) to every path: a refused path
     /// writes nothing at all. Replaced files keep their id and download count, and take
-    /// the new content and the batch's publish state.
-    pub async fn put_files(&self, batch: &FileBatch<'_>) -> Result<(), PutFilesError> {
+    /// the new content and the batch's publish state. The version is found or created
+    /// in the same transaction; its id.
+    pub async fn put_files(&self, batch: &FileBatch<'_>) -> Result<i64, PutFilesError> {
         let now = now_millis();
         // IMMEDIATE: the checks and the writes see the same state (no writer between).
         let mut tx = self.write_tx().await?;
+        let existing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM versions WHERE package_id = $1 AND name = $2")
+                .bind(batch.package_id)
+                .bind(batch.version_name)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let version_id = match existing {
+            Some(id) => id,
+            None => {
+                super::versions::insert_version_in(
+                    &mut tx,
+                    batch.package_id,
+                    batch.version_name,
+                    &Default::default(),
+                )
+                .await?
+            }
+        };
         let published_at = batch.publish.then_some(now);
         for f in batch.files {
             let holder = path_holder(&mut *tx, batch.repository_id, f.path).await?;
@@ -204,7 +225,7 @@ impl Db {
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                     )
                     .bind(batch.repository_id)
-                    .bind(batch.version_id)
+                    .bind(version_id)
                     .bind(f.path)
                     .bind(f.name)
                     .bind(f.sha256)
@@ -218,7 +239,7 @@ impl Db {
             }
         }
         tx.commit().await?;
-        Ok(())
+        Ok(version_id)
     }
 
     /// Publishes the version's unpublished files; returns how many.

@@ -161,28 +161,8 @@ impl Db {
         name: &str,
         f: &VersionFields,
     ) -> Result<i64, DbError> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO versions (package_id, name, description, vcs_tag, release_notes, \
-             is_prerelease, released_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-        )
-        .bind(package_id)
-        .bind(name)
-        .bind(&f.description)
-        .bind(&f.vcs_tag)
-        .bind(&f.release_notes)
-        .bind(f.is_prerelease)
-        .bind(f.released_at)
-        .bind(now_millis())
-        .fetch_one(&self.pool)
-        .await
-        .map_err(DbError::from_write)?;
-        sqlx::query("UPDATE packages SET updated_at = $1 WHERE id = $2")
-            .bind(now_millis())
-            .bind(package_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(id)
+        let mut conn = self.pool.acquire().await?;
+        insert_version_in(&mut conn, package_id, name, f).await
     }
 
     pub async fn update_version(&self, id: i64, f: &VersionFields) -> Result<(), DbError> {
@@ -221,4 +201,36 @@ impl Db {
             .await?;
         Ok(())
     }
+}
+
+/// Inserts a version on `conn` (a transaction's, for a version that must exist only
+/// together with what is written with it) and touches its package's `updated_at`; its id.
+pub(super) async fn insert_version_in(
+    conn: &mut sqlx::SqliteConnection,
+    package_id: i64,
+    name: &str,
+    f: &VersionFields,
+) -> Result<i64, DbError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO versions (package_id, name, description, vcs_tag, release_notes, \
+         is_prerelease, released_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+    )
+    .bind(package_id)
+    .bind(name)
+    .bind(&f.description)
+    .bind(&f.vcs_tag)
+    .bind(&f.release_notes)
+    .bind(f.is_prerelease)
+    .bind(f.released_at)
+    .bind(now_millis())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(DbError::from_write)?;
+    sqlx::query("UPDATE packages SET updated_at = $1 WHERE id = $2")
+        .bind(now_millis())
+        .bind(package_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(id)
 }

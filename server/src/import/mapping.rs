@@ -486,5 +486,8 @@ mod tests {
             "tool/v1/tool.tar.gz"
         );
         assert!(asset_path("tool", "v1", "..").is_err());
+        // `;` starts matrix parameters in content URLs: such an asset could not be deleted.
+        assert!(asset_path("tool", "v1", "a;b=c.txt").is_err());
+        assert!(asset_path("tool", "v1", "evil\u{202E}txt.exe").is_err());
     }
 }

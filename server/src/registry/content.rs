@@ -8,7 +8,7 @@ use app::domain::names::VersionName;
 use bytes::Bytes;
 use futures_util::Stream;
 
-use super::versions::{version_in, version_or_create};
+use super::versions::version_in;
 use super::{
     find_package, find_repository, found, owned_package, owned_version, Caller, RegistryError,
     Result,
@@ -313,7 +313,6 @@ where
     )
     .await?;
     let blob = crate::file_store::put_stream(db, blobs, body, max, expected_sha256).await?;
-    let version = version_or_create(db, &package, &version_name).await?;
     let files = [NewFile {
         path: target.path.as_str(),
         name: target.path.file_name(),
@@ -325,8 +324,8 @@ where
     db.put_files(&FileBatch {
         repository_id: repo.id,
         package_name: &package.name,
-        version_id: version.id,
-        version_name: &version.name,
+        package_id: package.id,
+        version_name: version_name.as_str(),
         publish: target.publish,
         override_: target.replace,
         files: &files,
@@ -518,7 +517,6 @@ where
         kept.push(s.blob);
     }
     drop(out);
-    let version = version_or_create(db, &package, &version_name).await?;
     let files: Vec<NewFile<'_>> = extracted
         .iter()
         .zip(&kept)
@@ -534,8 +532,8 @@ where
     db.put_files(&FileBatch {
         repository_id: repo.id,
         package_name: &package.name,
-        version_id: version.id,
-        version_name: &version.name,
+        package_id: package.id,
+        version_name: version_name.as_str(),
         publish: target.publish,
         override_: target.replace,
         files: &files,
@@ -592,7 +590,8 @@ pub async fn publish(
     })
 }
 
-/// Deletes the file at `rest` (matrix parameters ignored).
+/// Deletes the file at `rest`, the path exactly as sent (Bintray's DELETE takes no
+/// matrix parameters).
 pub async fn delete_file(
     db: &Db,
     caller: &Caller,
@@ -601,8 +600,9 @@ pub async fn delete_file(
     rest: &str,
 ) -> Result<()> {
     let repo = super::owned_repository(db, caller, subject, repo).await?;
-    let path = FilePath::from_segments(&MatrixPath::parse(rest).segments)
-        .map_err(|e| RegistryError::BadRequest(e.to_string()))?;
+    // The path as sent, never split into matrix parameters: a `;` here would otherwise
+    // name (and delete) another file. File paths never hold `;`, so it is refused.
+    let path = FilePath::parse(rest).map_err(|e| RegistryError::BadRequest(e.to_string()))?;
     let file = owned_file(db, &repo, &path).await?;
     Ok(db.delete_file(file.id).await?)
 }

@@ -290,7 +290,11 @@ pub fn extract<R: Read>(
     match archive {
         Archive::Zip(file) => extract_zip(file, &mut sink)?,
         Archive::Tar(reader) => extract_tar(reader, &mut sink)?,
-        Archive::TarGz(reader) => extract_tar(flate2::read::GzDecoder::new(reader), &mut sink)?,
+        // Several gzip members one after the other (pigz --independent, bgzip,
+        // `cat a.gz b.gz`) are one stream, as gzip(1) reads them.
+        Archive::TarGz(reader) => {
+            extract_tar(flate2::read::MultiGzDecoder::new(reader), &mut sink)?
+        }
     }
     if sink.files.is_empty() {
         return Err(ExplodeError::Empty);
@@ -345,11 +349,23 @@ impl<R: Read> Read for CountingReader<R> {
 
 fn extract_zip(mut archive: File, sink: &mut Sink<'_>) -> Result<(), ExplodeError> {
     archive.seek(SeekFrom::Start(0))?;
+    let mut probe = archive.try_clone()?;
     let mut zip = zip::ZipArchive::new(archive)
         .map_err(|e| ExplodeError::Corrupt(format!("not a readable zip archive ({e})")))?;
     // The central directory's count: refuse before unpacking anything.
     if zip.len() > sink.budget.limits.max_entries {
         return Err(ExplodeError::TooManyEntries(sink.budget.limits.max_entries));
+    }
+    // The zip crate keeps one entry per name, so a name given twice would silently lose
+    // a copy: the central directory itself tells.
+    match duplicate_zip_entry(&mut probe, zip.len() as u64)? {
+        Some(name) if name.is_empty() => {
+            return Err(ExplodeError::Corrupt(
+                "an entry name appears twice; nothing was stored".into(),
+            ))
+        }
+        Some(name) => return Err(refuse(&name, "appears twice")),
+        None => {}
     }
     for i in 0..zip.len() {
         let mut entry = zip
@@ -371,6 +387,73 @@ fn extract_zip(mut archive: File, sink: &mut Sink<'_>) -> Result<(), ExplodeErro
         sink.file(&name, &mut entry)?;
     }
     Ok(())
+}
+
+/// A name the zip's central directory lists twice, found from its end record: the
+/// classic directory (which ends where the end record starts) is read name by name; a
+/// zip64 one is only counted against `distinct` names, and the name is then unknown.
+/// `None` when no name repeats or no end record is found (the zip crate has then
+/// refused the archive already).
+fn duplicate_zip_entry(file: &mut File, distinct: u64) -> Result<Option<String>, ExplodeError> {
+    // End record: 22 bytes plus a comment of at most 65 535.
+    let len = file.seek(SeekFrom::End(0))?;
+    let tail_len = len.min(22 + 65_535);
+    let tail_start = len - tail_len;
+    file.seek(SeekFrom::Start(tail_start))?;
+    let mut tail = vec![0u8; tail_len as usize];
+    file.read_exact(&mut tail)?;
+    let Some(eocd) = (0..tail.len().saturating_sub(21))
+        .rev()
+        .find(|&i| tail[i..].starts_with(b"PK\x05\x06"))
+    else {
+        return Ok(None);
+    };
+    let u16_at = |b: &[u8], i: usize| u16::from_le_bytes([b[i], b[i + 1]]) as usize;
+    let u32_at = |b: &[u8], i: usize| u32::from_le_bytes(b[i..i + 4].try_into().unwrap());
+    let total = u16_at(&tail, eocd + 10);
+    let dir_size = u32_at(&tail, eocd + 12);
+    if total == 0xFFFF || dir_size == u32::MAX {
+        // Zip64: a 20-byte locator just before the end record points at the zip64 end
+        // record, whose total entry count is a u64 at offset 32.
+        if eocd < 20 || !tail[eocd - 20..].starts_with(b"PK\x06\x07") {
+            return Ok(None);
+        }
+        let offset = u64::from_le_bytes(tail[eocd - 12..eocd - 4].try_into().unwrap());
+        let mut record = [0u8; 40];
+        file.seek(SeekFrom::Start(offset))?;
+        if file.read_exact(&mut record).is_err() || !record.starts_with(b"PK\x06\x06") {
+            return Err(ExplodeError::Corrupt(
+                "the zip64 end record is missing".into(),
+            ));
+        }
+        let declared = u64::from_le_bytes(record[32..40].try_into().unwrap());
+        return Ok((declared != distinct).then(String::new));
+    }
+    let eocd_at = tail_start + eocd as u64;
+    let Some(dir_start) = eocd_at.checked_sub(dir_size.into()) else {
+        return Err(ExplodeError::Corrupt(
+            "the central directory is out of bounds".into(),
+        ));
+    };
+    let mut dir = vec![0u8; dir_size as usize];
+    file.seek(SeekFrom::Start(dir_start))?;
+    file.read_exact(&mut dir)?;
+    let mut seen = HashSet::new();
+    let mut at = 0usize;
+    // Central directory header: 46 bytes, then name, extra field and comment.
+    while at + 46 <= dir.len() && dir[at..].starts_with(b"PK\x01\x02") {
+        let name_len = u16_at(&dir, at + 28);
+        let skip = 46 + name_len + u16_at(&dir, at + 30) + u16_at(&dir, at + 32);
+        let Some(name) = dir.get(at + 46..at + 46 + name_len) else {
+            break;
+        };
+        if !seen.insert(name.to_vec()) {
+            return Ok(Some(String::from_utf8_lossy(name).into_owned()));
+        }
+        at += skip;
+    }
+    // Names the zip crate reads otherwise (a Unicode path extra field): counts tell.
+    Ok((total as u64 > distinct).then(String::new))
 }
 
 fn extract_tar<R: Read>(reader: R, sink: &mut Sink<'_>) -> Result<(), ExplodeError> {

@@ -134,29 +134,6 @@ pub async fn create_version(
     Ok((repo, package, version))
 }
 
-/// The version `name` of `package`, created if missing (uploads create versions;
-/// packages must exist already).
-pub(super) async fn version_or_create(
-    db: &Db,
-    package: &PackageRecord,
-    name: &VersionName,
-) -> Result<VersionRecord> {
-    match db.find_version(package.id, name.as_str()).await {
-        Ok(v) => return Ok(v),
-        Err(DbError::NotFound) => {}
-        Err(e) => return Err(e.into()),
-    }
-    match db
-        .insert_version(package.id, name.as_str(), &VersionFields::default())
-        .await
-    {
-        // Another upload may have created it a moment ago: either way, it exists now.
-        Ok(_) | Err(DbError::Conflict) => {}
-        Err(e) => return Err(e.into()),
-    }
-    version_in(db, package, name.as_str()).await
-}
-
 pub async fn owned_version(
     db: &Db,
     caller: &Caller,

@@ -52,6 +52,22 @@ fn upload_options(headers: &HeaderMap, query: Option<&str>) -> UploadOptions {
     }
 }
 
+/// A body whose `Content-Length` already says it is over `max`: refused (413) before a
+/// byte is read, so a client that sent `Expect: 100-continue` is told at once instead of
+/// being invited to send it. Bodies without a length are counted as they stream.
+fn refuse_announced_oversize(headers: &HeaderMap, max: u64) -> Result<(), ApiError> {
+    let announced = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match announced {
+        Some(len) if len > max => {
+            Err(registry::RegistryError::from(crate::storage::StorageError::TooLarge(max)).into())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Streams the body into `target`, checking `X-Checksum-Sha2` when sent; 201 on success.
 async fn store(
     state: &AppState,
@@ -123,6 +139,7 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<Success>), ApiError> {
+    refuse_announced_oversize(&headers, state.config.max_upload_bytes)?;
     match UploadRequest::parse(&rest, &upload_options(&headers, query.as_deref()))? {
         UploadRequest::File(target) => {
             store(&state, &caller, (&subject, &repo), &target, &headers, body).await
@@ -239,6 +256,7 @@ pub async fn maven_deploy(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<Success>), ApiError> {
+    refuse_announced_oversize(&headers, state.config.max_upload_bytes)?;
     let options = upload_options(&headers, query.as_deref());
     let repository = registry::owned_repository(&state.db, &caller, &subject, &repo).await?;
     if repository.repo_type != "maven" {
@@ -306,6 +324,9 @@ pub async fn publish(
 }
 
 /// Delete a file
+///
+/// The path is taken as sent: no matrix parameters. A path that no file may have (one
+/// holding `;`, `..` or an invisible character) is a 400.
 #[utoipa::path(
     delete,
     path = "/content/{subject}/{repo}/{file_path}",
@@ -314,6 +335,7 @@ pub async fn publish(
     params(FileParams),
     responses(
         (status = 200, description = "Deleted", body = Success),
+        (status = 400, response = BadRequest),
         (status = 401, response = Unauthenticated),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
