@@ -167,12 +167,7 @@ pub async fn update_package(
     let pin = match changes.latest_version.as_deref().map(str::trim) {
         None => None,
         Some("") => Some(None),
-        Some(name) => Some(Some(
-            found(db.find_version(package.id, name).await, || {
-                RegistryError::VersionNotFound(name.to_owned())
-            })?
-            .id,
-        )),
+        Some(name) => Some(Some(super::version_named(db, &package, name).await?.id)),
     };
     let fields = apply(changes, PackageFields::from(&package))?;
     db.update_package(package.id, &fields).await?;

@@ -71,9 +71,19 @@ pub(super) async fn version_in(
             RegistryError::VersionNotFound(version.to_owned())
         });
     }
-    let key = app::domain::names::version_lookup_key(version);
+    version_named(db, package, version).await
+}
+
+/// The version called `name` (no aliases), looked up by its NFC spelling as
+/// [`VersionName::parse`] stores it; 404 when there is none.
+pub(super) async fn version_named(
+    db: &Db,
+    package: &PackageRecord,
+    name: &str,
+) -> Result<VersionRecord> {
+    let key = app::domain::names::version_lookup_key(name);
     found(db.find_version(package.id, &key).await, || {
-        RegistryError::VersionNotFound(version.to_owned())
+        RegistryError::VersionNotFound(name.to_owned())
     })
 }
 

@@ -68,6 +68,11 @@ fn refuse_announced_oversize(headers: &HeaderMap, max: u64) -> Result<(), ApiErr
     }
 }
 
+/// The SHA-256 the client says the body has (`X-Checksum-Sha2`), checked once stored.
+fn expected_sha256(headers: &HeaderMap) -> Option<&str> {
+    headers.get("x-checksum-sha2").and_then(|v| v.to_str().ok())
+}
+
 /// Streams the body into `target`, checking `X-Checksum-Sha2` when sent; 201 on success.
 async fn store(
     state: &AppState,
@@ -77,7 +82,7 @@ async fn store(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<Success>), ApiError> {
-    let expected = headers.get("x-checksum-sha2").and_then(|v| v.to_str().ok());
+    let expected = expected_sha256(headers);
     registry::upload(
         &state.db,
         &state.blobs,
@@ -145,7 +150,7 @@ pub async fn upload(
             store(&state, &caller, (&subject, &repo), &target, &headers, body).await
         }
         UploadRequest::Explode(target) => {
-            let expected = headers.get("x-checksum-sha2").and_then(|v| v.to_str().ok());
+            let expected = expected_sha256(&headers);
             registry::upload_exploded(
                 &state.db,
                 &state.blobs,
