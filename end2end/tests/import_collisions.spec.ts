@@ -1,36 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { Page } from "@playwright/test";
-import { test, expect, appReady, newAccount, screenshot } from "./fixtures";
-
-/** Screenshots at desktop and phone width, light and dark, to look at. */
-async function shots(page: Page, name: string) {
-  for (const [width, height, size] of [[1280, 800, "desktop"], [390, 844, "phone"]] as const) {
-    await page.setViewportSize({ width, height });
-    for (const scheme of ["light", "dark"] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await screenshot(page, `${name}-${size}-${scheme}`);
-    }
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-  await page.setViewportSize({ width: 1280, height: 720 });
-}
-
-/** Signs in through the form and links the given stand-in login, with or without private access. */
-async function signInAndLink(page: Page, user: string, password: string, login: string, privateAccess: boolean) {
-  await page.goto("/signin");
-  await appReady(page);
-  await page.getByLabel("User name").fill(user);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/${user}$`));
-  await page.goto("/profile");
-  await appReady(page);
-  if (privateAccess) await page.getByRole("checkbox", { name: "Access private repositories" }).check();
-  await page.getByRole("button", { name: "Authorize with GitHub" }).click();
-  await page.getByLabel("Signed in as").selectOption(login);
-  await page.getByRole("button", { name: "Approve" }).click();
-  await expect(page).toHaveURL(/\/profile\?github=linked/);
-}
+import { test, expect, appReady, newAccount, shots, signInAndLink } from "./fixtures";
 
 // Two GitHub repositories with the same name would become one package: the tree says so
 // before Import (and Import stays off), as does a repository whose package already exists

@@ -709,7 +709,14 @@ fn ImportProgress(id: i64, subject: String, repo: String) -> impl IntoView {
         let url = url.clone();
         leptos::task::spawn_local(async move {
             match api::get::<ImportJob>(&url).await {
-                Ok(j) => job.set(Some(j)),
+                // The event stream may have been faster: its state is newer than this
+                // answer, and once it says "finished" the stream is closed, so a late
+                // snapshot written over it would freeze the page mid-import.
+                Ok(j) => job.update(|current| {
+                    if current.is_none() {
+                        *current = Some(j);
+                    }
+                }),
                 Err(e) => error.set(Some(e.message)),
             }
         });
