@@ -1,4 +1,4 @@
-import { test, expect, appReady, newAccount } from "../tests/fixtures";
+import { test, expect, appReady, newAccount, signIn } from "../tests/fixtures";
 
 // With 2,000 repositories × 20 releases loaded (the stand-in is started with
 // --generate 2000:20 by scripts/bench-import.sh), the time from a click to the next
@@ -11,12 +11,7 @@ const CLICKS = 30; // per measurement; even, so each ends where it started
 test("import tree: click-to-paint with 2,000 repositories × 20 releases", async ({ page, request, errors }) => {
   // Sign in, link GitHub through the stand-in's consent page, make a repository.
   const { user, password, call } = await newAccount(request, "bench");
-  await page.goto("/signin");
-  await appReady(page);
-  await page.getByLabel("User name").fill(user);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/${user}$`));
+  await signIn(page, user, password);
   await page.goto("/profile");
   await appReady(page);
   await page.getByRole("button", { name: "Authorize with GitHub" }).click();

@@ -61,14 +61,19 @@ export async function shots(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 720 });
 }
 
-/** Signs in through the form and links the given stand-in login, with or without private access. */
-export async function signInAndLink(page: Page, user: string, password: string, login: string, privateAccess: boolean) {
+/** Signs in through the form and waits for the user's own page. */
+export async function signIn(page: Page, user: string, password: string) {
   await page.goto("/signin");
   await appReady(page);
   await page.getByLabel("User name").fill(user);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/${user}$`));
+}
+
+/** Signs in through the form and links the given stand-in login, with or without private access. */
+export async function signInAndLink(page: Page, user: string, password: string, login: string, privateAccess: boolean) {
+  await signIn(page, user, password);
   await page.goto("/profile");
   await appReady(page);
   if (privateAccess) await page.getByRole("checkbox", { name: "Access private repositories" }).check();

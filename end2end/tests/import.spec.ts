@@ -1,4 +1,4 @@
-import { test, expect, appReady, screenshot, newAccount } from "./fixtures";
+import { test, expect, appReady, screenshot, newAccount, signIn } from "./fixtures";
 
 // The whole journey of the seed: authorize with GitHub (the stand-in), create a
 // repository, Import from GitHub, tick and untick with the cascade, import with assets,
@@ -17,12 +17,7 @@ test("import from GitHub: authorize, tick, import, view the repository", async (
   });
 
   const { user, password } = await newAccount(request, "gh");
-  await page.goto("/signin");
-  await appReady(page);
-  await page.getByLabel("User name").fill(user);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/${user}$`));
+  await signIn(page, user, password);
 
   // Profile › Accounts › Authorize with GitHub → GitHub's page → Approve → back.
   await page.goto("/profile");

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test, expect, appReady, screenshot, newAccount } from "./fixtures";
+import { test, expect, appReady, screenshot, newAccount, signIn } from "./fixtures";
 
 /** Runs a command the page offers, in `cwd`, with its placeholders filled in. */
 function run(command: string, fill: Record<string, string>, cwd: string) {
@@ -16,12 +16,7 @@ test("Set Me Up (generic): the upload and download commands work when run", asyn
   const { user, password, key, call } = await newAccount(request, "smu");
   await call("post", `/repos/${user}/files`, { type: "generic" });
   await call("post", `/packages/${user}/files`, { name: "tool" });
-  await page.goto("/signin");
-  await appReady(page);
-  await page.getByLabel("User name").fill(user);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/${user}$`));
+  await signIn(page, user, password);
   await page.goto(`/${user}/files`);
   await page.locator("summary", { hasText: "Set Me Up!" }).click();
   const upload = (await page.getByTestId("setup-upload").textContent())!;
@@ -81,12 +76,7 @@ function ociLayout(): string {
 test("Set Me Up (docker): the registry address is right and the push command works", async ({ page, request, errors }) => {
   const { user, password, key, call } = await newAccount(request, "dock");
   await call("post", `/repos/${user}/images`, { type: "docker" });
-  await page.goto("/signin");
-  await appReady(page);
-  await page.getByLabel("User name").fill(user);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/${user}$`));
+  await signIn(page, user, password);
   await page.goto(`/${user}/images`);
   await expect(page.getByText("No images yet.")).toBeVisible();
   await page.locator("summary", { hasText: "Set Me Up!" }).click();
