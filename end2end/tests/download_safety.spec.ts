@@ -1,4 +1,4 @@
-import { test, expect, appReady, newAccount } from "./fixtures";
+import { test, expect, newAccount, signIn } from "./fixtures";
 
 // An uploaded HTML file opened from /dl by a signed-in user must not run as Wharf: before
 // downloads were sandboxed, its script read the viewer's CSRF token from /api/ui/session
@@ -17,12 +17,7 @@ test("an uploaded page cannot act as the person who opens it", async ({ page, re
 
   // The victim signs in, then opens the link.
   const victim = await newAccount(request, "vc");
-  await page.goto("/signin");
-  await appReady(page);
-  await page.getByLabel("User name").fill(victim.user);
-  await page.getByLabel("Password").fill(victim.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/${victim.user}$`));
+  await signIn(page, victim.user, victim.password);
 
   await page.goto(`/dl/${mallory.user}/pages/evil.html`);
   // The page displays (it is a download, not an error) but its script never runs.
