@@ -56,17 +56,6 @@ pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiFailure> {
     read(response).await
 }
 
-/// A page of a listing and the `X-RangeLimit-Total` the server reported.
-pub async fn get_page<T: DeserializeOwned>(url: &str) -> Result<(T, u64), ApiFailure> {
-    let response = Request::get(url).send().await.map_err(network)?;
-    let total = response
-        .headers()
-        .get("x-rangelimit-total")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    Ok((read(response).await?, total))
-}
-
 pub async fn delete<T: DeserializeOwned>(url: &str, csrf: Option<String>) -> Result<T, ApiFailure> {
     let mut builder = Request::delete(url);
     if let Some(token) = csrf {

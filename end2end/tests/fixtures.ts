@@ -52,6 +52,8 @@ export async function newAccount(request: APIRequestContext, prefix: string) {
 export async function shots(page: Page, name: string) {
   for (const [width, height, size] of [[1280, 800, "desktop"], [390, 844, "phone"]] as const) {
     await page.setViewportSize({ width, height });
+    // Every screenshot at phone width is also a check that the page fits it (issue 10 item 2).
+    if (size === "phone") await expectFits(page, `${name} at ${width} px`);
     for (const scheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await screenshot(page, `${name}-${size}-${scheme}`);
@@ -80,5 +82,77 @@ export async function signInAndLink(page: Page, user: string, password: string, 
   await page.getByRole("button", { name: "Authorize with GitHub" }).click();
   await page.getByLabel("Signed in as").selectOption(login);
   await page.getByRole("button", { name: "Approve" }).click();
-  await expect(page).toHaveURL(/\/profile\?github=linked/);
+  await expect(page.getByTestId("github-linked")).toBeVisible();
+  // The profile read ?github=linked and dropped it from the address.
+  await expect(page).toHaveURL(/\/profile$/);
+}
+
+/**
+ * Checks the page at 360 and 390 px wide: no horizontal scroll (the document is no wider
+ * than the viewport) and every link and button of the top bar wholly in view. Leaves the
+ * viewport at desktop size.
+ */
+export async function expectNoSideScroll(page: Page, what = page.url()) {
+  for (const width of [360, 390]) {
+    await page.setViewportSize({ width, height: 800 });
+    // One frame for the layout to settle at the new width.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+    const m = await page.evaluate(() => {
+      const vw = window.innerWidth;
+      const clipped = [...document.querySelectorAll(".topbar a, .topbar button")]
+        .map((e) => [e.textContent?.trim() ?? "", e.getBoundingClientRect()] as const)
+        .filter(([, r]) => r.width > 0 && (r.left < 0 || r.right > vw + 0.5))
+        .map(([t, r]) => `${t} (${Math.round(r.left)}–${Math.round(r.right)})`);
+      // The widest things, to say what overflows when something does.
+      const wide = [...document.querySelectorAll("body *")]
+        .filter((e) => e.getBoundingClientRect().right > vw + 0.5)
+        .slice(0, 5)
+        .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")} → ${Math.round(e.getBoundingClientRect().right)}`);
+      return { scroll: document.documentElement.scrollWidth, vw, clipped, wide };
+    });
+    expect(m.scroll, `${what} at ${width} px scrolls sideways: ${m.wide.join(", ")}`).toBeLessThanOrEqual(m.vw);
+    expect(m.clipped, `${what} at ${width} px: top bar items out of view`).toEqual([]);
+  }
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
+
+/**
+ * A GitHub stand-in user of its own (a GitHub account links to one Wharf account at a
+ * time) with a few repositories, one with a long name and description and several
+ * releases; returns its login.
+ */
+export async function seedGithubUser(request: APIRequestContext, prefix: string) {
+  const login = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+  const release = (tag: string) => ({ tag, assets: [{ name: `${tag}.sh`, text: `${tag}\n` }] });
+  const seeded = await request.post(`${process.env.GITHUB_STANDIN_URL}/_standin/data`, {
+    data: {
+      users: [{ login }],
+      repos: [
+        {
+          owner: login,
+          name: "a-repository-with-a-rather-long-name-for-phones",
+          description: "A description long enough to need more room than a phone gives it in one line",
+          releases: [release("v1.0.0"), release("v1.1.0"), release("v2.0.0")],
+        },
+        { owner: login, name: "hello-tool", releases: [release("v1.0.0")] },
+        { owner: login, name: "notes", releases: [release("v0.1.0")] },
+      ],
+    },
+  });
+  expect(seeded.status(), await seeded.text()).toBe(204);
+  return login;
+}
+
+/** The page is no wider than the viewport at its present size (no sideways scroll). */
+async function expectFits(page: Page, what: string) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+  const m = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    vw: window.innerWidth,
+    wide: [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+      .slice(0, 5)
+      .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")}`),
+  }));
+  expect(m.scroll, `${what} scrolls sideways: ${m.wide.join(", ")}`).toBeLessThanOrEqual(m.vw);
 }

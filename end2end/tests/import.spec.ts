@@ -26,7 +26,9 @@ test("import from GitHub: authorize, tick, import, view the repository", async (
   await page.getByRole("button", { name: "Authorize with GitHub" }).click();
   await expect(page.getByRole("button", { name: "Approve" })).toBeVisible();
   await page.getByRole("button", { name: "Approve" }).click();
-  await expect(page).toHaveURL(/\/profile\?github=linked/);
+  await expect(page.getByTestId("github-linked")).toBeVisible();
+  // The profile read ?github=linked and dropped it from the address.
+  await expect(page).toHaveURL(/\/profile$/);
   await expect(page.getByTestId("github-linked")).toContainText("octocat-demo");
   await screenshot(page, "github-linked");
 
@@ -49,7 +51,8 @@ test("import from GitHub: authorize, tick, import, view the repository", async (
   // Filter, expand, and the cascade.
   await page.getByRole("searchbox", { name: "Filter repositories" }).fill("hello");
   await expect(repo("tag-only")).toHaveCount(0);
-  await page.getByRole("button", { name: "Expand octocat-demo/hello-tool" }).click();
+  // Few releases in all: every repository starts open (issue 10 item 8).
+  await expect(page.getByRole("treeitem", { name: "octocat-demo/hello-tool", exact: true })).toHaveAttribute("aria-expanded", "true");
   await expect(release("hello-tool", "v1.0.0")).toBeVisible();
   await expect(release("hello-tool", "v2.0.0")).toHaveCount(0); // drafts are not offered
 
@@ -85,7 +88,7 @@ test("import from GitHub: authorize, tick, import, view the repository", async (
   await expect(page).toHaveURL(/\?job=\d+/);
   const bar = page.getByRole("progressbar", { name: "Import progress" });
   await expect(bar).toBeVisible();
-  await expect(page.getByTestId("import-status")).toContainText("Finished: 2 repositories imported.", {
+  await expect(page.getByTestId("import-status")).toContainText("Finished: 2 repositories imported into", {
     timeout: 30_000,
   });
   await expect(bar).toHaveAttribute("aria-valuenow", "100");

@@ -113,7 +113,7 @@ test("import from GitHub: private into public needs a confirmation", async ({ pa
   await note.getByRole("checkbox", { name: "Make them public in this repository" }).check();
   await expect(importButton).toBeEnabled();
   await importButton.click();
-  await expect(page.getByTestId("import-status")).toContainText("Finished: 2 repositories imported.", {
+  await expect(page.getByTestId("import-status")).toContainText("Finished: 2 repositories imported into", {
     timeout: 30_000,
   });
 });

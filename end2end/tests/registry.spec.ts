@@ -52,7 +52,8 @@ test("sign up, reveal the API key, create a repository and a package, publish, d
   // Create a repository from the user's page.
   await page.getByTestId("signed-in-user").click();
   await expect(page).toHaveURL(new RegExp(`/${user}$`));
-  await page.getByRole("link", { name: "New repository" }).click();
+  // An empty user page says how to start, with its own "New repository" button.
+  await page.getByTestId("empty-repositories").getByRole("link", { name: "New repository" }).click();
   await page.getByLabel("Name").fill("generic");
   await page.getByLabel("Description").fill("Build outputs");
   await page.getByRole("button", { name: "Create repository" }).click();
@@ -95,7 +96,7 @@ test("sign up, reveal the API key, create a repository and a package, publish, d
   await page.locator("details", { hasText: "Edit package" }).evaluate((d) => ((d as HTMLDetailsElement).open = true));
   await page.getByLabel("Website").fill("ftp://nope");
   await page.getByRole("button", { name: "Save changes" }).click();
-  await expect(page.getByRole("alert")).toContainText("website_url must be an http");
+  await expect(page.getByRole("alert")).toHaveText("The website must start with http:// or https://.");
   await page.reload();
   await appReady(page);
   await expect(page.getByRole("link", { name: "https://tool.example.org" })).toBeVisible();
@@ -166,11 +167,11 @@ test("sign out and sign in again; wrong passwords are refused", async ({ page, e
   await page.getByLabel("User name").fill(user);
   await page.getByLabel("Password").fill("wrong password");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByRole("alert")).toHaveText("wrong user name or password");
+  await expect(page.getByRole("alert")).toHaveText("That user name and password do not match an account.");
   await page.getByLabel("Password").fill("bobs password");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/${user}$`));
-  await expect(page.getByText("No repositories to show.")).toBeVisible();
+  await expect(page.getByTestId("empty-repositories")).toContainText("You have no repositories yet.");
   await screenshot(page, "signed-in-empty-user");
 });
 

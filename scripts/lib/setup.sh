@@ -109,6 +109,24 @@ ensure_build_tools() {
   ensure_cargo_tool wasm-bindgen wasm-bindgen-cli "$wb"
   # With --locked: a newer lightningcss breaks the build of this trunk.
   ensure_cargo_tool trunk trunk "$TRUNK_VERSION" --locked
+  ensure_wasm_opt
+}
+
+# wasm-opt shrinks the bundle (issue 10 item 14). Debian's binaryen 108 breaks the page (current
+# rustc emits features it does not know, shared/toolchain.md), so the set-up takes binaryen's own
+# build from the npm registry (a JavaScript/wasm port, no download of its own) into the cache,
+# and Trunk.toml pins that version so Trunk never picks another wasm-opt from PATH.
+BINARYEN_VERSION="132"
+ensure_wasm_opt() {
+  local dir="$WHARF_CACHE/binaryen-$BINARYEN_VERSION"
+  if ! "$dir/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -qw "version_$BINARYEN_VERSION"; then
+    command -v npm >/dev/null || ensure_apt nodejs npm
+    step "npm install binaryen@$BINARYEN_VERSION.0.0 (wasm-opt, one-time)"
+    mkdir -p "$dir"
+    (cd "$dir" && npm install --no-audit --no-fund --no-save --prefix "$dir" \
+      "binaryen@$BINARYEN_VERSION.0.0" >&2)
+  fi
+  export PATH="$dir/node_modules/.bin:$PATH"
 }
 
 build_spa() {

@@ -20,8 +20,7 @@ pub const SESSION_PURPOSE: &str = "session";
 /// How long a browser session lasts.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 
-const PASSWORD_MIN: usize = 8;
-const PASSWORD_MAX: usize = 1024;
+use app::domain::form_text::{PASSWORD_MAX, PASSWORD_MIN};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {

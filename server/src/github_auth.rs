@@ -39,12 +39,20 @@ pub enum GithubAuthError {
     StateMismatch,
     #[error("the authorization was cancelled on GitHub")]
     Denied,
+    #[error("The authorization was cancelled on GitHub. Your GitHub link is intact, as it was: public repositories can still be imported.")]
+    GrantDenied,
     #[error("GitHub refused the authorization: {0}")]
     Refused(String),
     #[error("this GitHub account is already linked to another Wharf account")]
     LinkedElsewhere,
     #[error("you signed out while authorizing with GitHub; sign in and try again")]
     SignedOut,
+    #[error("link your GitHub account first (Profile › Accounts › Authorize with GitHub)")]
+    NotLinked,
+    #[error("You approved on GitHub as {got}, but this Wharf account is linked to {linked}. Your link to {linked} is intact, as it was. To grant access, sign in to GitHub as {linked} and try again.")]
+    OtherAccount { got: String, linked: String },
+    #[error("GitHub did not grant access to private repositories. Your GitHub link is intact, as it was: public repositories can still be imported.")]
+    NotGranted,
     #[error("{}", .0.user_message())]
     Github(#[from] GitHubError),
     #[error("could not reach GitHub to finish the authorization")]
@@ -60,6 +68,11 @@ pub enum Purpose {
     Link,
     /// Sign in with GitHub.
     SignIn,
+    /// Profile › Accounts › Grant access to private repositories: the linked account
+    /// authorizes again with the wider `repo` scope. The link (and its token) stays as it
+    /// is until GitHub approves; then the new token replaces the old one, and nothing is
+    /// disconnected or revoked.
+    Grant,
 }
 
 impl Purpose {
@@ -67,6 +80,7 @@ impl Purpose {
         match self {
             Purpose::Link => "link",
             Purpose::SignIn => "signin",
+            Purpose::Grant => "grant",
         }
     }
 }
@@ -84,6 +98,10 @@ pub enum Finished {
         private_access: bool,
     },
     SignedIn(UserRecord),
+    /// The linked account now grants access to private repositories.
+    Granted {
+        login: String,
+    },
     /// A GitHub account nobody linked: offered to sign-up in this browser.
     NeedsAccount {
         login: String,
@@ -113,7 +131,7 @@ fn oauth_client(config: &GithubConfig, redirect_uri: &str) -> Result<OAuthClient
 /// repositories) when a Premium user ticks "Access private repositories".
 fn scopes(purpose: Purpose, private_access: bool) -> Vec<&'static str> {
     match (purpose, private_access) {
-        (Purpose::Link, true) => vec!["read:user", "repo"],
+        (Purpose::Link, true) | (Purpose::Grant, _) => vec!["read:user", "repo"],
         _ => vec!["read:user"],
     }
 }
@@ -151,11 +169,18 @@ pub async fn start(
     redirect_uri: &str,
 ) -> Result<Started, GithubAuthError> {
     let client = oauth_client(config, redirect_uri)?;
-    if purpose == Purpose::Link && user.is_none() {
+    if matches!(purpose, Purpose::Link | Purpose::Grant) && user.is_none() {
         return Err(GithubAuthError::SignedOut);
     }
+    let private_access = private_access || purpose == Purpose::Grant;
     if private_access && !premium {
         return Err(GithubAuthError::NotPremium);
+    }
+    if purpose == Purpose::Grant {
+        let user = user.ok_or(GithubAuthError::SignedOut)?;
+        if db.github_link(user.id).await?.is_none() {
+            return Err(GithubAuthError::NotLinked);
+        }
     }
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let mut request = client
@@ -217,7 +242,9 @@ pub async fn finish(
         return Err(GithubAuthError::StateMismatch);
     }
     if let Some(error) = cb.error {
-        return Err(if error == "access_denied" {
+        return Err(if error == "access_denied" && flow.purpose == "grant" {
+            GithubAuthError::GrantDenied
+        } else if error == "access_denied" {
             GithubAuthError::Denied
         } else {
             GithubAuthError::Refused(error.to_owned())
@@ -253,6 +280,40 @@ pub async fn finish(
                 Err(DbError::Conflict) => Err(GithubAuthError::LinkedElsewhere),
                 Err(e) => Err(e.into()),
             }
+        }
+        "grant" => {
+            let user_id = flow.user_id.ok_or(GithubAuthError::SignedOut)?;
+            if cb.session_user.map(|u| u.id) != Some(user_id) {
+                return Err(GithubAuthError::SignedOut);
+            }
+            let linked = db
+                .github_link(user_id)
+                .await?
+                .ok_or(GithubAuthError::NotLinked)?;
+            // Only the same GitHub account widens the link; anything else leaves it (and
+            // its token) as it was, and the token just issued is given back.
+            let refusal = if linked.github_id != identity.github_id {
+                Some(GithubAuthError::OtherAccount {
+                    got: identity.login.clone(),
+                    linked: linked.login.clone(),
+                })
+            } else if !grants_private(&identity.scopes) {
+                Some(GithubAuthError::NotGranted)
+            } else {
+                None
+            };
+            if let Some(refusal) = refusal {
+                if let Some((id, secret)) = config.client() {
+                    if let Err(e) = github.revoke_token(id, secret, &token).await {
+                        tracing::warn!(error = %e, "could not revoke an unused grant token");
+                    }
+                }
+                return Err(refusal);
+            }
+            db.link_github(user_id, &identity).await?;
+            Ok(Finished::Granted {
+                login: identity.login,
+            })
         }
         _ => match db.github_sign_in(&identity).await? {
             Some(user) => {
@@ -357,5 +418,7 @@ mod tests {
         assert_eq!(scopes(Purpose::Link, true), vec!["read:user", "repo"]);
         assert_eq!(scopes(Purpose::Link, false), vec!["read:user"]);
         assert_eq!(scopes(Purpose::SignIn, true), vec!["read:user"]);
+        // Granting private access asks for `repo` whatever the request said.
+        assert_eq!(scopes(Purpose::Grant, false), vec!["read:user", "repo"]);
     }
 }

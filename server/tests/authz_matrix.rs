@@ -1110,6 +1110,25 @@ fn repository_rows(c: &Coords, w: &World) -> Vec<Row> {
             format!("/api/ui/docker/alice/{}", c.docker),
             read,
         ),
+        // The package, version and repository pages' lists (issue 10 items 1, 5, 13)
+        Row::new(
+            M::GET,
+            "/api/ui/versions/{subject}/{repo}/{package}",
+            format!("/api/ui/versions/alice/{r}/{p}"),
+            read,
+        ),
+        Row::new(
+            M::GET,
+            "/api/ui/files/{subject}/{repo}/{package}/{version}",
+            format!("/api/ui/files/alice/{r}/{p}/{v}"),
+            read,
+        ),
+        Row::new(
+            M::GET,
+            "/api/ui/packages/{subject}/{repo}",
+            format!("/api/ui/packages/alice/{r}"),
+            read,
+        ),
         // Importing into it: the owner gets as far as "link GitHub first" (409).
         Row::new(
             M::POST,
@@ -1446,6 +1465,8 @@ fn account_rows(w: &World) -> Vec<Row> {
         Row::new(M::GET, "/search/file", "/search/file?name=*unpub*", ALL),
         Row::new(M::GET, "/users/{user}", "/users/alice", ALL),
         // The browser's account calls
+        // The front page: public things only, the same for everyone (issue 10 item 12)
+        Row::new(M::GET, "/api/ui/explore", "/api/ui/explore", ALL),
         Row::new(M::GET, "/api/ui/session", "/api/ui/session", ALL),
         Row::new(
             M::POST,

@@ -671,6 +671,27 @@ async fn an_asset_that_does_not_match_its_digest_is_refused_and_nothing_is_store
         .await;
     assert_eq!(files, json!([]));
     assert_eq!(w.server.blob_files().len(), blobs_before);
+    // The version lacks its file: failed, and not "imported" on the import page (QA F5).
+    assert_eq!(item["outcomes"]["failed"], json!(["v1.1.0"]), "{item}");
+    let imported = |t: &serde_json::Value| {
+        t["imported"][format!("{DEMO_USER}/hello-tool")]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (_, target) = b.get("/api/ui/imports/target/alice/gh").await;
+    assert!(!imported(&target).contains(&json!("v1.1.0")), "{target}");
+    // Importing it again as it is: still failed, never "unchanged".
+    let again = start_import(
+        &mut b,
+        json!([{"full_name": format!("{DEMO_USER}/hello-tool"), "releases": {"only": ["v1.1.0"]}}]),
+        true,
+    )
+    .await;
+    let again = finished_job(&mut b, again).await;
+    let o = &again["items"][0]["outcomes"];
+    assert_eq!(o["failed"], json!(["v1.1.0"]), "{again}");
+    assert_eq!(o["unchanged"], json!([]), "{again}");
 
     // Once GitHub's digest is right again, a retry imports it.
     let (content, _) = w.gh.asset_content(asset).unwrap();
@@ -686,6 +707,8 @@ async fn an_asset_that_does_not_match_its_digest_is_refused_and_nothing_is_store
         .get("/packages/alice/gh/hello-tool/versions/v1.1.0/files")
         .await;
     assert_eq!(files.as_array().unwrap().len(), 1);
+    let (_, target) = b.get("/api/ui/imports/target/alice/gh").await;
+    assert!(imported(&target).contains(&json!("v1.1.0")), "{target}");
 }
 
 #[tokio::test]
@@ -1620,4 +1643,159 @@ async fn an_asset_whose_name_cannot_be_a_file_path_fails_its_release_clearly() {
             .all(|p| !p.contains(';') && !p.contains('\u{202E}')),
         "{files}"
     );
+}
+
+/// Issue 10 item 9: the job records, per repository, which versions were new, updated
+/// or unchanged, so a re-import can say so.
+#[tokio::test]
+async fn a_reimport_tells_new_updated_and_unchanged_versions_apart() {
+    let w = world().await;
+    let mut b = linked_alice_with_repo(&w).await;
+    let hello = format!("{DEMO_USER}/hello-tool");
+    let id = start_import(
+        &mut b,
+        json!([{"full_name": hello, "releases": {"only": ["v1.0.0", "v1.1.0"]}}]),
+        true,
+    )
+    .await;
+    let job = finished_job(&mut b, id).await;
+    let first = &job["items"][0]["outcomes"];
+    let mut new: Vec<&str> = first["new"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    new.sort();
+    assert_eq!(new, ["v1.0.0", "v1.1.0"], "{job}");
+    assert_eq!(first["updated"], json!([]));
+    assert_eq!(first["unchanged"], json!([]));
+
+    // Someone edits v1.0.0 by hand; the re-import puts GitHub's title back.
+    let (code, body) = b
+        .json(
+            reqwest::Method::PATCH,
+            "/packages/alice/gh/hello-tool/versions/v1.0.0",
+            Some(json!({"desc": "changed by hand"})),
+        )
+        .await;
+    assert_eq!(code, 200, "{body}");
+    let id = start_import(
+        &mut b,
+        json!([{"full_name": hello, "releases": "all"}]),
+        true,
+    )
+    .await;
+    let job = finished_job(&mut b, id).await;
+    let again = &job["items"][0]["outcomes"];
+    assert_eq!(again["updated"], json!(["v1.0.0"]), "{job}");
+    assert_eq!(again["unchanged"], json!(["v1.1.0"]), "{job}");
+    let mut new: Vec<&str> = again["new"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    new.sort();
+    assert_eq!(new, ["v0.9.0", "v1.2.0-rc.1"], "{job}");
+    let (_, v1) = b.get("/packages/alice/gh/hello-tool/versions/v1.0.0").await;
+    assert_eq!(v1["desc"], "Hello Tool 1.0");
+
+    // A third time nothing changes.
+    let id = start_import(
+        &mut b,
+        json!([{"full_name": hello, "releases": "all"}]),
+        true,
+    )
+    .await;
+    let job = finished_job(&mut b, id).await;
+    let third = &job["items"][0]["outcomes"];
+    assert_eq!(third["new"], json!([]), "{job}");
+    assert_eq!(third["updated"], json!([]), "{job}");
+    assert_eq!(third["unchanged"].as_array().unwrap().len(), 4, "{job}");
+
+    // The import tree's target marks what is imported, by GitHub repository.
+    let (_, target) = b.get("/api/ui/imports/target/alice/gh").await;
+    let mut tags: Vec<&str> = target["imported"][hello.to_lowercase()]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    tags.sort();
+    assert_eq!(
+        tags,
+        ["v0.9.0", "v1.0.0", "v1.1.0", "v1.2.0-rc.1"],
+        "{target}"
+    );
+}
+
+/// Issue 10 item 4: "Grant access to private repositories" authorizes the linked account
+/// again with the `repo` scope, without disconnecting: the old token is not revoked, and
+/// the new one replaces it only once GitHub approved, for the same GitHub account.
+#[tokio::test]
+async fn granting_private_access_widens_the_link_without_disconnecting() {
+    let w = world_with(StandInConfig::default(), true).await;
+    let mut b = Browser::new(&w.server.url);
+    b.sign_up("carol").await;
+    // Not linked yet: nothing to widen.
+    let (code, body) = b.authorize("grant", false).await;
+    assert_eq!(code, 409, "{body}");
+    b.link_github(DEMO_USER, false).await;
+    let before = stored_token(&w.server, "carol").await.unwrap();
+    let (_, status) = b.get("/api/ui/github").await;
+    assert_eq!(status["linked"]["private_access"], false);
+
+    // Declined on GitHub: the link is as it was.
+    let (code, body) = b.authorize("grant", false).await;
+    assert_eq!(code, 200, "{body}");
+    let callback = b
+        .consent(body["url"].as_str().unwrap(), DEMO_USER, "deny")
+        .await;
+    let next = b.back_from_github(&callback).await;
+    assert!(next.starts_with("/profile?github_error="), "{next}");
+    // A sentence that says the link is untouched.
+    assert!(
+        decode(&next)
+            .contains("=The authorization was cancelled on GitHub. Your GitHub link is intact"),
+        "{next}"
+    );
+    assert_eq!(stored_token(&w.server, "carol").await.unwrap(), before);
+
+    // Approved as another GitHub account: refused, the link is as it was.
+    let (_, body) = b.authorize("grant", false).await;
+    let callback = b
+        .consent(body["url"].as_str().unwrap(), "hubot-demo", "approve")
+        .await;
+    let next = b.back_from_github(&callback).await;
+    assert!(decode(&next).contains("linked to octocat-demo"), "{next}");
+    assert!(
+        decode(&next).contains("=You approved on GitHub as hubot-demo")
+            && decode(&next).contains("Your link to octocat-demo is intact"),
+        "{next}"
+    );
+    assert_eq!(stored_token(&w.server, "carol").await.unwrap(), before);
+
+    // Approved as the linked account: the new token (with `repo`) replaces the old one,
+    // which is not revoked; the account stays linked throughout.
+    let (_, body) = b.authorize("grant", false).await;
+    assert!(body["url"].as_str().unwrap().contains("repo"), "{body}");
+    let callback = b
+        .consent(body["url"].as_str().unwrap(), DEMO_USER, "approve")
+        .await;
+    assert_eq!(
+        b.back_from_github(&callback).await,
+        "/profile?github=granted"
+    );
+    let after = stored_token(&w.server, "carol").await.unwrap();
+    assert_ne!(after, before);
+    assert!(
+        w.gh.standin().token_is_valid(&before),
+        "the old token was revoked"
+    );
+    let (_, status) = b.get("/api/ui/github").await;
+    assert_eq!(status["linked"]["private_access"], true);
+    assert_eq!(status["linked"]["login"], DEMO_USER);
+    let (_, list) = b.get("/api/ui/github/repos").await;
+    assert_eq!(list["private_access"], true);
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::import_collisions::ExistingPackage;
+use crate::domain::import_outcome::VersionOutcomes;
 use crate::domain::import_selection::ImportRepo;
 
 /// GitHub's request budget for this user, as its last answer reported it.
@@ -99,6 +100,10 @@ pub struct ImportTarget {
     pub private: bool,
     /// Its packages, to show name collisions (`domain::import_collisions`).
     pub packages: Vec<ExistingPackage>,
+    /// What earlier imports brought here: by GitHub repository (`owner/name` in lower
+    /// case), the release tags that are versions of its package.
+    #[serde(default)]
+    pub imported: BTreeMap<String, Vec<String>>,
 }
 
 /// An import job as the progress view shows it.
@@ -158,6 +163,9 @@ pub struct ImportItem {
     pub versions_done: i64,
     pub versions_total: Option<i64>,
     pub files_done: i64,
+    /// Which versions were new, updated or unchanged (a re-import tells them apart).
+    #[serde(default)]
+    pub outcomes: VersionOutcomes,
 }
 
 /// The answer to starting a job.
@@ -179,6 +187,7 @@ mod tests {
             versions_done: done,
             versions_total: total,
             files_done: 0,
+            outcomes: Default::default(),
         }
     }
 

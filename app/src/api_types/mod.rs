@@ -7,11 +7,13 @@ mod bintray;
 mod docker;
 mod import;
 mod lenient;
+mod pages;
 
 pub use bintray::*;
 pub use docker::*;
 pub use import::*;
 pub use lenient::opt_bool as lenient_bool;
+pub use pages::*;
 
 use serde::{Deserialize, Serialize};
 
@@ -122,7 +124,8 @@ pub struct GithubAccount {
 /// `POST /api/ui/github/authorize`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GithubAuthorize {
-    /// `"link"` (Profile › Accounts) or `"signin"`.
+    /// `"link"` (Profile › Accounts), `"grant"` (the linked account again, with access to
+    /// private repositories) or `"signin"`.
     pub purpose: String,
     #[serde(default)]
     pub private_access: bool,
@@ -153,4 +156,39 @@ pub struct ApiKeyBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishRequestBody {
     pub discard: bool,
+}
+
+/// `GET /api/ui/explore`: what the front page shows a visitor. Public repositories and
+/// packages only, whoever asks: the owner's private things never appear here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Explore {
+    /// Public repositories, most recently changed first.
+    pub repositories: Vec<ExploreRepository>,
+    /// Packages of public repositories with a published file, most recently published
+    /// first.
+    pub packages: Vec<ExplorePackage>,
+}
+
+/// A public repository on the front page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExploreRepository {
+    pub owner: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub repo_type: String,
+    pub desc: Option<String>,
+    pub package_count: i64,
+}
+
+/// A recently published package on the front page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExplorePackage {
+    pub owner: String,
+    pub repo: String,
+    pub name: String,
+    pub desc: Option<String>,
+    /// The version whose file was published last.
+    pub version: String,
+    /// When (ISO 8601).
+    pub published: String,
 }

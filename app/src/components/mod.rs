@@ -6,6 +6,7 @@ pub mod docker_images;
 pub mod entity_page;
 pub mod form;
 pub mod github;
+pub mod import_links;
 pub mod load;
 pub mod package_form;
 pub mod route_names;

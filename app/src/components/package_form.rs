@@ -8,6 +8,8 @@ use crate::api::{self, segment};
 use crate::api_types::{Package, Success};
 use crate::components::form::{split_list, ErrorNote, TextField};
 use crate::components::session::use_session;
+use crate::domain::form_text::{check_name, name_rules, server_error, Field, FormKind};
+use crate::domain::names::NameKind;
 
 /// What the form sends. An empty text clears the field on an edit; the name is only sent
 /// when creating (packages cannot be renamed).
@@ -47,6 +49,7 @@ pub fn PackageForm(
     let issues = text(|p| p.issue_tracker_url.clone());
     let labels = text(|p| Some(p.labels.join(", ")));
     let error = RwSignal::new(None::<String>);
+    let name_error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = PackageBody {
@@ -61,6 +64,12 @@ pub fn PackageForm(
         let repo_url = format!("/packages/{}/{}", segment(&owner), segment(&repo));
         let navigate = navigate.clone();
         error.set(None);
+        if !editing {
+            name_error.set(check_name(NameKind::Package, name.get_untracked().trim()).err());
+            if name_error.with_untracked(Option::is_some) {
+                return;
+            }
+        }
         leptos::task::spawn_local(async move {
             if editing {
                 let url = format!("{repo_url}/{}", segment(&name.get_untracked()));
@@ -70,7 +79,9 @@ pub fn PackageForm(
                             done.run(());
                         }
                     }
-                    Err(e) => error.set(Some(e.message)),
+                    Err(e) => error.set(Some(
+                        server_error(FormKind::NewPackage, e.status, &e.message).1,
+                    )),
                 }
             } else {
                 match api::post::<_, Package>(&repo_url, session.csrf(), &body).await {
@@ -78,7 +89,10 @@ pub fn PackageForm(
                         &format!("/{}/{}/{}", p.owner, p.repo, p.name),
                         Default::default(),
                     ),
-                    Err(e) => error.set(Some(e.message)),
+                    Err(e) => match server_error(FormKind::NewPackage, e.status, &e.message) {
+                        (Field::Name, text) => name_error.set(Some(text)),
+                        (_, text) => error.set(Some(text)),
+                    },
                 }
             }
         });
@@ -86,14 +100,25 @@ pub fn PackageForm(
     view! {
         <details class="card disclosure">
             <summary>{if editing { "Edit package" } else { "New package" }}</summary>
-            <form class="form" on:submit=submit>
-                {(!editing).then(|| view! { <TextField label="Name" name="package-name" value=name required=true /> })}
+            <form class="form" on:submit=submit novalidate=true>
+                {(!editing).then(|| view! {
+                    <TextField
+                        label="Name"
+                        name="package-name"
+                        value=name
+                        required=true
+                        placeholder="e.g. my-tool"
+                        maxlength=NameKind::Package.max_len()
+                        hint=name_rules(NameKind::Package)
+                        error=name_error
+                    />
+                })}
                 <TextField label="Description" name="package-desc" value=desc />
-                <TextField label="Licenses" name="package-licenses" value=licenses placeholder="Apache-2.0, MIT" hint="Separated by commas." />
-                <TextField label="Version control URL" name="package-vcs" value=vcs kind="url" placeholder="https://github.com/you/project.git" />
+                <TextField label="Licenses" name="package-licenses" value=licenses placeholder="e.g. Apache-2.0, MIT" hint="Separated by commas." />
+                <TextField label="Version control URL" name="package-vcs" value=vcs kind="url" placeholder="e.g. https://github.com/you/project.git" />
                 <TextField label="Website" name="package-website" value=website kind="url" />
                 <TextField label="Issue tracker" name="package-issues" value=issues kind="url" />
-                <TextField label="Labels" name="package-labels" value=labels hint="Separated by commas." />
+                <TextField label="Labels" name="package-labels" value=labels placeholder="e.g. cli, tools" hint="Separated by commas." />
                 <ErrorNote error=error />
                 <button class="button" type="submit">{if editing { "Save changes" } else { "Create package" }}</button>
             </form>

@@ -49,6 +49,19 @@ impl Session {
         });
     }
 
+    /// Reads the session again (a plan changed by an administrator meanwhile); replaces
+    /// it only when something differs, so nothing re-renders for nothing.
+    pub fn refresh(&self) {
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            if let Ok(info) = api::get::<SessionInfo>("/api/ui/session").await {
+                if this.info.with_untracked(|i| i.as_ref() != Some(&info)) {
+                    this.set(info);
+                }
+            }
+        });
+    }
+
     pub fn site(&self) -> SiteInfo {
         self.info.get().map(|i| i.site).unwrap_or_default()
     }

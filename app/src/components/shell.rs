@@ -3,11 +3,12 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 
 use super::session::use_session;
 use crate::api;
 use crate::api_types::{Health, Success};
+use crate::domain::form_text::sign_in_href;
 
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
@@ -33,6 +34,17 @@ pub fn Shell(children: Children) -> impl IntoView {
 fn AccountLinks() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
+    let location = use_location();
+    let sign_in = move || {
+        let search = location.search.get();
+        let query = if search.is_empty() {
+            String::new()
+        } else {
+            format!("?{search}")
+        };
+        let here = format!("{}{query}", location.pathname.get());
+        sign_in_href(&here)
+    };
     let sign_out = move |_| {
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
@@ -45,15 +57,23 @@ fn AccountLinks() -> impl IntoView {
         Some(user) => {
             let home = format!("/{}", user.name);
             let sign_out = sign_out.clone();
+            let title = user.name.clone();
             view! {
-                <A href=home attr:class="topbar-link" attr:data-testid="signed-in-user">{user.name.clone()}</A>
+                <A
+                    href=home
+                    attr:class="topbar-link topbar-user"
+                    attr:title=title
+                    attr:data-testid="signed-in-user"
+                >
+                    {user.name.clone()}
+                </A>
                 <A href="/profile" attr:class="topbar-link">"Profile"</A>
                 <button type="button" class="button button-ghost" on:click=sign_out>"Sign out"</button>
             }
             .into_any()
         }
         None => view! {
-            <A href="/signin" attr:class="button button-ghost">"Sign in"</A>
+            <A href=sign_in attr:class="button button-ghost">"Sign in"</A>
             <A href="/signup" attr:class="button">"Sign up"</A>
         }
         .into_any(),

@@ -9,7 +9,11 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+// The Unicode tables (NFC and general categories) are about 190 KiB of the browser's wasm, so
+// only host builds (the server, its tests) have them; see `version_char` for the browser.
+#[cfg(not(target_arch = "wasm32"))]
 use unicode_normalization::UnicodeNormalization;
+#[cfg(not(target_arch = "wasm32"))]
 use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
 /// Why a name was refused. The text is meant for the person who typed the name.
@@ -42,6 +46,19 @@ pub enum NameKind {
     Repository,
     Package,
     Version,
+}
+
+impl NameKind {
+    /// The most characters a name of this kind may hold (the server refuses longer ones),
+    /// for an input's `maxlength`.
+    pub const fn max_len(self) -> usize {
+        match self {
+            NameKind::Subject => SUBJECT_MAX,
+            NameKind::Repository => REPOSITORY_MAX,
+            NameKind::Package => PACKAGE_MAX,
+            NameKind::Version => VERSION_MAX,
+        }
+    }
 }
 
 impl fmt::Display for NameKind {
@@ -296,6 +313,7 @@ impl PackageName {
 /// code point (C; the non-characters such as U+FFFF are unassigned), and none of the
 /// characters that draw as blank although their category says otherwise ([`is_invisible`]).
 /// Two names that look the same must not differ.
+#[cfg(not(target_arch = "wasm32"))]
 fn version_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '@' | '~');
@@ -306,10 +324,58 @@ fn version_char(c: char) -> bool {
     ) && !is_invisible(c)
 }
 
+/// The browser's [`version_char`]: the same ASCII rule, but beyond ASCII only what needs no
+/// Unicode tables (no control, no white space, nothing [`is_invisible`]). The browser checks
+/// a version name only to tell a URL that can never name a version ("not found") before it
+/// asks the server; the server parses every name it is sent with the full rule (NFC, general
+/// categories) and answers 404 or a 400 naming the rule, so a name this lets through is still
+/// refused, one request later. This keeps about 190 KiB of tables out of the wasm.
+#[cfg(target_arch = "wasm32")]
+fn version_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '@' | '~');
+    }
+    !c.is_control() && !c.is_whitespace() && !is_invisible(c)
+}
+
 /// Whether `c` is a combining mark (general category M): it would draw on top of whatever
 /// stands before it, so a version name must not start with one.
+#[cfg(not(target_arch = "wasm32"))]
 fn is_mark(c: char) -> bool {
     c.general_category_group() == GeneralCategoryGroup::Mark
+}
+
+/// The browser's [`is_mark`], without the tables: the combining diacritical blocks only (the
+/// server refuses every other leading mark; see the browser's `version_char`).
+#[cfg(target_arch = "wasm32")]
+fn is_mark(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
+}
+
+/// Whether `s` is in Unicode Normalization Form C. The browser does not normalize (no tables,
+/// see the browser's `version_char`): it keeps a name as the URL spells it, and the server
+/// looks it up NFC ([`version_lookup_key`]), so both spellings still find the version.
+#[cfg(not(target_arch = "wasm32"))]
+fn is_nfc(s: &str) -> bool {
+    unicode_normalization::is_nfc(s)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn is_nfc(_: &str) -> bool {
+    true
+}
+
+/// `s` in Unicode Normalization Form C; only called when [`is_nfc`] says it is not.
+#[cfg(not(target_arch = "wasm32"))]
+fn to_nfc(s: &str) -> String {
+    s.nfc().collect()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn to_nfc(s: &str) -> String {
+    s.to_owned()
 }
 
 /// Characters that draw as nothing or as blank space: format characters (Cf), variation
@@ -328,11 +394,12 @@ pub(crate) fn is_invisible(c: char) -> bool {
 /// A version name as a lookup key: NFC, as [`VersionName::parse`] stores it, so a URL
 /// that spells `café` decomposed still finds the version (a name that is already NFC, all
 /// ASCII ones included, is borrowed as it is).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn version_lookup_key(s: &str) -> std::borrow::Cow<'_, str> {
-    if unicode_normalization::is_nfc(s) {
+    if is_nfc(s) {
         std::borrow::Cow::Borrowed(s)
     } else {
-        std::borrow::Cow::Owned(s.nfc().collect())
+        std::borrow::Cow::Owned(to_nfc(s))
     }
 }
 
@@ -355,10 +422,10 @@ impl VersionName {
     pub fn parse(s: &str) -> Result<Self, NameError> {
         let kind = NameKind::Version;
         let nfc: String;
-        let s = if unicode_normalization::is_nfc(s) {
+        let s = if is_nfc(s) {
             s
         } else {
-            nfc = s.nfc().collect();
+            nfc = to_nfc(s);
             &nfc
         };
         let first = s.chars().next().ok_or(NameError::Empty { kind })?;
@@ -407,6 +474,10 @@ impl VersionName {
     /// Errors: a tag whose version name would break a rule of [`Self::parse`] (longer
     /// than [`Self::MAX_CHARS`] once mapped, `..`, or not a valid git tag at all, such as
     /// one with `//` or `~`).
+    ///
+    /// Host builds only: the mapping depends on NFC, which the browser does not have (see
+    /// the browser's `version_char`), and only the server imports tags.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn from_git_tag(tag: &str) -> Result<Self, NameError> {
         if tag.contains('~') || tag.contains("//") || tag.starts_with('/') || tag.ends_with('/') {
             // Not a git ref name; mapping it could collide with a real tag's version.
@@ -417,7 +488,7 @@ impl VersionName {
             });
         }
         let mapped = Self::map_tag(tag, false);
-        if unicode_normalization::is_nfc(&mapped) {
+        if is_nfc(&mapped) {
             Self::parse(&mapped)
         } else {
             Self::parse(&Self::map_tag(tag, true))
@@ -425,6 +496,7 @@ impl VersionName {
     }
 
     /// [`Self::from_git_tag`]'s mapping, escaping every non-ASCII character when `ascii`.
+    #[cfg(not(target_arch = "wasm32"))]
     fn map_tag(tag: &str, ascii: bool) -> String {
         let mut out = String::with_capacity(tag.len());
         for (i, c) in tag.chars().enumerate() {

@@ -21,13 +21,16 @@ use crate::components::load::Load;
 use crate::components::session::use_session;
 use crate::domain::display::count;
 use crate::domain::import_collisions::{self, Collision};
+use crate::domain::import_outcome;
 use crate::domain::import_selection::{Selection, Tri};
+use crate::domain::import_tree;
 use crate::domain::names::{RepositoryName, SubjectName};
+use crate::domain::tree_nav::{self, Action, Key, NavItem};
 
-/// Rows are a fixed height so the list can be virtualised: only the rows in view (and a
-/// few around them) exist in the DOM, however many repositories and releases there are.
+/// Beyond `domain::import_tree::FLOW_ROWS` rows are a fixed height so the list can be
+/// virtualised: only the rows in view (and a few around them) exist in the DOM, however
+/// many repositories and releases there are.
 const ROW_HEIGHT: f64 = 34.0;
-const VIEW_HEIGHT: f64 = 476.0;
 const OVERSCAN: usize = 8;
 /// Repositories whose releases are asked for in one request.
 const RELEASE_BATCH: usize = 25;
@@ -74,7 +77,8 @@ pub fn ImportPage() -> impl IntoView {
             None => view! { <ImportPicker subject=subject.clone() repo=repo.clone() /> }.into_any(),
         };
         view! {
-            <Title text=format!("Import from GitHub · {subject}/{repo} · Wharf") />
+            // A job's page titles itself by how it is going (`ImportProgress`).
+            {job.is_none().then(|| view! { <Title text=format!("Import from GitHub · {subject}/{repo} · Wharf") /> })}
             <nav class="breadcrumbs" aria-label="Breadcrumbs">
                 <A href=format!("/{subject}")>{subject_text}</A>
                 " / "
@@ -119,11 +123,112 @@ fn ImportPicker(subject: String, repo: String) -> impl IntoView {
     }
 }
 
-/// One line of the flattened tree.
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// One line of the flattened tree: a repository (by its index in the list GitHub gave), or
+/// one of its releases.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 enum Row {
     Repo(usize),
     Release(usize, usize),
+}
+
+impl Row {
+    /// The row's `data-row`, to find its element when it takes the focus.
+    fn key(self) -> String {
+        match self {
+            Row::Repo(i) => format!("r{i}"),
+            Row::Release(i, j) => format!("r{i}-{j}"),
+        }
+    }
+}
+
+/// `aria-checked` of a tri-state box.
+fn aria_checked(state: Tri) -> &'static str {
+    match state {
+        Tri::Checked => "true",
+        Tri::Unchecked => "false",
+        Tri::Mixed => "mixed",
+    }
+}
+
+/// What the tree's rows read and change, in one place (all of it `Copy`).
+#[derive(Clone, Copy)]
+struct Tree {
+    repos: RwSignal<Option<Vec<GhRepo>>>,
+    releases: RwSignal<HashMap<String, GhReleases>>,
+    failures: RwSignal<HashMap<String, String>>,
+    selection: RwSignal<Selection>,
+    expanded: RwSignal<HashSet<String>>,
+    /// The user opened or closed a repository: the tree no longer opens any by itself.
+    touched: RwSignal<bool>,
+    collisions: Memo<BTreeMap<String, Collision>>,
+    target: RwSignal<Option<ImportTarget>>,
+    /// The row that holds the tree's one tab stop (roving `tabindex`).
+    active: RwSignal<Option<Row>>,
+    /// Where the active row is among the rows shown (the first row when it is gone).
+    active_pos: Memo<Option<usize>>,
+}
+
+impl Tree {
+    fn name(&self, index: usize) -> String {
+        self.repos.with_untracked(|l| {
+            l.as_ref()
+                .map(|l| l[index].full_name.clone())
+                .unwrap_or_default()
+        })
+    }
+
+    fn tags_of(&self, name: &str) -> Option<Vec<String>> {
+        self.releases.with(|m| {
+            m.get(name)
+                .map(|r| r.releases.iter().map(|x| x.tag.clone()).collect())
+        })
+    }
+
+    /// Ticks or unticks a row, with the cascade of `domain::import_selection`.
+    fn toggle(&self, row: Row) {
+        match row {
+            Row::Repo(i) => {
+                let n = self.name(i);
+                let tags = self.tags_of(&n);
+                self.selection
+                    .update(|s| s.toggle_repo(&n, tags.as_deref()));
+            }
+            Row::Release(i, j) => {
+                let n = self.name(i);
+                let all = self.tags_of(&n).unwrap_or_default();
+                if let Some(tag) = all.get(j) {
+                    self.selection.update(|s| s.toggle_release(&n, tag, &all));
+                }
+            }
+        }
+    }
+
+    fn set_open(&self, index: usize, open: bool) {
+        let n = self.name(index);
+        self.touched.set(true);
+        self.expanded.update(|e| {
+            if open {
+                e.insert(n);
+            } else {
+                e.remove(&n);
+            }
+        });
+    }
+
+    fn is_open(&self, index: usize) -> bool {
+        let n = self.name(index);
+        self.expanded.with(|e| e.contains(&n))
+    }
+
+    /// The tags of this repository that earlier imports made versions of, here.
+    fn imported(&self, name: &str) -> BTreeSet<String> {
+        self.target.with(|t| {
+            t.as_ref()
+                .and_then(|t| t.imported.get(&name.to_lowercase()))
+                .map(|tags| tags.iter().cloned().collect())
+                .unwrap_or_default()
+        })
+    }
 }
 
 #[component]
@@ -138,6 +243,7 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let selection = RwSignal::new(Selection::new());
     let expanded = RwSignal::new(HashSet::<String>::new());
+    let touched = RwSignal::new(false);
     let filter = RwSignal::new(String::new());
     let scroll_top = RwSignal::new(0.0f64);
     let with_assets = RwSignal::new(true);
@@ -146,6 +252,14 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
     // The Wharf repository that receives the import: public or not, and its packages.
     let target = RwSignal::new(None::<ImportTarget>);
     let confirm_public = RwSignal::new(false);
+    let active = RwSignal::new(None::<Row>);
+    let tree_ref = NodeRef::<leptos::html::Div>::new();
+    // The window's height: the tree grows with its content up to it.
+    let view_height = RwSignal::new(window_height());
+    let resize = window_event_listener(leptos::ev::resize, move |_| {
+        view_height.set(window_height())
+    });
+    on_cleanup(move || resize.remove());
 
     {
         let url = format!(
@@ -191,17 +305,21 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
                         }
                     }
                 }
+                // Few releases in all: open every repository (`domain::import_tree`),
+                // unless the user already opened or closed one.
+                let (repo_count, release_count) = (
+                    names.len(),
+                    releases.with_untracked(|m| m.values().map(|r| r.releases.len()).sum()),
+                );
+                if !touched.get_untracked()
+                    && import_tree::expand_by_default(repo_count, release_count)
+                {
+                    expanded.set(names.into_iter().collect());
+                }
             }
             Err(e) => error.set(Some(e.message)),
         }
     });
-
-    let tags_of = move |name: &str| -> Option<Vec<String>> {
-        releases.with(|m| {
-            m.get(name)
-                .map(|r| r.releases.iter().map(|x| x.tag.clone()).collect())
-        })
-    };
 
     // The repositories the filter lets through, by index.
     let visible = Memo::new(move |_| {
@@ -224,45 +342,79 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    // The tree as rows: each visible repository, then its releases when expanded.
+    // The tree as rows: each visible repository, then its releases when expanded; and
+    // what keyboard navigation needs to know of each (`domain::tree_nav`).
     let rows = Memo::new(move |_| {
         let open = expanded.get();
         let shown = visible.get();
         repos.with(|list| {
-            let Some(list) = list else { return vec![] };
+            let Some(list) = list else {
+                return (vec![], vec![]);
+            };
             releases.with(|rel| {
                 let mut rows = Vec::with_capacity(shown.len());
+                let mut nav = Vec::with_capacity(shown.len());
                 for i in shown {
-                    rows.push(Row::Repo(i));
                     let name = &list[i].full_name;
-                    if open.contains(name) {
-                        if let Some(r) = rel.get(name) {
-                            rows.extend((0..r.releases.len()).map(|j| Row::Release(i, j)));
+                    let children = rel.get(name).map_or(0, |r| r.releases.len());
+                    let is_open = children > 0 && open.contains(name);
+                    rows.push(Row::Repo(i));
+                    nav.push(NavItem {
+                        level: 1,
+                        expandable: children > 0,
+                        expanded: is_open,
+                    });
+                    if is_open {
+                        for j in 0..children {
+                            rows.push(Row::Release(i, j));
+                            nav.push(NavItem {
+                                level: 2,
+                                expandable: false,
+                                expanded: false,
+                            });
                         }
                     }
                 }
-                rows
+                (rows, nav)
             })
         })
     });
+    let active_pos = Memo::new(move |_| {
+        let wanted = active.get();
+        rows.with(|(r, _)| {
+            tree_nav::keep_active(r.len(), wanted.and_then(|a| r.iter().position(|x| *x == a)))
+        })
+    });
+    let flow = Memo::new(move |_| import_tree::in_flow(rows.with(|(r, _)| r.len())));
     let window = Memo::new(move |_| {
+        let total = rows.with(|(r, _)| r.len());
+        if flow.get() {
+            return (0, total, total);
+        }
         let top = scroll_top.get();
-        let total = rows.with(Vec::len);
         let first = ((top / ROW_HEIGHT) as usize)
             .saturating_sub(OVERSCAN)
             .min(total);
-        let count = (VIEW_HEIGHT / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
+        let count = (view_height.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
         let last = (first + count).min(total);
         (first, last, total)
     });
+    // The rows in the DOM: all of them in flow, in order; else those in view, and the
+    // active row always (it holds the tab stop, even scrolled away), first: rows are
+    // placed by `top`, and a focused row that `For` moved among the others would lose
+    // the focus whenever the tree scrolls.
     let window_rows = move || {
         let (first, last, _) = window.get();
-        rows.with(|r| {
-            r[first..last]
-                .iter()
-                .cloned()
-                .enumerate()
-                .map(|(k, row)| (first + k, row))
+        let in_flow = flow.get();
+        rows.with(|(r, _)| {
+            if in_flow {
+                return (first..last).map(|p| (p, r[p], true)).collect::<Vec<_>>();
+            }
+            let active = active_pos.get();
+            active
+                .into_iter()
+                .chain((first..last).filter(|p| Some(*p) != active))
+                .map(|p| (p, r[p], false))
                 .collect::<Vec<_>>()
         })
     };
@@ -290,6 +442,18 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
             import_collisions::collisions(names.iter().map(String::as_str), existing)
         })
     });
+    let tree = Tree {
+        repos,
+        releases,
+        failures: release_failures,
+        selection,
+        expanded,
+        touched,
+        collisions,
+        target,
+        active,
+        active_pos,
+    };
     // Selected private repositories, when the Wharf repository is public.
     let private_to_public = Memo::new(move |_| {
         if !target.with(|t| t.as_ref().is_some_and(|t| !t.private)) {
@@ -325,12 +489,47 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
         } else {
             String::new()
         };
-        let noun = if total == 1 {
-            "repository"
-        } else {
-            "repositories"
+        let of = count(total, "repository");
+        format!("{shown} of {of} shown · {chosen} selected with {release_text}{loading}")
+    };
+
+    // Moves the focus to a row once it is in the DOM (it may just have been rendered).
+    let focus_row = move |row: Row| {
+        request_animation_frame(move || {
+            let Some(tree) = tree_ref.get_untracked() else {
+                return;
+            };
+            if let Ok(Some(el)) = tree.query_selector(&format!("[data-row=\"{}\"]", row.key())) {
+                let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(el).focus();
+            }
+        });
+    };
+    // The tree view pattern's keys (`domain::tree_nav`), on the active row.
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
+            return;
+        }
+        let Some(key) = Key::from_dom(&ev.key()) else {
+            return;
         };
-        format!("{shown} of {total} {noun} shown · {chosen} selected with {release_text}{loading}")
+        ev.prevent_default();
+        let Some(at) = active_pos.get_untracked() else {
+            return;
+        };
+        let (row_list, nav) = rows.get_untracked();
+        match tree_nav::on_key(&nav, at, key) {
+            Action::Focus(p) => {
+                active.set(Some(row_list[p]));
+                focus_row(row_list[p]);
+            }
+            Action::Expand(p) | Action::Collapse(p) => {
+                if let Row::Repo(i) = row_list[p] {
+                    tree.set_open(i, !nav[p].expanded);
+                }
+            }
+            Action::Toggle(p) => tree.toggle(row_list[p]),
+            Action::Nothing => {}
+        }
     };
 
     let start_import = {
@@ -382,10 +581,14 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
                 "Repositories become packages of "<strong>{format!("{subject}/{repo}")}</strong>
                 " and their releases become versions. Ticking a release ticks its repository; ticking a repository ticks all its releases, and single releases can still be unticked."
             </p>
-            <RateLine rate=rate />
             {move || (!private_access.get() && repos.with(Option::is_some)).then(|| view! {
-                <p class="field-hint">"Only public repositories are listed: private ones need a Premium account that authorized “Access private repositories”."</p>
+                <p class="import-private-note" data-testid="private-note">
+                    <strong>"Only public repositories are listed."</strong>
+                    " Private ones need a Premium account that granted Wharf access to private repositories: "
+                    <A href="/profile#accounts">"Profile › Accounts"</A>"."
+                </p>
             })}
+            <RateLine rate=rate />
             <div class="import-toolbar">
                 <label class="check select-all">
                     <input
@@ -410,9 +613,13 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
                 />
                 <button class="button button-small button-ghost" on:click=move |_| {
                     let names = visible_names();
+                    touched.set(true);
                     expanded.update(|e| e.extend(names));
                 }>"Expand all"</button>
-                <button class="button button-small button-ghost" on:click=move |_| expanded.update(HashSet::clear)>
+                <button class="button button-small button-ghost" on:click=move |_| {
+                    touched.set(true);
+                    expanded.update(HashSet::clear);
+                }>
                     "Collapse all"
                 </button>
             </div>
@@ -421,28 +628,50 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
                 None => view! { <p class="muted loading" aria-busy="true">"Loading your GitHub repositories…"</p> }.into_any(),
                 Some(list) if list.is_empty() => view! { <p class="muted">"No GitHub repositories to import."</p> }.into_any(),
                 Some(_) => view! {
+                    // One tab stop: the active row (tabindex 0, the others -1); arrows,
+                    // Home/End and Space as the APG tree view pattern says. The state of
+                    // a row's box is its `aria-checked` (the pattern uses aria-checked *or*
+                    // aria-selected for a multi-select tree, never both).
                     <div
-                        class="tree"
+                        class=move || if flow.get() { "tree flow" } else { "tree" }
                         role="tree"
                         aria-label="GitHub repositories and releases"
-                        style=format!("height: {VIEW_HEIGHT}px")
+                        aria-multiselectable="true"
+                        node_ref=tree_ref
+                        style=move || {
+                            if flow.get() {
+                                String::new()
+                            } else {
+                                format!("height: {}px", window.get().2 as f64 * ROW_HEIGHT)
+                            }
+                        }
                         on:scroll=move |ev| {
                             let el = event_target::<web_sys::Element>(&ev);
                             scroll_top.set(el.scroll_top() as f64);
                         }
+                        on:keydown=on_key
                     >
-                        <div class="tree-inner" style=move || format!("height: {}px", window.get().2 as f64 * ROW_HEIGHT)>
+                        <div class="tree-inner" style=move || {
+                            if flow.get() {
+                                String::new()
+                            } else {
+                                format!("height: {}px", window.get().2 as f64 * ROW_HEIGHT)
+                            }
+                        }>
                             <For
                                 each=window_rows
-                                key=|(pos, row)| (*pos, row.clone())
-                                children=move |(pos, row)| {
-                                    let top = format!("top: {}px", pos as f64 * ROW_HEIGHT);
+                                key=|item| *item
+                                children=move |(pos, row, in_flow)| {
+                                    let top = (!in_flow).then(|| format!("top: {}px", pos as f64 * ROW_HEIGHT));
                                     match row {
-                                        Row::Repo(i) => view! {
-                                            <RepoRow index=i top=top repos=repos releases=releases failures=release_failures selection=selection expanded=expanded tags_of=tags_of collisions=collisions target=target />
-                                        }.into_any(),
+                                        Row::Repo(i) => {
+                                            let (posinset, setsize) = visible.with_untracked(|v| {
+                                                (v.iter().position(|&x| x == i).unwrap_or(0) + 1, v.len())
+                                            });
+                                            view! { <RepoRow pos=pos index=i top=top tree=tree posinset=posinset setsize=setsize /> }.into_any()
+                                        }
                                         Row::Release(i, j) => view! {
-                                            <ReleaseRow repo_index=i index=j top=top repos=repos releases=releases selection=selection tags_of=tags_of />
+                                            <ReleaseRow pos=pos repo_index=i index=j top=top tree=tree />
                                         }.into_any(),
                                     }
                                 }
@@ -505,55 +734,98 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
     }
 }
 
+/// The browser window's inner height in px (800 when unknown).
+fn window_height() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(800.0)
+}
+
+/// A row's part of the roving tab stop: it becomes the active row when anything in it
+/// takes the focus (a click on its box), and the focus moves to the row itself, so the
+/// tree keeps one tab stop and its keys keep working.
+fn on_row_focus(tree: Tree, row: Row, ev: leptos::ev::FocusEvent) {
+    tree.active.set(Some(row));
+    let (Some(target), Some(current)) = (ev.target(), ev.current_target()) else {
+        return;
+    };
+    if target != current {
+        // Not from inside this handler: focusing dispatches focusin again, re-entering it.
+        let row = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(current);
+        request_animation_frame(move || {
+            let _ = row.focus();
+        });
+    }
+}
+
 #[component]
 fn RepoRow(
+    pos: usize,
     index: usize,
-    top: String,
-    repos: RwSignal<Option<Vec<GhRepo>>>,
-    releases: RwSignal<HashMap<String, GhReleases>>,
-    failures: RwSignal<HashMap<String, String>>,
-    selection: RwSignal<Selection>,
-    expanded: RwSignal<HashSet<String>>,
-    tags_of: impl Fn(&str) -> Option<Vec<String>> + Copy + Send + Sync + 'static,
-    collisions: Memo<BTreeMap<String, Collision>>,
-    target: RwSignal<Option<ImportTarget>>,
+    top: Option<String>,
+    tree: Tree,
+    posinset: usize,
+    setsize: usize,
 ) -> impl IntoView {
-    let repo = repos.with_untracked(|l| l.as_ref().map(|l| l[index].clone()));
+    let repo = tree
+        .repos
+        .with_untracked(|l| l.as_ref().map(|l| l[index].clone()));
     let Some(repo) = repo else {
         return ().into_any();
     };
+    let row = Row::Repo(index);
     let name = StoredValue::new(repo.full_name.clone());
     let state = Memo::new(move |_| {
-        let tags = tags_of(&name.get_value());
-        selection.with(|s| s.repo_state(&name.get_value(), tags.as_deref()))
+        let tags = tree.tags_of(&name.get_value());
+        tree.selection
+            .with(|s| s.repo_state(&name.get_value(), tags.as_deref()))
     });
-    let is_open = move || expanded.with(|e| e.contains(&name.get_value()));
+    let is_open = move || tree.expanded.with(|e| e.contains(&name.get_value()));
+    let loaded = move || {
+        tree.releases.with(|m| {
+            m.get(&name.get_value())
+                .map(|r| (r.releases.len(), r.tags_only))
+        })
+    };
     let release_note = move || {
         let n = name.get_value();
-        if let Some(reason) = failures.with(|f| f.get(&n).cloned()) {
+        if let Some(reason) = tree.failures.with(|f| f.get(&n).cloned()) {
             return format!("releases not readable: {reason}");
         }
-        releases.with(|m| match m.get(&n) {
+        match loaded() {
             None => "…".to_owned(),
-            Some(r) if r.releases.is_empty() => "no releases or tags".to_owned(),
-            Some(r) if r.tags_only => count(r.releases.len(), "tag"),
-            Some(r) => count(r.releases.len(), "release"),
-        })
+            Some((0, _)) => "no releases or tags".to_owned(),
+            Some((k, true)) => count(k, "tag"),
+            Some((k, false)) => count(k, "release"),
+        }
     };
-    let has_children = move || {
-        releases.with(|m| {
-            m.get(&name.get_value())
-                .is_some_and(|r| !r.releases.is_empty())
-        })
+    // "imported · 3 of 4 releases": what of it is already in the target repository.
+    let imported_note = move || {
+        let n = name.get_value();
+        let done = tree.imported(&n);
+        if done.is_empty() {
+            return None;
+        }
+        let (total, tags_only, k) = tree.releases.with(|m| match m.get(&n) {
+            Some(r) => (
+                Some(r.releases.len()),
+                r.tags_only,
+                r.releases.iter().filter(|x| done.contains(&x.tag)).count(),
+            ),
+            None => (None, false, done.len()),
+        });
+        import_tree::imported_note(k, total, tags_only)
     };
+    let has_children = move || loaded().is_some_and(|(k, _)| k > 0);
     // Why this repository cannot be imported here: a collision among the selected ones,
     // or (ticked or not) a package here that it must not take over.
     let conflict = move || {
         let n = name.get_value();
-        collisions
+        tree.collisions
             .with(|c| c.get(&n).map(ToString::to_string))
             .or_else(|| {
-                target.with(|t| {
+                tree.target.with(|t| {
                     let t = t.as_ref()?;
                     import_collisions::check_against(&n, &t.packages)
                         .err()
@@ -562,25 +834,52 @@ fn RepoRow(
             })
     };
     let note_id = format!("repo-conflict-{index}");
-    let label = repo.full_name.clone();
+    // The row's name is the repository's; everything else on it (badges, the release
+    // count, what is imported, a collision, the description) is its description.
+    let part = move |what: &str| format!("repo-{index}-{what}");
+    let described_by = [
+        part("private"),
+        part("fork"),
+        part("archived"),
+        note_id.clone(),
+        part("note"),
+        part("imported"),
+        part("desc"),
+    ]
+    .join(" ");
+    let label = StoredValue::new(repo.full_name.clone());
     view! {
-        <div class="tree-row repo-row" role="treeitem" aria-expanded=move || is_open().to_string() style=top>
+        <div
+            class="tree-row repo-row"
+            role="treeitem"
+            data-row=row.key()
+            aria-label=repo.full_name.clone()
+            aria-describedby=described_by
+            aria-posinset=posinset.to_string()
+            aria-setsize=setsize.to_string()
+            aria-expanded=move || has_children().then(|| is_open().to_string())
+            aria-checked=move || aria_checked(state.get())
+            tabindex=move || if tree.active_pos.get() == Some(pos) { "0" } else { "-1" }
+            style=top
+            on:focusin=move |ev| on_row_focus(tree, row, ev)
+        >
             <button
                 class="twisty"
-                aria-label=format!("Expand {label}")
+                tabindex="-1"
+                aria-label=move || {
+                    let verb = if is_open() { "Collapse" } else { "Expand" };
+                    format!("{verb} {}", label.get_value())
+                }
+                aria-expanded=move || is_open().to_string()
                 disabled=move || !has_children()
-                on:click=move |_| expanded.update(|e| {
-                    let n = name.get_value();
-                    if !e.remove(&n) {
-                        e.insert(n);
-                    }
-                })
+                on:click=move |_| tree.set_open(index, !tree.is_open(index))
             >
                 {move || if is_open() { "▾" } else { "▸" }}
             </button>
             <label class="check">
                 <input
                     type="checkbox"
+                    tabindex="-1"
                     aria-label=repo.full_name.clone()
                     aria-describedby={
                         let id = note_id.clone();
@@ -588,86 +887,116 @@ fn RepoRow(
                     }
                     prop:checked=move || state.get() == Tri::Checked
                     prop:indeterminate=move || state.get() == Tri::Mixed
-                    on:change=move |_| {
-                        let n = name.get_value();
-                        let tags = tags_of(&n);
-                        selection.update(|s| s.toggle_repo(&n, tags.as_deref()));
-                    }
+                    on:change=move |_| tree.toggle(row)
                 />
                 <span class="repo-name" title=repo.full_name.clone()>{repo.full_name.clone()}</span>
             </label>
-            {repo.private.then(|| view! { <span class="badge">"private"</span> })}
-            {repo.fork.then(|| view! { <span class="badge">"fork"</span> })}
-            {repo.archived.then(|| view! { <span class="badge">"archived"</span> })}
+            {repo.private.then(|| view! { <span class="badge" id=part("private")>"private"</span> })}
+            {repo.fork.then(|| view! { <span class="badge" id=part("fork")>"fork"</span> })}
+            {repo.archived.then(|| view! { <span class="badge" id=part("archived")>"archived"</span> })}
             {move || conflict().map(|why| view! {
                 <span class="badge badge-private conflict" id=note_id.clone() title=why.clone() data-testid="repo-conflict">
                     "⚠"<span class="badge-words">" name collision"</span>
                     <span class="visually-hidden">{format!(": {why}")}</span>
                 </span>
             })}
-            <span class="muted row-note">{release_note}</span>
-            <span class="muted row-desc">{repo.description.clone().unwrap_or_default()}</span>
+            <span class="muted row-note" id=part("note")>{release_note}</span>
+            {move || imported_note().map(|note| view! {
+                <span class="badge badge-imported" id=part("imported") data-testid="repo-imported">{note}</span>
+            })}
+            <span class="muted row-desc" id=part("desc") title=repo.description.clone().unwrap_or_default()>
+                {repo.description.clone().unwrap_or_default()}
+            </span>
         </div>
     }
+    // tachys has no `aria-level` helper: set as a plain attribute.
+    .attr("aria-level", "1")
     .into_any()
 }
 
 #[component]
 fn ReleaseRow(
+    pos: usize,
     repo_index: usize,
     index: usize,
-    top: String,
-    repos: RwSignal<Option<Vec<GhRepo>>>,
-    releases: RwSignal<HashMap<String, GhReleases>>,
-    selection: RwSignal<Selection>,
-    tags_of: impl Fn(&str) -> Option<Vec<String>> + Copy + Send + Sync + 'static,
+    top: Option<String>,
+    tree: Tree,
 ) -> impl IntoView {
-    let Some(repo_name) =
-        repos.with_untracked(|l| l.as_ref().map(|l| l[repo_index].full_name.clone()))
-    else {
-        return ().into_any();
-    };
-    let found: Option<(GhRelease, bool)> = releases.with_untracked(|m| {
-        m.get(&repo_name)
-            .and_then(|r| r.releases.get(index).cloned().map(|x| (x, r.tags_only)))
+    let repo_name = tree.name(repo_index);
+    let found: Option<(GhRelease, bool, usize)> = tree.releases.with_untracked(|m| {
+        m.get(&repo_name).and_then(|r| {
+            r.releases
+                .get(index)
+                .cloned()
+                .map(|x| (x, r.tags_only, r.releases.len()))
+        })
     });
-    let Some((release, tags_only)) = found else {
+    let Some((release, tags_only, siblings)) = found else {
         return ().into_any();
     };
+    let row = Row::Release(repo_index, index);
     let repo_key = StoredValue::new(repo_name);
     let tag = StoredValue::new(release.tag.clone());
     let checked = Memo::new(move |_| {
-        selection.with(|s| s.release_checked(&repo_key.get_value(), &tag.get_value()))
+        tree.selection
+            .with(|s| s.release_checked(&repo_key.get_value(), &tag.get_value()))
     });
+    let imported = move || {
+        tree.imported(&repo_key.get_value())
+            .contains(&tag.get_value())
+    };
     let date = release
         .published_at
         .as_deref()
         .map(crate::domain::display::date_part)
         .unwrap_or_default()
         .to_owned();
+    let title = release
+        .title
+        .clone()
+        .filter(|t| t != &release.tag)
+        .unwrap_or_default();
+    let part = move |what: &str| format!("release-{repo_index}-{index}-{what}");
+    let described_by = ["tag", "pre", "imported", "title", "desc"]
+        .map(part)
+        .join(" ");
     view! {
-        <div class="tree-row release-row" role="treeitem" style=top>
+        <div
+            class="tree-row release-row"
+            role="treeitem"
+            data-row=row.key()
+            aria-label=release.tag.clone()
+            aria-describedby=described_by
+            aria-posinset=(index + 1).to_string()
+            aria-setsize=siblings.to_string()
+            aria-checked=move || if checked.get() { "true" } else { "false" }
+            tabindex=move || if tree.active_pos.get() == Some(pos) { "0" } else { "-1" }
+            style=top
+            on:focusin=move |ev| on_row_focus(tree, row, ev)
+        >
             <label class="check">
                 <input
                     type="checkbox"
+                    tabindex="-1"
                     aria-label=format!("{} {}", repo_key.get_value(), release.tag)
                     prop:checked=move || checked.get()
-                    on:change=move |_| {
-                        let all = tags_of(&repo_key.get_value()).unwrap_or_default();
-                        selection.update(|s| s.toggle_release(&repo_key.get_value(), &tag.get_value(), &all));
-                    }
+                    on:change=move |_| tree.toggle(row)
                 />
                 <span class="tag-name">{release.tag.clone()}</span>
             </label>
-            {tags_only.then(|| view! { <span class="badge">"tag"</span> })}
-            {release.prerelease.then(|| view! { <span class="badge">"pre-release"</span> })}
-            <span class="muted row-note">{release.title.clone().filter(|t| t != &release.tag).unwrap_or_default()}</span>
-            <span class="muted row-desc">
+            {tags_only.then(|| view! { <span class="badge" id=part("tag")>"tag"</span> })}
+            {release.prerelease.then(|| view! { <span class="badge" id=part("pre")>"pre-release"</span> })}
+            {move || imported().then(|| view! {
+                <span class="badge badge-imported" id=part("imported") data-testid="release-imported">"imported"</span>
+            })}
+            <span class="muted row-note" id=part("title") title=title.clone()>{title.clone()}</span>
+            <span class="muted row-desc" id=part("desc")>
                 {date}
                 {(release.assets > 0).then(|| format!(" · {}", count(release.assets as usize, "asset")))}
             </span>
         </div>
     }
+    .attr("aria-level", "2")
     .into_any()
 }
 
@@ -775,9 +1104,25 @@ fn ImportProgress(id: i64, subject: String, repo: String) -> impl IntoView {
         }
     };
     let repo_href = format!("/{subject}/{repo}");
+    let place = format!("{subject}/{repo}");
+    let heading = move || {
+        job.with(|j| match j {
+            Some(j) if j.is_finished() => {
+                let files = j.items.iter().map(|i| i.files_done.max(0) as usize).sum();
+                import_outcome::finished(j.items.len(), j.failed(), files, "").title
+            }
+            _ => "Importing from GitHub",
+        })
+    };
+    let tab_title = {
+        let place = place.clone();
+        move || format!("{} · {place} · Wharf", heading())
+    };
     view! {
+        // The tab says how it ended too (after the page's own title, so this one wins).
+        <Title text=tab_title />
         <section class="card import-progress">
-            <h1><GithubMark />"Importing from GitHub"</h1>
+            <h1 data-testid="import-title"><GithubMark />{heading}</h1>
             <ErrorNote error=error />
             {move || job.get().map(|j| {
                 let pct = (j.progress() * 100.0).round();
@@ -789,9 +1134,13 @@ fn ImportProgress(id: i64, subject: String, repo: String) -> impl IntoView {
                 let retry = retry.clone();
                 let subject = j.subject.clone();
                 let wharf_repo = j.repo.clone();
+                let files: usize = j.items.iter().map(|i| i.files_done.max(0) as usize).sum();
+                let result = import_outcome::finished(j.items.len(), failed, files, &place);
                 view! {
                     <div
                         class="progress"
+                        class:progress-done={finished && failed == 0}
+                        class:progress-failed={finished && failed > 0}
                         role="progressbar"
                         aria-label="Import progress"
                         aria-valuemin="0"
@@ -800,17 +1149,23 @@ fn ImportProgress(id: i64, subject: String, repo: String) -> impl IntoView {
                     >
                         <div class="progress-fill" style=format!("width: {pct}%")></div>
                     </div>
-                    <p class="muted" data-testid="import-status">
-                        {if finished {
-                            if failed == 0 {
-                                format!("Finished: {} repositories imported.", j.items.len())
-                            } else {
-                                format!("Finished with {failed} of {} repositories failed.", j.items.len())
-                            }
-                        } else {
-                            format!("{pct}% done")
-                        }}
-                    </p>
+                    {if !finished {
+                        view! { <p class="muted" data-testid="import-status" role="status">{format!("{pct}% done")}</p> }.into_any()
+                    } else if result.success {
+                        view! {
+                            <p class="import-result import-success" data-testid="import-status" role="status">
+                                <span class="result-mark" aria-hidden="true">"✓"</span>
+                                {format!("Finished: {}", result.summary)}
+                            </p>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <p class="import-result error-note" data-testid="import-status" role="alert">
+                                <span class="result-mark" aria-hidden="true">"✕"</span>
+                                {format!("Finished: {}", result.summary)}
+                            </p>
+                        }.into_any()
+                    }}
                     {waiting.map(|u| view! {
                         <p class="notice rate waiting" role="status">
                             {format!("GitHub's rate limit was reached: the import carries on in {} s.", u - now)}
@@ -818,21 +1173,69 @@ fn ImportProgress(id: i64, subject: String, repo: String) -> impl IntoView {
                     })}
                     <ul class="import-items" data-testid="import-items">
                         {j.items.into_iter().map(|item| {
-                            let versions = match item.versions_total {
-                                Some(t) => format!("{}/{} versions", item.versions_done, t),
-                                None => String::new(),
+                            let versions = match (item.status.as_str(), item.versions_total) {
+                                ("done", Some(0)) => import_outcome::EMPTY_PACKAGE.to_owned(),
+                                ("done" | "failed", Some(t)) => item
+                                    .outcomes
+                                    .summary()
+                                    .unwrap_or_else(|| count(t.max(0) as usize, "version")),
+                                (_, Some(t)) => format!(
+                                    "{} of {}",
+                                    item.versions_done,
+                                    count(t.max(0) as usize, "version")
+                                ),
+                                _ => String::new(),
                             };
-                            let files = if item.files_done > 0 { format!(" · {} files", item.files_done) } else { String::new() };
+                            let files = if item.files_done > 0 {
+                                format!(" · {}", count(item.files_done as usize, "file"))
+                            } else {
+                                String::new()
+                            };
                             let package_link = item.package.clone().map(|p| {
                                 let href = format!("/{subject}/{wharf_repo}/{p}");
                                 view! { <A href=href>{p}</A> }
                             });
+                            let status = match item.status.as_str() {
+                                "done" => "imported",
+                                "failed" => "failed",
+                                "running" => "importing…",
+                                _ => "waiting",
+                            };
+                            // On a re-import: which versions were new, updated, unchanged.
+                            let outcomes = item.outcomes.clone();
+                            let detail = (outcomes.is_reimport() || !outcomes.failed.is_empty()).then(|| {
+                                let line = |kind: &'static str, label: &'static str, names: Vec<String>| {
+                                    (!names.is_empty()).then(|| {
+                                        const SHOWN: usize = 12;
+                                        let more = names.len().saturating_sub(SHOWN);
+                                        let mut text = names.into_iter().take(SHOWN).collect::<Vec<_>>().join(", ");
+                                        if more > 0 {
+                                            text.push_str(&format!(" and {more} more"));
+                                        }
+                                        view! {
+                                            <li data-outcome=kind>
+                                                <span class=format!("badge outcome outcome-{kind}")>{label}</span>
+                                                " "{text}
+                                            </li>
+                                        }
+                                    })
+                                };
+                                view! {
+                                    <ul class="outcomes" data-testid="import-outcomes">
+                                        {line("new", "new", outcomes.new)}
+                                        {line("updated", "updated", outcomes.updated)}
+                                        {line("unchanged", "unchanged", outcomes.unchanged)}
+                                        {line("failed", "failed", outcomes.failed)}
+                                    </ul>
+                                }
+                            });
                             view! {
                                 <li class=format!("import-item status-{}", item.status) data-repo=item.repo.clone()>
                                     <span class="repo-name">{item.repo.clone()}</span>
-                                    <span class="badge status">{item.status.clone()}</span>
-                                    <span class="muted">{versions}{files}</span>
+                                    <span class="badge status">{status}</span>
+                                    <span class="muted" data-testid="item-counts">{versions}{files}</span>
                                     {package_link}
+                                    {detail}
                                     {item.message.clone().map(|m| view! { <pre class="item-message">{m}</pre> })}
                                 </li>
                             }
@@ -840,9 +1243,11 @@ fn ImportProgress(id: i64, subject: String, repo: String) -> impl IntoView {
                     </ul>
                     <div class="form-actions">
                         {(finished && failed > 0).then(|| view! {
-                            <button class="button button-ghost" on:click=retry.clone()>"Retry failed"</button>
+                            <button class="button" on:click=retry.clone()>"Retry failed"</button>
                         })}
-                        {finished.then(|| view! { <A href=repo_href.clone() attr:class="button">"View Repository"</A> })}
+                        {finished.then(|| view! {
+                            <A href=repo_href.clone() attr:class=if failed == 0 { "button" } else { "button button-ghost" }>"View Repository"</A>
+                        })}
                     </div>
                 }
             })}

@@ -10,6 +10,8 @@ use crate::api::{self, segment};
 use crate::api_types::Repository;
 use crate::components::form::{non_empty, split_list, ErrorNote, TextField};
 use crate::components::session::use_session;
+use crate::domain::form_text::{check_name, name_rules, server_error, Field, FormKind};
+use crate::domain::names::NameKind;
 use crate::domain::repo_type::RepoType;
 
 #[derive(Serialize)]
@@ -32,7 +34,7 @@ pub fn NewRepositoryPage() -> impl IntoView {
             <section class="card narrow">
                 <h1>"New repository"</h1>
                 <p>"Sign in to create repositories."</p>
-                <A href="/signin" attr:class="button">"Sign in"</A>
+                <A href="/signin?next=%2Fnew" attr:class="button">"Sign in"</A>
             </section>
         }
         .into_any(),
@@ -49,6 +51,7 @@ fn NewRepositoryForm(owner: String) -> impl IntoView {
     let desc = RwSignal::new(String::new());
     let labels = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let name_error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = NewRepository {
@@ -61,10 +64,17 @@ fn NewRepositoryForm(owner: String) -> impl IntoView {
         let url = format!("/repos/{}/{}", segment(&owner), segment(&body.name));
         let navigate = navigate.clone();
         error.set(None);
+        name_error.set(check_name(NameKind::Repository, &body.name).err());
+        if name_error.with_untracked(Option::is_some) {
+            return;
+        }
         leptos::task::spawn_local(async move {
             match api::post::<_, Repository>(&url, session.csrf(), &body).await {
                 Ok(r) => navigate(&format!("/{}/{}", r.owner, r.name), Default::default()),
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => match server_error(FormKind::NewRepository, e.status, &e.message) {
+                    (Field::Name, text) => name_error.set(Some(text)),
+                    (_, text) => error.set(Some(text)),
+                },
             }
         });
     };
@@ -75,8 +85,17 @@ fn NewRepositoryForm(owner: String) -> impl IntoView {
             <p class="muted">
                 "A repository holds packages. Imports from GitHub and Docker images go into one too."
             </p>
-            <form class="form" on:submit=submit>
-                <TextField label="Name" name="repo-name" value=name required=true placeholder="generic" />
+            <form class="form" on:submit=submit novalidate=true>
+                <TextField
+                    label="Name"
+                    name="repo-name"
+                    value=name
+                    required=true
+                    placeholder="e.g. my-repo"
+                    maxlength=NameKind::Repository.max_len()
+                    hint=name_rules(NameKind::Repository)
+                    error=name_error
+                />
                 <div class="field">
                     <label for="field-repo-type">"Type"</label>
                     <select id="field-repo-type" name="repo-type" on:change=move |ev| repo_type.set(event_target_value(&ev))>
@@ -91,7 +110,7 @@ fn NewRepositoryForm(owner: String) -> impl IntoView {
                     <label for="field-private">"Private: only you can see it"</label>
                 </div>
                 <TextField label="Description" name="repo-desc" value=desc />
-                <TextField label="Labels" name="repo-labels" value=labels hint="Separated by commas." />
+                <TextField label="Labels" name="repo-labels" value=labels placeholder="e.g. cli, tools" hint="Separated by commas." />
                 <ErrorNote error=error />
                 <button class="button" type="submit">"Create repository"</button>
             </form>

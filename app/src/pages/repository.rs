@@ -1,21 +1,21 @@
-//! `/:subject/:repo`: a repository, its packages (filter and pages of 50) and, for its
-//! owner, a form to create a package.
+//! `/:subject/:repo`: a repository, its packages (description, latest version, GitHub
+//! origin; filter and pages of 50) and, after them, for its owner a form to create a
+//! package.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::{self, segment};
-use crate::api_types::{PackageSummary, Repository};
+use crate::api_types::{PackageCard, PackageCards, Repository};
 use crate::components::docker_images::DockerImages;
 use crate::components::entity_page::EntityHeader;
+use crate::components::import_links::{import_href, ImportButton};
 use crate::components::load::Load;
 use crate::components::package_form::PackageForm;
 use crate::components::route_names::{use_route_names, RouteNames};
 use crate::components::session::use_session;
 use crate::components::set_me_up::SetMeUp;
 use crate::pages::not_found::NotFoundPage;
-
-const PAGE: u64 = 50;
 
 #[component]
 pub fn RepositoryPage() -> impl IntoView {
@@ -68,8 +68,16 @@ fn RepositoryView(names: RouteNames) -> impl IntoView {
                     <p class="muted">{crate::domain::display::count(r.package_count.max(0) as usize, "package")}</p>
                 </section>
                 {images}
+                // An empty repository of one's own says how to fill it (issue 10 item 3).
+                {(own && r.package_count == 0).then(|| view! {
+                    <section class="card empty-state" data-testid="empty-repository">
+                        <h2>"This repository is empty"</h2>
+                        <p>"Bring packages in from GitHub: each GitHub repository becomes a package and each release a version, with its notes and assets. Or create a package below and upload files."</p>
+                        <ImportButton subject=r.owner.clone() repo=r.name.clone() />
+                    </section>
+                })}
+                <PackageList owner=r.owner.clone() repo=r.name.clone() own=own />
                 {own.then(|| view! { <PackageForm owner=r.owner.clone() repo=r.name.clone() /> })}
-                <PackageList owner=r.owner.clone() repo=r.name.clone() />
             }
         }} />
     }
@@ -88,10 +96,10 @@ pub fn Labels(labels: Vec<String>) -> impl IntoView {
 }
 
 #[component]
-fn PackageList(owner: String, repo: String) -> impl IntoView {
+fn PackageList(owner: String, repo: String, own: bool) -> impl IntoView {
     let filter = RwSignal::new(String::new());
     let start = RwSignal::new(0u64);
-    let base = format!("/repos/{}/{}/packages", segment(&owner), segment(&repo));
+    let base = format!("/api/ui/packages/{}/{}", segment(&owner), segment(&repo));
     let packages = LocalResource::new(move || {
         let prefix = filter.get();
         let url = format!(
@@ -99,7 +107,7 @@ fn PackageList(owner: String, repo: String) -> impl IntoView {
             start.get(),
             segment(prefix.trim())
         );
-        async move { api::get_page::<Vec<PackageSummary>>(&url).await }
+        async move { api::get::<PackageCards>(&url).await }
     });
     let on_filter = move |ev| {
         filter.set(event_target_value(&ev));
@@ -118,49 +126,98 @@ fn PackageList(owner: String, repo: String) -> impl IntoView {
                     on:input=on_filter
                 />
             </div>
-            <Load resource=packages render={move |(list, total): (Vec<PackageSummary>, u64)| {
+            <Load resource=packages render={move |page: PackageCards| {
                 let owner = owner.clone();
                 let repo = repo.clone();
                 let from = start.get_untracked();
-                let shown = list.len() as u64;
+                let shown = page.packages.len() as u64;
+                let total = page.total;
+                let size = page.page_size.max(1);
                 view! {
-                    {if list.is_empty() {
-                        view! { <p class="muted">"No packages to show."</p> }.into_any()
+                    {if page.packages.is_empty() {
+                        let filtered = !filter.get_untracked().trim().is_empty();
+                        if own && !filtered {
+                            view! {
+                                <p class="muted">
+                                    "No packages to show yet. "
+                                    <A href=import_href(&owner, &repo)>"Import from GitHub"</A>
+                                    " or create one below."
+                                </p>
+                            }.into_any()
+                        } else {
+                            view! { <p class="muted">"No packages to show."</p> }.into_any()
+                        }
                     } else {
                         view! {
-                            <ul class="item-list" data-testid="package-list">
-                                {list
+                            <ul class="item-list package-cards" data-testid="package-list">
+                                {page
+                                    .packages
                                     .into_iter()
-                                    .map(|p| {
-                                        let href = format!("/{owner}/{repo}/{}", p.name);
-                                        view! { <li><A href=href>{p.name}</A></li> }
-                                    })
+                                    .map(|p| view! { <PackageItem owner=owner.clone() repo=repo.clone() card=p /> })
                                     .collect_view()}
                             </ul>
                         }
                             .into_any()
                     }}
-                    <div class="pager">
-                        <span class="muted">
-                            {if shown == 0 { String::new() } else { format!("{}–{} of {total}", from + 1, from + shown) }}
-                        </span>
-                        <button
-                            class="button button-small button-ghost"
-                            disabled={from == 0}
-                            on:click=move |_| start.update(|s| *s = s.saturating_sub(PAGE))
-                        >
-                            "Previous"
-                        </button>
-                        <button
-                            class="button button-small button-ghost"
-                            disabled={from + shown >= total}
-                            on:click=move |_| start.update(|s| *s += PAGE)
-                        >
-                            "Next"
-                        </button>
-                    </div>
+                    // One page: no pager.
+                    {(total > size || from > 0).then(|| view! {
+                        <div class="pager" data-testid="pager">
+                            <span class="muted">
+                                {if shown == 0 { String::new() } else { format!("{}–{} of {total}", from + 1, from + shown) }}
+                            </span>
+                            <button
+                                class="button button-small button-ghost"
+                                disabled={from == 0}
+                                on:click=move |_| start.update(|s| *s = s.saturating_sub(size))
+                            >
+                                "Previous"
+                            </button>
+                            <button
+                                class="button button-small button-ghost"
+                                disabled={from + shown >= total}
+                                on:click=move |_| start.update(|s| *s += size)
+                            >
+                                "Next"
+                            </button>
+                        </div>
+                    })}
                 }
             }} />
         </section>
+    }
+}
+
+/// One package in the repository's list: name, latest version, description, origin.
+#[component]
+fn PackageItem(owner: String, repo: String, card: PackageCard) -> impl IntoView {
+    let href = format!(
+        "/{}/{}/{}",
+        segment(&owner),
+        segment(&repo),
+        segment(&card.name)
+    );
+    // Text, not a link: the list's links are its packages.
+    let github = card.github_origin.clone().map(|full| {
+        view! {
+            <span class="package-origin" title=card.github_url.clone().unwrap_or_default()>
+                "from GitHub "<span class="url">{full}</span>
+            </span>
+        }
+    });
+    let key = card.name.clone();
+    view! {
+        <li class="package-card" data-package=key>
+            <div class="package-card-head">
+                <A href=href>{card.name.clone()}</A>
+                {card.latest_version.clone().map(|v| view! {
+                    <span class="badge badge-latest">{format!("latest {v}")}</span>
+                })}
+            </div>
+            {card.desc.clone().map(|d| view! { <p class="package-desc">{d}</p> })}
+            <p class="package-meta muted">
+                {github}
+                <span>{format!("updated {}", crate::domain::display::date_part(&card.updated))}</span>
+            </p>
+        </li>
     }
 }

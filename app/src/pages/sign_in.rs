@@ -10,6 +10,11 @@ use crate::api_types::{Credentials, SessionInfo};
 use crate::components::form::{ErrorNote, TextField};
 use crate::components::github::{start_github, GithubMark};
 use crate::components::session::use_session;
+use crate::domain::form_text::{
+    check_name, check_new_password, name_rules, safe_next, server_error, Field, FormKind,
+    PASSWORD_MAX, PASSWORD_MIN,
+};
+use crate::domain::names::NameKind;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -33,6 +38,17 @@ fn AccountForm(sign_up: bool) -> impl IntoView {
     let name = RwSignal::new(github_login.clone().unwrap_or_default());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(query.with_untracked(|q| q.get("github_error")));
+    let name_error = RwSignal::new(None::<String>);
+    let password_error = RwSignal::new(None::<String>);
+    // Where the person was before "Sign in": one of this site's pages, or their own page.
+    let next = query
+        .with_untracked(|q| q.get("next"))
+        .and_then(|n| safe_next(&n).map(str::to_owned));
+    let form_kind = if sign_up {
+        FormKind::SignUp
+    } else {
+        FormKind::SignIn
+    };
     let link_github = github_login.is_some();
     let busy = RwSignal::new(false);
     let (title, button, url) = if sign_up {
@@ -47,14 +63,39 @@ fn AccountForm(sign_up: bool) -> impl IntoView {
             password: password.get_untracked(),
             link_github,
         };
-        busy.set(true);
         error.set(None);
+        // A new account's rules are checked here first, in the words the fields show.
+        let (bad_name, bad_password) = if sign_up {
+            (
+                check_name(NameKind::Subject, &body.name).err(),
+                check_new_password(&body.password).err(),
+            )
+        } else {
+            (
+                body.name
+                    .is_empty()
+                    .then(|| "Enter your user name.".to_owned()),
+                body.password
+                    .is_empty()
+                    .then(|| "Enter your password.".to_owned()),
+            )
+        };
+        let invalid = bad_name.is_some() || bad_password.is_some();
+        name_error.set(bad_name);
+        password_error.set(bad_password);
+        if invalid {
+            return;
+        }
+        busy.set(true);
+        let next = next.clone();
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match api::post::<_, SessionInfo>(url, None, &body).await {
                 Ok(info) => {
                     let target = if sign_up {
                         "/profile".to_owned()
+                    } else if let Some(next) = next {
+                        next
                     } else {
                         info.user
                             .as_ref()
@@ -64,7 +105,11 @@ fn AccountForm(sign_up: bool) -> impl IntoView {
                     session.set(info);
                     navigate(&target, Default::default());
                 }
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => match server_error(form_kind, e.status, &e.message) {
+                    (Field::Name, text) => name_error.set(Some(text)),
+                    (Field::Password, text) => password_error.set(Some(text)),
+                    (Field::Form, text) => error.set(Some(text)),
+                },
             }
             busy.set(false);
         });
@@ -79,8 +124,17 @@ fn AccountForm(sign_up: bool) -> impl IntoView {
                     " has no Wharf account yet. Choose a user name and password to create one linked to it."
                 </p>
             })}
-            <form class="form" on:submit=submit>
-                <TextField label="User name" name="name" value=name required=true autocomplete="username" />
+            <form class="form" on:submit=submit novalidate=true>
+                <TextField
+                    label="User name"
+                    name="name"
+                    value=name
+                    required=true
+                    autocomplete="username"
+                    maxlength=NameKind::Subject.max_len()
+                    hint=if sign_up { name_rules(NameKind::Subject) } else { String::new() }
+                    error=name_error
+                />
                 <TextField
                     label="Password"
                     name="password"
@@ -88,7 +142,9 @@ fn AccountForm(sign_up: bool) -> impl IntoView {
                     kind="password"
                     required=true
                     autocomplete=if sign_up { "new-password" } else { "current-password" }
-                    hint=if sign_up { "At least 8 characters." } else { "" }
+                    maxlength=PASSWORD_MAX
+                    hint=if sign_up { format!("At least {PASSWORD_MIN} characters.") } else { String::new() }
+                    error=password_error
                 />
                 <ErrorNote error=error />
                 <button class="button" type="submit" disabled=move || busy.get()>{button}</button>

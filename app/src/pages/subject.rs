@@ -6,6 +6,8 @@ use leptos_router::components::A;
 use crate::api::{self, segment};
 use crate::api_types::RepositorySummary;
 use crate::components::entity_page::EntityHeader;
+use crate::components::github::GithubMark;
+use crate::components::import_links::ImportTargets;
 use crate::components::load::Load;
 use crate::components::route_names::{use_route_names, RouteNames};
 use crate::components::session::use_session;
@@ -38,15 +40,31 @@ fn Subject(names: RouteNames) -> impl IntoView {
             let names = names.clone();
             let own = own.clone();
             let empty = list.is_empty();
+            let mine = own();
             view! {
                 <EntityHeader names=names.clone() kind="User">
                     <Show when=own.clone()>
                         <A href="/new" attr:class="button">"New repository"</A>
+                        // Import from GitHub, into a repository chosen here (issue 10 item 3).
+                        <details class="import-chooser">
+                            <summary class="button button-ghost" data-testid="import-chooser"><GithubMark />" Import from GitHub"</summary>
+                            <div class="import-chooser-panel card">
+                                <p>"Choose the repository that receives the packages:"</p>
+                                <ImportTargets user=names.subject.to_string() />
+                            </div>
+                        </details>
                     </Show>
                 </EntityHeader>
                 <section class="card">
                     <h2>"Repositories"</h2>
-                    {if empty {
+                    {if empty && mine {
+                        view! {
+                            <div class="empty-state" data-testid="empty-repositories">
+                                <p>"You have no repositories yet. Create one, then fill it with packages: import them from GitHub (each GitHub repository becomes a package, each release a version), or upload files."</p>
+                                <A href="/new" attr:class="button">"New repository"</A>
+                            </div>
+                        }.into_any()
+                    } else if empty {
                         view! { <p class="muted">"No repositories to show."</p> }.into_any()
                     } else {
                         view! {

@@ -1,17 +1,23 @@
-//! `/:subject/:repo/:package/:version`: a version, its files with sizes, checksums and
-//! download links, and for its owner publish, discard and delete.
+//! `/:subject/:repo/:package/:version`: a version, its files with sizes, whole SHA-256
+//! checksums (with a copy button) and download links, and for its owner only the actions
+//! that apply ([`crate::domain::version_actions`]).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, segment};
-use crate::api_types::{File, FilesCount, PublishRequestBody, RenderedNotes, Success, Version};
+use crate::api_types::{
+    File, FilesCount, PublishRequestBody, RenderedNotes, Success, Version, VersionFile,
+    VersionFiles,
+};
+use crate::components::copy_button::CopyButton;
 use crate::components::entity_page::EntityHeader;
-use crate::components::form::ErrorNote;
+use crate::components::form::{ErrorNote, SuccessNote};
 use crate::components::load::Load;
 use crate::components::route_names::{use_route_names, RouteNames};
 use crate::components::session::use_session;
-use crate::domain::display::{date_part, human_size};
+use crate::domain::display::{count, date_part, human_size};
+use crate::domain::version_actions::{version_actions, FileState};
 use crate::pages::not_found::NotFoundPage;
 
 #[component]
@@ -35,28 +41,30 @@ fn VersionView(names: RouteNames) -> impl IntoView {
         segment(&p),
         segment(&v)
     );
-    let data = LocalResource::new({
-        let s = s.clone();
-        move || {
-            let version_url = version_url.clone();
-            refresh.get();
-            let own = session.is(&s);
-            async move {
-                let version = api::get::<Version>(&version_url).await?;
-                let files_url = format!(
-                    "{version_url}/files{}",
-                    if own { "?include_unpublished=1" } else { "" }
-                );
-                let files = api::get::<Vec<File>>(&files_url).await?;
-                let notes_url = format!(
-                    "/api/ui/release-notes/{}",
-                    version_url
-                        .trim_start_matches("/packages/")
-                        .replacen("/versions/", "/", 1)
-                );
-                let notes = api::get::<RenderedNotes>(&notes_url).await?.html;
-                Ok((version, files, notes))
-            }
+    let files_url = format!(
+        "/api/ui/files/{}/{}/{}/{}",
+        segment(&s),
+        segment(&r),
+        segment(&p),
+        segment(&v)
+    );
+    let data = LocalResource::new(move || {
+        let version_url = version_url.clone();
+        let files_url = files_url.clone();
+        refresh.get();
+        // Unpublished files appear once the owner is known.
+        let _ = session.user();
+        async move {
+            let version = api::get::<Version>(&version_url).await?;
+            let files = api::get::<VersionFiles>(&files_url).await?.files;
+            let notes_url = format!(
+                "/api/ui/release-notes/{}",
+                version_url
+                    .trim_start_matches("/packages/")
+                    .replacen("/versions/", "/", 1)
+            );
+            let notes = api::get::<RenderedNotes>(&notes_url).await?.html;
+            Ok((version, files, notes))
         }
     });
     let error = RwSignal::new(None::<String>);
@@ -76,7 +84,8 @@ fn VersionView(names: RouteNames) -> impl IntoView {
             match api::post::<_, FilesCount>(&url, session.csrf(), &body).await {
                 Ok(c) => {
                     let verb = if discard { "Discarded" } else { "Published" };
-                    notice.set(Some(format!("{verb} {} files.", c.files)));
+                    let n = usize::try_from(c.files).unwrap_or(0);
+                    notice.set(Some(format!("{verb} {}.", count(n, "file"))));
                     refresh.update(|n| *n += 1);
                 }
                 Err(e) => error.set(Some(e.message)),
@@ -113,11 +122,16 @@ fn VersionView(names: RouteNames) -> impl IntoView {
         });
     };
     view! {
-        <Load resource=data render={move |(version, files, notes): (Version, Vec<File>, Option<String>)| {
+        <Load resource=data render={move |(version, files, notes): (Version, Vec<VersionFile>, Option<String>)| {
             let own = session.is(&version.owner);
             let act = act.clone();
             let act2 = act.clone();
             let delete = delete.clone();
+            let states: Vec<FileState> = files
+                .iter()
+                .map(|f| FileState { path: &f.file.path, published: f.published })
+                .collect();
+            let actions = version_actions(&states);
             view! {
                 <EntityHeader names=names.clone() kind="Version">
                     {if version.published {
@@ -125,7 +139,7 @@ fn VersionView(names: RouteNames) -> impl IntoView {
                     } else {
                         view! { <span class="badge">"not published"</span> }.into_any()
                     }}
-                    {version.prerelease.then(|| view! { <span class="badge">"pre-release"</span> })}
+                    {version.prerelease.then(|| view! { <span class="badge badge-pre">"pre-release"</span> })}
                 </EntityHeader>
                 <section class="card">
                     {version.desc.clone().map(|d| view! { <p class="lead">{d}</p> })}
@@ -135,15 +149,30 @@ fn VersionView(names: RouteNames) -> impl IntoView {
                         <dt>"Created"</dt>
                         <dd>{date_part(&version.created).to_owned()}</dd>
                     </dl>
-                    {own.then(|| view! {
-                        <div class="form-actions">
-                            <button class="button" on:click=move |_| act(false)>"Publish"</button>
-                            <button class="button button-ghost" on:click=move |_| act2(true)>"Discard unpublished"</button>
-                            <button class="button button-danger" on:click=delete.clone()>"Delete version"</button>
-                        </div>
+                    {own.then(|| {
+                        let unpublished = actions.unpublished.clone();
+                        view! {
+                            <div class="version-state" data-testid="version-state">
+                                <p class="version-summary">{actions.summary.clone()}</p>
+                                {(!unpublished.is_empty()).then(|| view! {
+                                    <ul class="unpublished-list" aria-label="Unpublished files">
+                                        {unpublished.into_iter().map(|p| view! { <li><code>{p}</code></li> }).collect_view()}
+                                    </ul>
+                                })}
+                            </div>
+                            <div class="form-actions" data-testid="version-actions">
+                                {actions.publish.clone().map(|label| view! {
+                                    <button class="button" on:click=move |_| act(false)>{label}</button>
+                                })}
+                                {actions.discard.clone().map(|label| view! {
+                                    <button class="button button-ghost" on:click=move |_| act2(true)>{label}</button>
+                                })}
+                                <button class="button button-danger" on:click=delete.clone()>"Delete version"</button>
+                            </div>
+                        }
                     })}
                     <ErrorNote error=error />
-                    {move || notice.get().map(|n| view! { <p class="notice">{n}</p> })}
+                    <SuccessNote message=notice />
                 </section>
                 {notes.map(|html| view! {
                     <section class="card" aria-labelledby="notes-title">
@@ -154,15 +183,17 @@ fn VersionView(names: RouteNames) -> impl IntoView {
                 })}
                 <section class="card" aria-labelledby="files-title">
                     <h2 id="files-title">"Files"</h2>
-                    <FileTable files=files />
+                    <FileTable files=files own=own />
                 </section>
             }
         }} />
     }
 }
 
+/// The files: a table on desktops, a card per file on phones (CSS), each with its whole
+/// SHA-256 and a button that copies it.
 #[component]
-fn FileTable(files: Vec<File>) -> impl IntoView {
+fn FileTable(files: Vec<VersionFile>, own: bool) -> impl IntoView {
     let download_base = crate::components::session::use_session()
         .site()
         .download_base;
@@ -173,18 +204,28 @@ fn FileTable(files: Vec<File>) -> impl IntoView {
         <div class="table-wrap">
             <table class="files" data-testid="file-table">
                 <thead>
-                    <tr><th>"Path"</th><th>"Size"</th><th>"SHA-256"</th><th></th></tr>
+                    <tr><th>"Path"</th><th>"Size"</th><th>"SHA-256"</th><th><span class="visually-hidden">"Download"</span></th></tr>
                 </thead>
                 <tbody>
                     {files
                         .into_iter()
-                        .map(|f| {
+                        .map(|VersionFile { file: f, published }| {
                             let href = download_href(&download_base, &f);
+                            let sha = f.sha256.clone();
+                            let copy = Signal::derive(move || sha.clone());
                             view! {
                                 <tr>
-                                    <td class="path"><code>{f.path.clone()}</code></td>
-                                    <td class="size">{human_size(f.size)}</td>
-                                    <td class="digest-cell"><code class="digest" title=f.sha256.clone()>{f.sha256.chars().take(12).collect::<String>()}</code></td>
+                                    <td class="path">
+                                        <code>{f.path.clone()}</code>
+                                        {(own && !published).then(|| view! { <span class="badge">"not published"</span> })}
+                                    </td>
+                                    <td class="size" data-label="Size">{human_size(f.size)}</td>
+                                    <td class="digest-cell" data-label="SHA-256">
+                                        <div class="digest-wrap">
+                                            <code class="digest-full" data-testid="sha256">{f.sha256.clone()}</code>
+                                            <CopyButton text=copy label="Copy SHA-256" />
+                                        </div>
+                                    </td>
                                     <td class="action"><a href=href download=f.name.clone() class="button button-small">"Download"</a></td>
                                 </tr>
                             }

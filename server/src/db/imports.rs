@@ -33,6 +33,8 @@ pub struct ImportItemRecord {
     pub versions_total: Option<i64>,
     pub files_done: i64,
     pub attempts: i64,
+    /// JSON of `app::domain::import_outcome::VersionOutcomes`; `None` before any version.
+    pub outcomes: Option<String>,
 }
 
 const JOB_SELECT: &str = "SELECT j.id, j.user_id, j.repository_id, u.name AS subject, \
@@ -68,6 +70,7 @@ fn item_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ImportItemRecord, sqlx
         versions_total: row.try_get("versions_total")?,
         files_done: row.try_get("files_done")?,
         attempts: row.try_get("attempts")?,
+        outcomes: row.try_get("outcomes")?,
     })
 }
 
@@ -171,7 +174,7 @@ impl Db {
     pub async fn start_import_item(&self, item_id: i64) -> Result<(), DbError> {
         sqlx::query(
             "UPDATE import_items SET status = 'running', attempts = attempts + 1, \
-             message = NULL WHERE id = $1",
+             message = NULL, outcomes = NULL WHERE id = $1",
         )
         .bind(item_id)
         .execute(&self.pool)
@@ -179,6 +182,7 @@ impl Db {
         Ok(())
     }
 
+    /// Records how far an item got; `outcomes` (JSON) when versions were imported.
     pub async fn import_item_progress(
         &self,
         item_id: i64,
@@ -186,16 +190,19 @@ impl Db {
         versions_done: i64,
         versions_total: Option<i64>,
         files_done: i64,
+        outcomes: Option<&str>,
     ) -> Result<(), DbError> {
         sqlx::query(
             "UPDATE import_items SET package = COALESCE($1, package), versions_done = $2, \
-             versions_total = $3, files_done = $4 WHERE id = $5",
+             versions_total = $3, files_done = $4, outcomes = COALESCE($6, outcomes) \
+             WHERE id = $5",
         )
         .bind(package)
         .bind(versions_done)
         .bind(versions_total)
         .bind(files_done)
         .bind(item_id)
+        .bind(outcomes)
         .execute(&self.pool)
         .await?;
         Ok(())

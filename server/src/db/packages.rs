@@ -131,6 +131,47 @@ impl Db {
         .await?)
     }
 
+    /// The release tags (`vcs_tag`) of the versions of every package an import created in
+    /// this repository, by the GitHub repository it came from (as recorded, `owner/name`):
+    /// what the import tree marks "imported".
+    pub async fn imported_tags(
+        &self,
+        repository_id: i64,
+    ) -> Result<Vec<(String, String)>, DbError> {
+        Ok(sqlx::query_as(
+            "SELECT p.imported_from_github, v.vcs_tag FROM versions v \
+             JOIN packages p ON p.id = v.package_id \
+             WHERE p.repository_id = $1 AND p.imported_from_github IS NOT NULL \
+             AND v.vcs_tag IS NOT NULL AND v.import_files_missing = 0 \
+             ORDER BY p.imported_from_github, v.vcs_tag",
+        )
+        .bind(repository_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Records how many of a version's release assets its last import could not store
+    /// (0: all of them are here); [`Db::imported_tags`] leaves out the incomplete ones.
+    pub async fn set_import_files_missing(
+        &self,
+        repository_id: i64,
+        package: &str,
+        version: &str,
+        missing: i64,
+    ) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE versions SET import_files_missing = $4 WHERE name = $3 AND package_id = \
+             (SELECT id FROM packages WHERE repository_id = $1 AND name = $2)",
+        )
+        .bind(repository_id)
+        .bind(package)
+        .bind(version)
+        .bind(missing)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     pub async fn find_package(
         &self,
         repository_id: i64,
@@ -239,5 +280,78 @@ impl Db {
             .await?
             .ok_or(DbError::NotFound)?;
         Ok(from_row(&row)?)
+    }
+}
+
+/// A public repository for the front page: owner, name, type, description, packages.
+pub type ExploreRepositoryRow = (String, String, String, Option<String>, i64);
+/// A recently published public package: owner, repository, package, description, version,
+/// when its last file was published (milliseconds).
+pub type ExplorePackageRow = (String, String, String, Option<String>, String, i64);
+
+impl Db {
+    /// Public repositories, most recently changed first. Never a private one, whoever
+    /// asks: the front page is the same for everyone.
+    pub async fn explore_public_repositories(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<ExploreRepositoryRow>, DbError> {
+        let rows = sqlx::query(
+            "SELECT u.name AS owner, r.name, r.repo_type, r.description, \
+             (SELECT count(*) FROM packages p WHERE p.repository_id = r.id) AS package_count \
+             FROM repositories r JOIN users u ON u.id = r.owner_id \
+             WHERE r.is_private = FALSE ORDER BY r.updated_at DESC, r.id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("owner")?,
+                    r.try_get("name")?,
+                    r.try_get("repo_type")?,
+                    r.try_get("description")?,
+                    r.try_get("package_count")?,
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// Packages of public repositories by the time their last file was published, newest
+    /// first, each with the version of that file. Unpublished files do not count.
+    pub async fn explore_recent_packages(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<ExplorePackageRow>, DbError> {
+        let rows = sqlx::query(
+            "SELECT u.name AS owner, r.name AS repo, p.name, p.description, \
+             v.name AS version, f.published_at \
+             FROM files f JOIN versions v ON v.id = f.version_id \
+             JOIN packages p ON p.id = v.package_id \
+             JOIN repositories r ON r.id = p.repository_id JOIN users u ON u.id = r.owner_id \
+             WHERE r.is_private = FALSE AND f.is_published AND f.published_at IS NOT NULL \
+             AND f.id = (SELECT f2.id FROM files f2 JOIN versions v2 ON v2.id = f2.version_id \
+                 WHERE v2.package_id = p.id AND f2.is_published AND f2.published_at IS NOT NULL \
+                 ORDER BY f2.published_at DESC, f2.id DESC LIMIT 1) \
+             ORDER BY f.published_at DESC, f.id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("owner")?,
+                    r.try_get("repo")?,
+                    r.try_get("name")?,
+                    r.try_get("description")?,
+                    r.try_get("version")?,
+                    r.try_get("published_at")?,
+                ))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
     }
 }

@@ -273,6 +273,11 @@ impl Importer {
                     versions_done: i.versions_done,
                     versions_total: i.versions_total,
                     files_done: i.files_done,
+                    outcomes: i
+                        .outcomes
+                        .as_deref()
+                        .and_then(|o| serde_json::from_str(o).ok())
+                        .unwrap_or_default(),
                 })
                 .collect(),
         })

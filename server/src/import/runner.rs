@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use app::domain::import_outcome::{VersionOutcome, VersionOutcomes};
 use app::domain::import_selection::ReleaseChoice;
 use futures_util::TryStreamExt;
 
@@ -168,8 +169,16 @@ impl Importer {
             .map_err(gh)?;
         let total = wanted.len() as i64;
         let (mut done, mut files) = (0i64, 0i64);
+        let mut outcomes = VersionOutcomes::default();
         self.db
-            .import_item_progress(item.id, Some(package.as_str()), done, Some(total), files)
+            .import_item_progress(
+                item.id,
+                Some(package.as_str()),
+                done,
+                Some(total),
+                files,
+                None,
+            )
             .await?;
         self.notify();
 
@@ -180,12 +189,16 @@ impl Importer {
                 .import_release(job, caller, session, package.as_str(), want, &mut files)
                 .await
             {
-                Ok(mut notes) => failures.append(&mut notes),
+                Ok((version, outcome, mut notes)) => {
+                    outcomes.record(&version, outcome);
+                    failures.append(&mut notes)
+                }
                 Err(e) => failures.push(format!("{tag}: {e}")),
             }
             done += 1;
+            let recorded = serde_json::to_string(&outcomes).expect("serialisable");
             self.db
-                .import_item_progress(item.id, None, done, Some(total), files)
+                .import_item_progress(item.id, None, done, Some(total), files, Some(&recorded))
                 .await?;
             self.notify();
         }
@@ -241,7 +254,8 @@ impl Importer {
         Ok((wanted, missing))
     }
 
-    /// One release → one version (and its assets → files); failures of single assets.
+    /// One release → one version (and its assets → files): the version's name, whether
+    /// it was new, updated or unchanged, and the failures of single assets.
     async fn import_release(
         &self,
         job: &ImportJobRecord,
@@ -250,13 +264,26 @@ impl Importer {
         package: &str,
         want: Wanted,
         files: &mut i64,
-    ) -> Result<Vec<String>, ItemError> {
+    ) -> Result<(String, VersionOutcome, Vec<String>), ItemError> {
         let released_at = want
             .facts
             .published_at
             .as_deref()
             .and_then(|p| registry::parse_released(p).ok());
         let (version, fields) = mapping::version(&want.facts, released_at)?;
+        // The version as it was, to tell new, updated and unchanged apart.
+        let before = match self.db.find_package(job.repository_id, package).await {
+            Ok(p) => self.db.find_version(p.id, version.as_str()).await.ok(),
+            Err(_) => None,
+        };
+        let changed = before.as_ref().is_some_and(|b| {
+            b.description != fields.description
+                || b.vcs_tag != fields.vcs_tag
+                || b.release_notes != fields.release_notes
+                || b.is_prerelease != fields.is_prerelease
+                || b.released_at != fields.released_at
+        });
+        let mut written = 0usize;
         registry::upsert_version(
             &self.db,
             caller,
@@ -274,7 +301,10 @@ impl Importer {
                     .import_asset(job, caller, session, package, version.as_str(), asset)
                     .await
                 {
-                    Ok(()) => *files += 1,
+                    Ok(wrote) => {
+                        *files += 1;
+                        written += usize::from(wrote);
+                    }
                     Err(e) => failures.push(format!("{}: {}: {e}", version, asset.name)),
                 }
             }
@@ -291,7 +321,31 @@ impl Importer {
             )
             .await?;
         }
-        Ok(failures)
+        // Publishing a version that was not published changes it too.
+        let newly_published = match &before {
+            Some(b) if job.publish && !b.published => self
+                .db
+                .find_version(b.package_id, version.as_str())
+                .await
+                .is_ok_and(|after| after.published),
+            _ => false,
+        };
+        // A version counts as imported only with all its files (Db::imported_tags).
+        self.db
+            .set_import_files_missing(
+                job.repository_id,
+                package,
+                version.as_str(),
+                failures.len() as i64,
+            )
+            .await?;
+        let outcome = VersionOutcome::of(
+            before.is_some(),
+            changed || newly_published,
+            written,
+            failures.len(),
+        );
+        Ok((version.as_str().to_owned(), outcome, failures))
     }
 
     async fn import_asset(
@@ -302,7 +356,7 @@ impl Importer {
         package: &str,
         version: &str,
         asset: &ReleaseAsset,
-    ) -> Result<(), String> {
+    ) -> Result<bool, String> {
         let path = mapping::asset_path(package, version, &asset.name).map_err(|e| e.to_string())?;
         let expected = asset.expected_sha256();
         // Already here with the digest GitHub gives: nothing to fetch (re-imports).
@@ -311,9 +365,15 @@ impl Importer {
             self.db.find_file(job.repository_id, path.as_str()).await,
         ) {
             if existing.sha256 == sha {
-                return Ok(());
+                return Ok(false);
             }
         }
+        let had = self
+            .db
+            .find_file(job.repository_id, path.as_str())
+            .await
+            .ok()
+            .map(|f| f.sha256);
         // Never replace a published file a person uploaded (or replaced) by hand: only a
         // file this import path wrote itself, or an unpublished one, may get new bytes.
         if let Ok(existing) = self.db.find_file(job.repository_id, path.as_str()).await {
@@ -363,6 +423,8 @@ impl Importer {
         self.db
             .mark_file_imported(job.repository_id, &file.path, &file.sha256)
             .await
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+        // The same bytes fetched again (GitHub gave no digest) change nothing.
+        Ok(had.as_deref() != Some(file.sha256.as_str()))
     }
 }

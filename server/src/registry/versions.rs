@@ -35,6 +35,20 @@ pub struct VersionOrder {
 
 /// Reads the package's versions once and applies [`app::domain::latest`].
 pub async fn version_order(db: &Db, package_id: i64) -> std::result::Result<VersionOrder, DbError> {
+    let (rows, latest) = ordered_versions(db, package_id).await?;
+    let latest = latest.map(|i| (rows[i].id, rows[i].name.clone()));
+    Ok(VersionOrder {
+        newest_first: rows.into_iter().map(|r| r.name).collect(),
+        latest,
+    })
+}
+
+/// A package's versions with what orders them, newest first by [`app::domain::latest`]'s
+/// rule, and the index of the latest one: what the package page lists.
+pub async fn ordered_versions(
+    db: &Db,
+    package_id: i64,
+) -> std::result::Result<(Vec<VersionOrderRow>, Option<usize>), DbError> {
     let mut rows = db.version_order_rows(package_id).await?;
     fn facts(r: &VersionOrderRow) -> VersionFacts<'_> {
         VersionFacts {
@@ -46,15 +60,11 @@ pub async fn version_order(db: &Db, package_id: i64) -> std::result::Result<Vers
             published: r.published,
         }
     }
+    latest::sort_newest_first(&mut rows, facts);
     let pinned = rows.iter().find(|r| r.pinned).map(|r| r.name.clone());
     let all: Vec<VersionFacts> = rows.iter().map(facts).collect();
-    let latest =
-        latest::latest(&all, pinned.as_deref()).map(|i| (rows[i].id, rows[i].name.clone()));
-    latest::sort_newest_first(&mut rows, facts);
-    Ok(VersionOrder {
-        newest_first: rows.into_iter().map(|r| r.name).collect(),
-        latest,
-    })
+    let latest = latest::latest(&all, pinned.as_deref());
+    Ok((rows, latest))
 }
 
 pub(super) async fn version_in(

@@ -23,6 +23,7 @@ impl From<GithubAuthError> for ApiError {
             GithubAuthError::NotConfigured => ApiError::new(StatusCode::CONFLICT, e.to_string()),
             GithubAuthError::NotPremium => ApiError::new(StatusCode::FORBIDDEN, e.to_string()),
             GithubAuthError::SignedOut => ApiError::unauthenticated(),
+            GithubAuthError::NotLinked => ApiError::new(StatusCode::CONFLICT, e.to_string()),
             GithubAuthError::Db(_) => ApiError::internal(e),
             _ => ApiError::bad_request(e.to_string()),
         }
@@ -102,9 +103,10 @@ pub async fn authorize(
     let purpose = match body.purpose.as_str() {
         "link" => Purpose::Link,
         "signin" => Purpose::SignIn,
+        "grant" => Purpose::Grant,
         other => {
             return Err(ApiError::bad_request(format!(
-                "purpose must be \"link\" or \"signin\", not {other:?}"
+                "purpose must be \"link\", \"grant\" or \"signin\", not {other:?}"
             )))
         }
     };
@@ -173,6 +175,10 @@ pub async fn callback(
             tracing::info!(github_login = %login, "GitHub account linked");
             Redirect::to(&format!("/profile?github=linked&login={}", encode(&login)))
                 .into_response()
+        }
+        Ok(Finished::Granted { login }) => {
+            tracing::info!(github_login = %login, "GitHub access widened to private repositories");
+            Redirect::to("/profile?github=granted").into_response()
         }
         Ok(Finished::SignedIn(user)) => {
             match super::session::signed_in(&state, &headers, &user).await {

@@ -238,9 +238,19 @@ pub async fn target(
     let packages = rules::existing_packages(&state.db, repo.id)
         .await
         .map_err(ApiError::internal)?;
+    let mut imported = std::collections::BTreeMap::<String, Vec<String>>::new();
+    for (from, tag) in state
+        .db
+        .imported_tags(repo.id)
+        .await
+        .map_err(ApiError::internal)?
+    {
+        imported.entry(from.to_lowercase()).or_default().push(tag);
+    }
     Ok(Json(ImportTarget {
         private: repo.is_private,
         packages,
+        imported,
     }))
 }
 

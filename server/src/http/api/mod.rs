@@ -9,6 +9,7 @@ pub(crate) mod caller;
 mod content;
 mod docker;
 mod downloads;
+mod explore;
 mod extract;
 mod file_info;
 mod files;
@@ -17,6 +18,7 @@ mod imports;
 mod json;
 pub mod openapi;
 mod packages;
+mod pages;
 mod release_notes;
 mod repos;
 mod search;
@@ -121,6 +123,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::get("/api/openapi.json", openapi::document).root_only(),
         // The browser's own calls (accounts, rendered notes)
         Endpoint::get("/api/ui/session", session::info).internal(),
+        Endpoint::get("/api/ui/explore", explore::explore).internal(),
         Endpoint::post("/api/ui/signup", session::sign_up).internal(),
         Endpoint::post("/api/ui/signin", session::sign_in).internal(),
         Endpoint::post("/api/ui/signout", session::sign_out).internal(),
@@ -131,6 +134,18 @@ pub fn endpoints() -> Vec<Endpoint> {
             release_notes::rendered,
         )
         .internal(),
+        // The package, version and repository pages' lists
+        Endpoint::get(
+            "/api/ui/versions/{subject}/{repo}/{package}",
+            pages::versions,
+        )
+        .internal(),
+        Endpoint::get(
+            "/api/ui/files/{subject}/{repo}/{package}/{version}",
+            pages::files,
+        )
+        .internal(),
+        Endpoint::get("/api/ui/packages/{subject}/{repo}", pages::packages).internal(),
         // Linking GitHub, and importing from it
         Endpoint::get("/api/ui/github", github::status).internal(),
         Endpoint::post("/api/ui/github/authorize", github::authorize).internal(),
