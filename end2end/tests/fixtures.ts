@@ -156,3 +156,12 @@ async function expectFits(page: Page, what: string) {
   }));
   expect(m.scroll, `${what} scrolls sideways: ${m.wide.join(", ")}`).toBeLessThanOrEqual(m.vw);
 }
+
+/** A row of the import tree by its repository's full name or its release's tag. A row is
+ * named from its content (name, badges, counts, description), so it is found by the name
+ * it shows rather than by an exact accessible name. */
+export function treeItem(page: Page, name: string) {
+  return page
+    .getByRole("treeitem")
+    .filter({ has: page.locator(":scope > .check > .repo-name, :scope > .check > .tag-name").getByText(name, { exact: true }) });
+}

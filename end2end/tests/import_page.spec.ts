@@ -1,4 +1,4 @@
-import { test, expect, appReady, newAccount, signInAndLink, shots, Page } from "./fixtures";
+import { test, expect, appReady, newAccount, signInAndLink, shots, Page, treeItem } from "./fixtures";
 
 // Issue 10 item 8: the import page. The private-repositories note outweighs the rate-limit
 // line; the tree is as tall as its content; few releases start open; releases are indented
@@ -55,7 +55,7 @@ test("import page: weights, a tree sized to its content, open releases, imported
   await expect(note.getByRole("link", { name: "Profile › Accounts" })).toHaveAttribute("href", "/profile#accounts");
 
   // Few releases: every repository is open; the tree is as tall as its rows.
-  const item = (name: string) => page.getByRole("treeitem", { name, exact: true });
+  const item = (name: string) => treeItem(page, name);
   await expect(item(`${login}/tool`)).toHaveAttribute("aria-expanded", "true");
   await expect(item(`${login}/site`)).toHaveAttribute("aria-expanded", "true");
   const fits = await page.locator(".tree").evaluate((t) => ({
@@ -89,10 +89,10 @@ test("import page: weights, a tree sized to its content, open releases, imported
   await expect(page.getByTestId("import-counts")).not.toContainText("loading releases");
   await expect(item(`${login}/tool`).getByTestId("repo-imported")).toHaveText("imported · 3 of 4 releases");
   // Screen readers hear it too: the badges and notes describe the row (QA F4).
-  await expect(item(`${login}/tool`)).toHaveAccessibleDescription(/4 releases.*imported · 3 of 4 releases.*The tool/);
-  await expect(item(`${login}/cli`)).toHaveAccessibleDescription(/2 releases.*Command line/);
-  await expect(item("v3.1.0-rc1")).toHaveAccessibleDescription(/pre-release/);
-  await expect(item("v2.0.0")).toHaveAccessibleDescription(/imported.*Release v2\.0\.0/);
+  await expect(item(`${login}/tool`)).toHaveAccessibleName(/4 releases.*imported · 3 of 4 releases.*The tool/);
+  await expect(item(`${login}/cli`)).toHaveAccessibleName(/2 releases.*Command line/);
+  await expect(item("v3.1.0-rc1")).toHaveAccessibleName(/pre-release/);
+  await expect(item("v2.0.0")).toHaveAccessibleName(/imported.*Release v2\.0\.0/);
   await expect(item(`${login}/cli`).getByTestId("repo-imported")).toHaveCount(0);
   for (const tag of ["v1.1.0", "v1.2.0", "v2.0.0"]) {
     await expect(item(tag).getByTestId("release-imported")).toHaveText("imported");

@@ -834,27 +834,15 @@ fn RepoRow(
             })
     };
     let note_id = format!("repo-conflict-{index}");
-    // The row's name is the repository's; everything else on it (badges, the release
-    // count, what is imported, a collision, the description) is its description.
-    let part = move |what: &str| format!("repo-{index}-{what}");
-    let described_by = [
-        part("private"),
-        part("fork"),
-        part("archived"),
-        note_id.clone(),
-        part("note"),
-        part("imported"),
-        part("desc"),
-    ]
-    .join(" ");
+    // The row is named from its content (WAI-ARIA tree pattern; WCAG 2.5.3 label in name):
+    // the repository, its badges, the release count, what is imported, a collision, the
+    // description, in the order they are shown.
     let label = StoredValue::new(repo.full_name.clone());
     view! {
         <div
             class="tree-row repo-row"
             role="treeitem"
             data-row=row.key()
-            aria-label=repo.full_name.clone()
-            aria-describedby=described_by
             aria-posinset=posinset.to_string()
             aria-setsize=setsize.to_string()
             aria-expanded=move || has_children().then(|| is_open().to_string())
@@ -866,11 +854,13 @@ fn RepoRow(
             <button
                 class="twisty"
                 tabindex="-1"
-                aria-label=move || {
+                // For the pointer only: the row's aria-expanded and the arrow keys say and
+                // do the same for assistive technology, so the row's name stays its content.
+                aria-hidden="true"
+                title=move || {
                     let verb = if is_open() { "Collapse" } else { "Expand" };
                     format!("{verb} {}", label.get_value())
                 }
-                aria-expanded=move || is_open().to_string()
                 disabled=move || !has_children()
                 on:click=move |_| tree.set_open(index, !tree.is_open(index))
             >
@@ -891,20 +881,20 @@ fn RepoRow(
                 />
                 <span class="repo-name" title=repo.full_name.clone()>{repo.full_name.clone()}</span>
             </label>
-            {repo.private.then(|| view! { <span class="badge" id=part("private")>"private"</span> })}
-            {repo.fork.then(|| view! { <span class="badge" id=part("fork")>"fork"</span> })}
-            {repo.archived.then(|| view! { <span class="badge" id=part("archived")>"archived"</span> })}
+            {repo.private.then(|| view! { <span class="badge">"private"</span> })}
+            {repo.fork.then(|| view! { <span class="badge">"fork"</span> })}
+            {repo.archived.then(|| view! { <span class="badge">"archived"</span> })}
             {move || conflict().map(|why| view! {
                 <span class="badge badge-private conflict" id=note_id.clone() title=why.clone() data-testid="repo-conflict">
                     "⚠"<span class="badge-words">" name collision"</span>
                     <span class="visually-hidden">{format!(": {why}")}</span>
                 </span>
             })}
-            <span class="muted row-note" id=part("note")>{release_note}</span>
+            <span class="muted row-note">{release_note}</span>
             {move || imported_note().map(|note| view! {
-                <span class="badge badge-imported" id=part("imported") data-testid="repo-imported">{note}</span>
+                <span class="badge badge-imported" data-testid="repo-imported">{note}</span>
             })}
-            <span class="muted row-desc" id=part("desc") title=repo.description.clone().unwrap_or_default()>
+            <span class="muted row-desc" title=repo.description.clone().unwrap_or_default()>
                 {repo.description.clone().unwrap_or_default()}
             </span>
         </div>
@@ -956,17 +946,11 @@ fn ReleaseRow(
         .clone()
         .filter(|t| t != &release.tag)
         .unwrap_or_default();
-    let part = move |what: &str| format!("release-{repo_index}-{index}-{what}");
-    let described_by = ["tag", "pre", "imported", "title", "desc"]
-        .map(part)
-        .join(" ");
     view! {
         <div
             class="tree-row release-row"
             role="treeitem"
             data-row=row.key()
-            aria-label=release.tag.clone()
-            aria-describedby=described_by
             aria-posinset=(index + 1).to_string()
             aria-setsize=siblings.to_string()
             aria-checked=move || if checked.get() { "true" } else { "false" }
@@ -984,13 +968,13 @@ fn ReleaseRow(
                 />
                 <span class="tag-name">{release.tag.clone()}</span>
             </label>
-            {tags_only.then(|| view! { <span class="badge" id=part("tag")>"tag"</span> })}
-            {release.prerelease.then(|| view! { <span class="badge" id=part("pre")>"pre-release"</span> })}
+            {tags_only.then(|| view! { <span class="badge">"tag"</span> })}
+            {release.prerelease.then(|| view! { <span class="badge">"pre-release"</span> })}
             {move || imported().then(|| view! {
-                <span class="badge badge-imported" id=part("imported") data-testid="release-imported">"imported"</span>
+                <span class="badge badge-imported" data-testid="release-imported">"imported"</span>
             })}
-            <span class="muted row-note" id=part("title") title=title.clone()>{title.clone()}</span>
-            <span class="muted row-desc" id=part("desc")>
+            <span class="muted row-note" title=title.clone()>{title.clone()}</span>
+            <span class="muted row-desc">
                 {date}
                 {(release.assets > 0).then(|| format!(" · {}", count(release.assets as usize, "asset")))}
             </span>
