@@ -9,7 +9,7 @@ use rand::RngCore;
 
 use std::time::{Duration, Instant};
 
-use crate::db::{now_millis, Db, DbError, NewUser, UserRecord};
+use crate::db::{now_millis, Db, DbError, GithubIdentity, NewUser, Tx, UserRecord};
 use crate::secrets::Secrets;
 use crate::throttle::Throttle;
 
@@ -93,33 +93,112 @@ pub async fn create_user(
     is_admin: bool,
     is_premium: bool,
 ) -> Result<(UserRecord, ApiKey), AccountError> {
-    let name = SubjectName::parse(name)?;
-    let chars = password.chars().count();
-    if !(PASSWORD_MIN..=PASSWORD_MAX).contains(&chars) {
-        return Err(AccountError::BadPassword);
+    let account = NewAccount::prepare(secrets, name, password, is_admin, is_premium)?;
+    let mut tx = db.begin().await.map_err(AccountError::Db)?;
+    let created = account.insert(&mut tx).await?;
+    tx.commit().await.map_err(AccountError::Db)?;
+    Ok(created)
+}
+
+/// A GitHub identity waiting to become an account ("Create an account for this GitHub
+/// login"), and the browser it waits for (the HMAC of its flow cookie).
+pub struct PendingGithub {
+    pub browser_mac: String,
+    pub identity: GithubIdentity,
+}
+
+/// Sign-up, as one unit of work. It creates the account and, when `github` is given,
+/// links that GitHub identity to it and uses up the pending sign-up. Either all of that
+/// is written or none of it. An identity that some other account linked in the meantime
+/// stays with that account, and the new account is created without it.
+pub async fn sign_up(
+    db: &Db,
+    secrets: &Secrets,
+    name: &str,
+    password: &str,
+    github: Option<PendingGithub>,
+) -> Result<UserRecord, AccountError> {
+    let account = NewAccount::prepare(secrets, name, password, false, false)?;
+    let mut tx = db.begin().await.map_err(AccountError::Db)?;
+    let (user, _) = account.insert(&mut tx).await?;
+    if let Some(pending) = github {
+        match tx.link_github(user.id, &pending.identity).await {
+            Ok(()) => {}
+            Err(DbError::Conflict) => {
+                tracing::info!("a pending GitHub sign-up was linked meanwhile");
+            }
+            Err(e) => return Err(AccountError::Db(e)),
+        }
+        tx.delete_pending_signup(&pending.browser_mac)
+            .await
+            .map_err(AccountError::Db)?;
     }
-    let password_hash = hash_password(password)?;
-    let key = ApiKey::generate();
-    let name_key = name.key();
-    db.insert_user(&NewUser {
-        name: name.as_str(),
-        name_key: &name_key,
-        password_hash: &password_hash,
-        api_key_mac: &secrets.mac(API_KEY_PURPOSE, key.expose()),
-        api_key_sealed: &secrets.seal(key.expose()),
-        is_admin,
-        is_premium,
-    })
-    .await
-    .map_err(|e| match e {
-        DbError::Conflict => AccountError::NameTaken(name.to_string()),
-        other => AccountError::Db(other),
-    })?;
-    let user = db
-        .find_user_by_name(&name_key)
+    tx.commit().await.map_err(AccountError::Db)?;
+    Ok(user)
+}
+
+/// An account checked and hashed, ready to be written. The slow part (argon2) is done
+/// before any unit of work begins, so the write lock is not held during it.
+pub struct NewAccount {
+    name: SubjectName,
+    password_hash: String,
+    key: ApiKey,
+    api_key_mac: String,
+    api_key_sealed: String,
+    is_admin: bool,
+    is_premium: bool,
+}
+
+impl NewAccount {
+    /// Checks the name ([`SubjectName`]) and the password length, and hashes the password.
+    pub fn prepare(
+        secrets: &Secrets,
+        name: &str,
+        password: &str,
+        is_admin: bool,
+        is_premium: bool,
+    ) -> Result<NewAccount, AccountError> {
+        let name = SubjectName::parse(name)?;
+        let chars = password.chars().count();
+        if !(PASSWORD_MIN..=PASSWORD_MAX).contains(&chars) {
+            return Err(AccountError::BadPassword);
+        }
+        let key = ApiKey::generate();
+        Ok(NewAccount {
+            name,
+            password_hash: hash_password(password)?,
+            api_key_mac: secrets.mac(API_KEY_PURPOSE, key.expose()),
+            api_key_sealed: secrets.seal(key.expose()),
+            key,
+            is_admin,
+            is_premium,
+        })
+    }
+
+    /// Writes the account in `tx`. Errors: [`AccountError::NameTaken`] when the name is
+    /// taken in any case.
+    pub async fn insert(self, tx: &mut Tx) -> Result<(UserRecord, ApiKey), AccountError> {
+        let name_key = self.name.key();
+        tx.insert_user(&NewUser {
+            name: self.name.as_str(),
+            name_key: &name_key,
+            password_hash: &self.password_hash,
+            api_key_mac: &self.api_key_mac,
+            api_key_sealed: &self.api_key_sealed,
+            is_admin: self.is_admin,
+            is_premium: self.is_premium,
+        })
         .await
-        .map_err(AccountError::Db)?;
-    Ok((user, key))
+        .map_err(|e| match e {
+            DbError::Conflict => AccountError::NameTaken(self.name.to_string()),
+            other => AccountError::Db(other),
+        })?;
+        let user = tx
+            .find_user_by_name(&name_key)
+            .await
+            .map_err(AccountError::Db)?;
+        Ok((user, self.key))
+    }
 }
 
 /// A new browser session: the cookie value (shown once, stored only as an HMAC) and the
@@ -292,6 +371,82 @@ mod tests {
         assert!(verify_password("correct horse", &h));
         assert!(!verify_password("correct horsf", &h));
         assert!(!verify_password("correct horse", "not a hash"));
+    }
+
+    fn identity(github_id: i64) -> GithubIdentity {
+        GithubIdentity {
+            github_id,
+            login: format!("octo{github_id}"),
+            avatar_url: None,
+            token_sealed: "sealed".into(),
+            scopes: "read:user".into(),
+        }
+    }
+
+    /// Makes every insert into `table` of the database at `path` fail, as a crash or a
+    /// full disk would at that step: a real SQLite trigger, no hook in the code.
+    async fn fail_inserts_into(path: &std::path::Path, table: &str) {
+        use sqlx::ConnectOptions;
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(path)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query(&format!(
+            "CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} \
+             BEGIN SELECT RAISE(ABORT, 'forced failure'); END"
+        ))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+
+    /// Issue 11 item 1: a sign-up from a GitHub identity is one unit of work. If linking
+    /// the identity fails after the account row was written, there is no account.
+    #[tokio::test]
+    async fn a_sign_up_that_fails_after_its_first_step_writes_nothing() {
+        let (dir, db) = db().await;
+        let s = Secrets::for_tests(5);
+        fail_inserts_into(&dir.path().join("t.db"), "github_links").await;
+        let pending = PendingGithub {
+            browser_mac: "mac".into(),
+            identity: identity(41),
+        };
+        let err = sign_up(&db, &s, "newbie", "password1", Some(pending))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, AccountError::Db(_)), "{err:?}");
+        assert!(matches!(
+            db.find_user_by_name("newbie").await,
+            Err(DbError::NotFound)
+        ));
+        // Without the failing step the same sign-up goes through, and the name is free.
+        let user = sign_up(&db, &s, "newbie", "password1", None).await.unwrap();
+        assert_eq!(user.name, "newbie");
+    }
+
+    /// An identity that another account linked in the meantime stays with it: the new
+    /// account is made without it.
+    #[tokio::test]
+    async fn a_sign_up_for_an_identity_linked_meanwhile_creates_the_account_alone() {
+        let (_dir, db) = db().await;
+        let s = Secrets::for_tests(6);
+        let (first, _) = create_user(&db, &s, "first", "password1", false, false)
+            .await
+            .unwrap();
+        db.link_github(first.id, &identity(42)).await.unwrap();
+        let pending = PendingGithub {
+            browser_mac: "mac".into(),
+            identity: identity(42),
+        };
+        let second = sign_up(&db, &s, "second", "password1", Some(pending))
+            .await
+            .unwrap();
+        assert!(db.github_link(second.id).await.unwrap().is_none());
+        assert_eq!(
+            db.github_link(first.id).await.unwrap().unwrap().github_id,
+            42
+        );
     }
 
     #[tokio::test]

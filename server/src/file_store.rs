@@ -1,15 +1,17 @@
 //! The file store: blob objects and their rows in the `blobs` table, kept in step.
 //!
 //! A blob becomes visible in two steps, its row and then its object, and the garbage
-//! collector removes both in the same order. Both happen under the database's write lock
-//! ([`crate::db::BlobLock`]), so the collector never removes an object that a new row has
-//! just claimed, and a blob that is found stored is marked as used before it is relied on.
+//! collector removes both in the same order. Both happen inside a unit of work
+//! ([`crate::db::Tx`]). So the collector never removes an object that a new row has
+//! just claimed, and a blob that is found stored is marked as used before anyone relies
+//! on it. A flow that records more than the blob (an upload's version and file) calls
+//! [`keep_in`] inside its own `Tx`, and so it is all or nothing.
 
 use bytes::Bytes;
 use futures_util::Stream;
 
-use crate::db::{Db, DbError, OciLink};
-use crate::storage::{BlobStore, Staged, StorageError, StoredBlob, Want};
+use crate::db::{Db, DbError, OciLink, Tx};
+use crate::storage::{BlobStore, Staged, StorageError, Want};
 
 #[derive(Debug, thiserror::Error)]
 pub enum FileStoreError {
@@ -28,13 +30,9 @@ pub async fn keep(
     oci_link: Option<OciLink<'_>>,
 ) -> Result<(), FileStoreError> {
     let result = async {
-        let mut lock = db.blob_lock().await?;
-        lock.upsert_blob(&staged.blob).await?;
-        if let Some(link) = &oci_link {
-            lock.link_oci_blob(link, &staged.blob.sha256).await?;
-        }
-        store.place(&staged.path, &staged.blob.sha256).await?;
-        lock.commit().await?;
+        let mut tx = db.begin().await?;
+        keep_in(&mut tx, store, staged, oci_link).await?;
+        tx.commit().await?;
         Ok::<(), FileStoreError>(())
     }
     .await;
@@ -44,15 +42,34 @@ pub async fn keep(
     result
 }
 
-/// Streams a file upload into the store: sha1, sha256 and md5 computed on the way,
-/// `expected_sha256` (hex, any case) checked before anything becomes visible.
-pub async fn put_stream<S, E>(
-    db: &Db,
+/// [`keep`] as one step of the caller's unit of work. The row is written in `tx` and the
+/// object is placed now. If `tx` is then rolled back, the object has no row, and the
+/// collector removes it after its grace period. On an error the caller discards
+/// `staged`.
+pub async fn keep_in(
+    tx: &mut Tx,
+    store: &BlobStore,
+    staged: &Staged,
+    oci_link: Option<OciLink<'_>>,
+) -> Result<(), FileStoreError> {
+    tx.upsert_blob(&staged.blob).await?;
+    if let Some(link) = &oci_link {
+        tx.link_oci_blob(link, &staged.blob.sha256).await?;
+    }
+    store.place(&staged.path, &staged.blob.sha256).await?;
+    Ok(())
+}
+
+/// Streams a file upload into the store's staging area. sha1, sha256 and md5 are
+/// computed on the way, and `expected_sha256` (hex, any case) is checked. Nothing is
+/// recorded yet: the caller [`keep`]s the result, or [`keep_in`]s it in a unit of work,
+/// or discards it.
+pub async fn stage_upload<S, E>(
     store: &BlobStore,
     body: S,
     max: u64,
     expected_sha256: Option<&str>,
-) -> Result<StoredBlob, FileStoreError>
+) -> Result<Staged, FileStoreError>
 where
     S: Stream<Item = Result<Bytes, E>> + Send,
     E: std::fmt::Display,
@@ -68,6 +85,5 @@ where
             .into());
         }
     }
-    keep(db, store, &staged, None).await?;
-    Ok(staged.blob)
+    Ok(staged)
 }

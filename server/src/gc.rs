@@ -86,7 +86,7 @@ pub async fn collect(
     }
 
     loop {
-        let mut lock = db.blob_lock().await?;
+        let mut lock = db.begin().await?;
         let removed = lock.delete_unreferenced(cutoff, BATCH).await?;
         if removed.is_empty() {
             break;
@@ -166,7 +166,7 @@ async fn remove_orphan_blobs(
             continue;
         }
         // Under the lock, nothing can claim them between the check and the move.
-        let mut lock = db.blob_lock().await?;
+        let mut lock = db.begin().await?;
         let mut orphans = Vec::new();
         for sha in candidates {
             if !lock.blob_exists(sha).await? {

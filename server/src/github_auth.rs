@@ -17,6 +17,7 @@ use oauth2::{
 use crate::config::GithubConfig;
 use crate::db::{now_millis, Db, DbError, GithubIdentity, OAuthFlow, UserRecord};
 use crate::github::{GitHubClient, GitHubError, GitHubToken};
+use crate::plans::Plans;
 use crate::secrets::Secrets;
 
 /// What [`Secrets::mac`] is keyed with for OAuth `state` values.
@@ -164,7 +165,7 @@ pub async fn start(
     config: &GithubConfig,
     purpose: Purpose,
     user: Option<&UserRecord>,
-    premium: bool,
+    plans: Plans,
     private_access: bool,
     redirect_uri: &str,
 ) -> Result<Started, GithubAuthError> {
@@ -173,7 +174,7 @@ pub async fn start(
         return Err(GithubAuthError::SignedOut);
     }
     let private_access = private_access || purpose == Purpose::Grant;
-    if private_access && !premium {
+    if private_access && !plans.caller_is_premium(user) {
         return Err(GithubAuthError::NotPremium);
     }
     if purpose == Purpose::Grant {

@@ -17,6 +17,7 @@ pub mod http;
 pub mod import;
 pub mod markdown;
 pub mod oci;
+pub mod plans;
 pub mod registry;
 pub mod secrets;
 pub mod shutdown;
@@ -129,7 +130,7 @@ pub async fn start(config: Config) -> Result<AppState, StartError> {
         secrets.clone(),
         github.clone(),
         config.max_upload_bytes,
-        config.all_premium,
+        crate::plans::Plans::new(config.all_premium),
     );
     Ok(AppState::new(Inner {
         config,

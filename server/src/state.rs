@@ -32,6 +32,11 @@ impl AppState {
     pub fn new(inner: Inner) -> AppState {
         AppState(Arc::new(inner))
     }
+
+    /// The plan rule under this server's configuration.
+    pub fn plans(&self) -> crate::plans::Plans {
+        crate::plans::Plans::new(self.config.all_premium)
+    }
 }
 
 impl Deref for AppState {

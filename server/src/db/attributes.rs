@@ -4,7 +4,7 @@
 use app::domain::attributes::{AttrType, Attribute};
 use sqlx::Row;
 
-use super::{Db, DbError};
+use super::{Db, DbError, Tx};
 
 /// Whose attributes: a package's or a version's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,14 +34,7 @@ fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Attribute, sqlx::Error> {
 
 impl Db {
     pub async fn attributes_of(&self, owner: AttrOwner) -> Result<Vec<Attribute>, DbError> {
-        let (column, id) = owner.column();
-        let rows = sqlx::query(&format!(
-            "SELECT name, attr_type, attr_values FROM attributes WHERE {column} = $1 ORDER BY name"
-        ))
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+        attributes_of(&self.pool, owner).await
     }
 
     /// Replaces all attributes of `owner` with `attributes`, atomically.
@@ -50,25 +43,9 @@ impl Db {
         owner: AttrOwner,
         attributes: &[Attribute],
     ) -> Result<(), DbError> {
-        let (column, id) = owner.column();
-        let mut tx = self.write_tx().await?;
-        sqlx::query(&format!("DELETE FROM attributes WHERE {column} = $1"))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        for a in attributes {
-            sqlx::query(&format!(
-                "INSERT INTO attributes ({column}, name, attr_type, attr_values) VALUES ($1, $2, $3, $4)"
-            ))
-            .bind(id)
-            .bind(&a.name)
-            .bind(a.attr_type.as_str())
-            .bind(serde_json::to_string(&a.values).unwrap_or_else(|_| "[]".to_owned()))
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let mut tx = self.begin().await?;
+        tx.replace_attributes(owner, attributes).await?;
+        tx.commit().await
     }
 
     /// Attributes of every package of a repository, by package id.
@@ -108,5 +85,51 @@ impl Db {
             .map(|r| Ok((r.try_get("owner")?, from_row(r)?)))
             .collect::<Result<_, sqlx::Error>>()
             .map_err(DbError::from)
+    }
+}
+
+async fn attributes_of<'e>(
+    ex: impl sqlx::SqliteExecutor<'e>,
+    owner: AttrOwner,
+) -> Result<Vec<Attribute>, DbError> {
+    let (column, id) = owner.column();
+    let rows = sqlx::query(&format!(
+        "SELECT name, attr_type, attr_values FROM attributes WHERE {column} = $1 ORDER BY name"
+    ))
+    .bind(id)
+    .fetch_all(ex)
+    .await?;
+    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+}
+
+impl Tx {
+    /// [`Db::attributes_of`] inside the unit of work.
+    pub async fn attributes_of(&mut self, owner: AttrOwner) -> Result<Vec<Attribute>, DbError> {
+        attributes_of(self.conn(), owner).await
+    }
+
+    /// Replaces all attributes of `owner` with `attributes`, as a step of a unit of work.
+    pub async fn replace_attributes(
+        &mut self,
+        owner: AttrOwner,
+        attributes: &[Attribute],
+    ) -> Result<(), DbError> {
+        let (column, id) = owner.column();
+        sqlx::query(&format!("DELETE FROM attributes WHERE {column} = $1"))
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        for a in attributes {
+            sqlx::query(&format!(
+                "INSERT INTO attributes ({column}, name, attr_type, attr_values) VALUES ($1, $2, $3, $4)"
+            ))
+            .bind(id)
+            .bind(&a.name)
+            .bind(a.attr_type.as_str())
+            .bind(serde_json::to_string(&a.values).unwrap_or_else(|_| "[]".to_owned()))
+            .execute(self.conn())
+            .await?;
+        }
+        Ok(())
     }
 }

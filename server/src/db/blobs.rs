@@ -1,21 +1,15 @@
-//! Blob rows, and the write lock that keeps them in step with the objects of the store.
+//! Blob rows, kept in step with the objects of the store.
 //!
-//! SQLite has one writer at a time. A [`BlobLock`] is a transaction that takes that
-//! place up front (`BEGIN IMMEDIATE`): whoever makes a blob visible (upsert its row, then
-//! place its object) and the garbage collector (delete unreferenced rows, then trash their
-//! objects) do so under it, so neither can see the other half-done.
+//! SQLite has one writer at a time, and a unit of work ([`Tx`]) takes that place up
+//! front (`BEGIN IMMEDIATE`). Whoever makes a blob visible does it inside a `Tx`: it
+//! upserts the row, then places the object. The garbage collector also works inside a
+//! `Tx`: it deletes unreferenced rows, then trashes their objects. So neither can see
+//! the other half-done.
 
 use std::collections::HashSet;
 
-use sqlx::{Sqlite, Transaction};
-
-use super::{now_millis, Db, DbError, OciLink};
+use super::{now_millis, Db, DbError, OciLink, Tx};
 use crate::storage::StoredBlob;
-
-/// The database's write lock, held until [`BlobLock::commit`] (dropping it rolls back).
-pub struct BlobLock {
-    tx: Transaction<'static, Sqlite>,
-}
 
 /// An unreferenced blob the garbage collector removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,12 +19,6 @@ pub struct RemovedBlob {
 }
 
 impl Db {
-    pub async fn blob_lock(&self) -> Result<BlobLock, DbError> {
-        Ok(BlobLock {
-            tx: self.write_tx().await?,
-        })
-    }
-
     /// Marks blobs as just relied on, so the collector's grace period starts again. Only
     /// rows older than `fresher_than` are written (read first: a busy blob costs no write).
     pub async fn touch_blobs(&self, sha256s: &[&str], fresher_than: i64) -> Result<(), DbError> {
@@ -72,7 +60,7 @@ impl Db {
     }
 }
 
-impl BlobLock {
+impl Tx {
     /// Records a blob, or refreshes the row of the same content: it counts as just used,
     /// and checksums it lacked (a Docker blob has no sha1 or md5) are filled in.
     pub async fn upsert_blob(&mut self, blob: &StoredBlob) -> Result<(), DbError> {
@@ -89,7 +77,7 @@ impl BlobLock {
         .bind(&blob.md5)
         .bind(blob.size)
         .bind(now)
-        .execute(&mut *self.tx)
+        .execute(self.conn())
         .await?;
         Ok(())
     }
@@ -105,7 +93,7 @@ impl BlobLock {
         .bind(link.digest)
         .bind(sha256)
         .bind(now_millis())
-        .execute(&mut *self.tx)
+        .execute(self.conn())
         .await?;
         Ok(())
     }
@@ -127,7 +115,7 @@ impl BlobLock {
         )
         .bind(cutoff)
         .bind(limit)
-        .fetch_all(&mut *self.tx)
+        .fetch_all(self.conn())
         .await?;
         Ok(rows
             .into_iter()
@@ -139,13 +127,9 @@ impl BlobLock {
         Ok(
             sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM blobs WHERE sha256 = $1")
                 .bind(sha256)
-                .fetch_one(&mut *self.tx)
+                .fetch_one(self.conn())
                 .await?
                 > 0,
         )
-    }
-
-    pub async fn commit(self) -> Result<(), DbError> {
-        Ok(self.tx.commit().await?)
     }
 }

@@ -3,7 +3,7 @@
 use app::domain::upload_rules::{self, Conflict, Decision, Existing, Occupant};
 use sqlx::Row;
 
-use super::{now_millis, Db, DbError};
+use super::{now_millis, Db, DbError, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileRecord {
@@ -129,17 +129,25 @@ fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<FileRecord, sqlx::Error> {
     })
 }
 
+async fn find_file<'e>(
+    ex: impl sqlx::SqliteExecutor<'e>,
+    repository_id: i64,
+    path: &str,
+) -> Result<FileRecord, DbError> {
+    let row = sqlx::query(&format!(
+        "{SELECT} WHERE f.repository_id = $1 AND f.path = $2"
+    ))
+    .bind(repository_id)
+    .bind(path)
+    .fetch_optional(ex)
+    .await?
+    .ok_or(DbError::NotFound)?;
+    Ok(from_row(&row)?)
+}
+
 impl Db {
     pub async fn find_file(&self, repository_id: i64, path: &str) -> Result<FileRecord, DbError> {
-        let row = sqlx::query(&format!(
-            "{SELECT} WHERE f.repository_id = $1 AND f.path = $2"
-        ))
-        .bind(repository_id)
-        .bind(path)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(DbError::NotFound)?;
-        Ok(from_row(&row)?)
+        find_file(&self.pool, repository_id, path).await
     }
 
     /// The file at `path` of a repository and the package and version it belongs to.
@@ -157,87 +165,8 @@ impl Db {
     /// the new content and the batch's publish state. The version is found or created
     /// in the same transaction; its id.
     pub async fn put_files(&self, batch: &FileBatch<'_>) -> Result<i64, PutFilesError> {
-        let now = now_millis();
-        // IMMEDIATE: the checks and the writes see the same state (no writer between).
-        let mut tx = self.write_tx().await?;
-        let existing: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM versions WHERE package_id = $1 AND name = $2")
-                .bind(batch.package_id)
-                .bind(batch.version_name)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let version_id = match existing {
-            Some(id) => id,
-            None => {
-                super::versions::insert_version_in(
-                    &mut tx,
-                    batch.package_id,
-                    batch.version_name,
-                    &Default::default(),
-                )
-                .await?
-            }
-        };
-        let published_at = batch.publish.then_some(now);
-        for f in batch.files {
-            let holder = path_holder(&mut *tx, batch.repository_id, f.path).await?;
-            let decision = match &holder {
-                None => Decision::Create,
-                Some(h) => h.decide(batch.package_name, batch.version_name, batch.override_),
-            };
-            sqlx::query(
-                "INSERT INTO blobs (sha256, sha1, md5, size, created_at) \
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
-            )
-            .bind(f.sha256)
-            .bind(f.sha1)
-            .bind(f.md5)
-            .bind(f.size)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            match (decision, holder) {
-                (Decision::Refuse(conflict), Some(holder)) => {
-                    return Err(PutFilesError::Refused {
-                        path: f.path.to_owned(),
-                        conflict,
-                        holder,
-                    })
-                }
-                (Decision::Replace, Some(holder)) => {
-                    sqlx::query(
-                        "UPDATE files SET name = $1, blob_sha256 = $2, is_published = $3, \
-                         created_at = $4, published_at = $5 WHERE id = $6",
-                    )
-                    .bind(f.name)
-                    .bind(f.sha256)
-                    .bind(batch.publish)
-                    .bind(now)
-                    .bind(published_at)
-                    .bind(holder.file_id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                _ => {
-                    sqlx::query(
-                        "INSERT INTO files (repository_id, version_id, path, name, \
-                         blob_sha256, is_published, created_at, published_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    )
-                    .bind(batch.repository_id)
-                    .bind(version_id)
-                    .bind(f.path)
-                    .bind(f.name)
-                    .bind(f.sha256)
-                    .bind(batch.publish)
-                    .bind(now)
-                    .bind(published_at)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(DbError::from_write)?;
-                }
-            }
-        }
+        let mut tx = self.begin().await?;
+        let version_id = tx.put_files(batch).await?;
         tx.commit().await?;
         Ok(version_id)
     }
@@ -437,5 +366,92 @@ impl Db {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+}
+
+impl Tx {
+    /// Records the blobs (once) and the files, in one transaction that applies the
+    /// upload-conflict table ([`upload_rules::decide`]) to every path: a refused path
+    /// writes nothing at all. Replaced files keep their id and download count, and take
+    /// the new content and the batch's publish state. The version is found or created
+    /// in the same transaction; its id.
+    ///
+    /// As one step of a unit of work: the checks and the writes see the same state,
+    /// since no other writer runs between them.
+    pub async fn put_files(&mut self, batch: &FileBatch<'_>) -> Result<i64, PutFilesError> {
+        let now = now_millis();
+        let (version_id, _) = self
+            .version_for(batch.package_id, batch.version_name)
+            .await?;
+        let published_at = batch.publish.then_some(now);
+        for f in batch.files {
+            let holder = path_holder(self.conn(), batch.repository_id, f.path).await?;
+            let decision = match &holder {
+                None => Decision::Create,
+                Some(h) => h.decide(batch.package_name, batch.version_name, batch.override_),
+            };
+            sqlx::query(
+                "INSERT INTO blobs (sha256, sha1, md5, size, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
+            )
+            .bind(f.sha256)
+            .bind(f.sha1)
+            .bind(f.md5)
+            .bind(f.size)
+            .bind(now)
+            .execute(self.conn())
+            .await?;
+            match (decision, holder) {
+                (Decision::Refuse(conflict), Some(holder)) => {
+                    return Err(PutFilesError::Refused {
+                        path: f.path.to_owned(),
+                        conflict,
+                        holder,
+                    })
+                }
+                (Decision::Replace, Some(holder)) => {
+                    sqlx::query(
+                        "UPDATE files SET name = $1, blob_sha256 = $2, is_published = $3, \
+                         created_at = $4, published_at = $5 WHERE id = $6",
+                    )
+                    .bind(f.name)
+                    .bind(f.sha256)
+                    .bind(batch.publish)
+                    .bind(now)
+                    .bind(published_at)
+                    .bind(holder.file_id)
+                    .execute(self.conn())
+                    .await?;
+                }
+                _ => {
+                    sqlx::query(
+                        "INSERT INTO files (repository_id, version_id, path, name, \
+                         blob_sha256, is_published, created_at, published_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(batch.repository_id)
+                    .bind(version_id)
+                    .bind(f.path)
+                    .bind(f.name)
+                    .bind(f.sha256)
+                    .bind(batch.publish)
+                    .bind(now)
+                    .bind(published_at)
+                    .execute(self.conn())
+                    .await
+                    .map_err(DbError::from_write)?;
+                }
+            }
+        }
+        Ok(version_id)
+    }
+
+    /// [`Db::find_file`] inside the unit of work: it sees the unit's own writes.
+    pub async fn find_file(
+        &mut self,
+        repository_id: i64,
+        path: &str,
+    ) -> Result<FileRecord, DbError> {
+        find_file(self.conn(), repository_id, path).await
     }
 }

@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::{now_millis, Db, DbError, UserRecord};
+use super::{now_millis, Db, DbError, Tx, UserRecord};
 
 /// A linked GitHub account. The token stays sealed until the GitHub client needs it.
 #[derive(Debug, Clone)]
@@ -52,35 +52,9 @@ impl Db {
     /// Links (or re-links, with a fresh token) a GitHub identity to an account. A GitHub
     /// account already linked to another Wharf account is a [`DbError::Conflict`].
     pub async fn link_github(&self, user_id: i64, id: &GithubIdentity) -> Result<(), DbError> {
-        let now = now_millis();
-        let mut tx = self.write_tx().await?;
-        let other: Option<i64> =
-            sqlx::query_scalar("SELECT user_id FROM github_links WHERE github_id = $1")
-                .bind(id.github_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if other.is_some_and(|o| o != user_id) {
-            return Err(DbError::Conflict);
-        }
-        sqlx::query(
-            "INSERT INTO github_links (user_id, github_id, login, avatar_url, token_sealed, \
-             scopes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
-             ON CONFLICT (user_id) DO UPDATE SET github_id = excluded.github_id, \
-             login = excluded.login, avatar_url = excluded.avatar_url, \
-             token_sealed = excluded.token_sealed, scopes = excluded.scopes, \
-             updated_at = excluded.updated_at",
-        )
-        .bind(user_id)
-        .bind(id.github_id)
-        .bind(&id.login)
-        .bind(&id.avatar_url)
-        .bind(&id.token_sealed)
-        .bind(&id.scopes)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        let mut tx = self.begin().await?;
+        tx.link_github(user_id, id).await?;
+        tx.commit().await
     }
 
     pub async fn github_link(&self, user_id: i64) -> Result<Option<GithubLink>, DbError> {
@@ -205,11 +179,46 @@ impl Db {
             scopes: row.try_get("scopes")?,
         }))
     }
+}
 
-    pub async fn delete_pending_signup(&self, browser_mac: &str) -> Result<(), DbError> {
+impl Tx {
+    /// Links (or re-links, with a fresh token) a GitHub identity to an account. A GitHub
+    /// account already linked to another Wharf account is a [`DbError::Conflict`].
+    pub async fn link_github(&mut self, user_id: i64, id: &GithubIdentity) -> Result<(), DbError> {
+        let now = now_millis();
+        let other: Option<i64> =
+            sqlx::query_scalar("SELECT user_id FROM github_links WHERE github_id = $1")
+                .bind(id.github_id)
+                .fetch_optional(self.conn())
+                .await?;
+        if other.is_some_and(|o| o != user_id) {
+            return Err(DbError::Conflict);
+        }
+        sqlx::query(
+            "INSERT INTO github_links (user_id, github_id, login, avatar_url, token_sealed, \
+             scopes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
+             ON CONFLICT (user_id) DO UPDATE SET github_id = excluded.github_id, \
+             login = excluded.login, avatar_url = excluded.avatar_url, \
+             token_sealed = excluded.token_sealed, scopes = excluded.scopes, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(user_id)
+        .bind(id.github_id)
+        .bind(&id.login)
+        .bind(&id.avatar_url)
+        .bind(&id.token_sealed)
+        .bind(&id.scopes)
+        .bind(now)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Forgets a pending "create an account for this GitHub login" (it was used).
+    pub async fn delete_pending_signup(&mut self, browser_mac: &str) -> Result<(), DbError> {
         sqlx::query("DELETE FROM github_pending_signups WHERE browser_mac = $1")
             .bind(browser_mac)
-            .execute(&self.pool)
+            .execute(self.conn())
             .await?;
         Ok(())
     }

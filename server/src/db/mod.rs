@@ -13,6 +13,7 @@ mod oci;
 mod packages;
 mod repositories;
 mod sessions;
+mod unit_of_work;
 mod users;
 mod versions;
 
@@ -24,7 +25,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, SqlitePool};
 
 pub use attributes::AttrOwner;
-pub use blobs::{BlobLock, RemovedBlob};
+pub use blobs::RemovedBlob;
 pub use files::{FileBatch, FileRecord, FileSearch, NewFile, PathHolder, PutFilesError};
 pub use github::{GithubIdentity, GithubLink, OAuthFlow};
 pub use imports::{ImportItemRecord, ImportJobRecord};
@@ -33,6 +34,7 @@ pub use oci::{
 };
 pub use packages::{PackageFields, PackageRecord, Page};
 pub use repositories::{RepositoryFields, RepositoryRecord};
+pub use unit_of_work::Tx;
 pub use users::{NewUser, UserRecord};
 pub use versions::{VersionFields, VersionOrderRow, VersionRecord};
 

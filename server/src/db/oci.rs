@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::{now_millis, Db, DbError, Viewer};
+use super::{now_millis, Db, DbError, Tx, Viewer};
 
 /// Where a registry blob is linked: an image of a registry, under a digest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub struct ManifestRecord {
 pub struct NewManifest<'a> {
     pub repository_id: i64,
     pub package_id: i64,
-    /// The image name, for the file path of each tag's manifest.
+    /// The image name (where the manifest is pullable from).
     pub image: &'a str,
     pub digest: &'a str,
     pub blob_sha256: &'a str,
@@ -65,8 +65,6 @@ pub struct NewManifest<'a> {
     pub annotations: Option<&'a str>,
     /// sha256 of every blob the manifest references (config, layers).
     pub blob_refs: &'a [String],
-    /// Tags to point at it.
-    pub tags: &'a [String],
 }
 
 /// A tag's manifest, shown as a file of its version so the REST API and pages list it.
@@ -287,100 +285,6 @@ impl Db {
         }
     }
 
-    /// Stores a manifest, what it references, its tags (versions, created as needed) and
-    /// each tag's manifest file, in one transaction. Returns the ids of the tags' versions.
-    pub async fn put_oci_manifest(&self, m: &NewManifest<'_>) -> Result<Vec<i64>, DbError> {
-        let now = now_millis();
-        let mut tx = self.write_tx().await?;
-        let platforms = serde_json::to_string(m.platforms).unwrap_or_else(|_| "[]".into());
-        let manifest_id: i64 = sqlx::query_scalar(
-            "INSERT INTO oci_manifests (package_id, digest, blob_sha256, media_type, size, \
-             total_size, platforms, subject, artifact_type, annotations, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-             ON CONFLICT (package_id, digest) DO UPDATE SET media_type = excluded.media_type, \
-             total_size = excluded.total_size, platforms = excluded.platforms \
-             RETURNING id",
-        )
-        .bind(m.package_id)
-        .bind(m.digest)
-        .bind(m.blob_sha256)
-        .bind(m.media_type)
-        .bind(m.size)
-        .bind(m.total_size)
-        .bind(&platforms)
-        .bind(m.subject)
-        .bind(m.artifact_type)
-        .bind(m.annotations)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        for sha in m.blob_refs {
-            sqlx::query(
-                "INSERT INTO oci_manifest_blobs (manifest_id, blob_sha256) VALUES ($1, $2) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(manifest_id)
-            .bind(sha)
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query(
-            "INSERT INTO oci_blobs (repository_id, image, digest, blob_sha256, created_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (repository_id, image, digest) DO NOTHING",
-        )
-        .bind(m.repository_id)
-        .bind(m.image)
-        .bind(m.digest)
-        .bind(m.blob_sha256)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let mut versions = Vec::new();
-        for tag in m.tags {
-            let version_id: i64 = sqlx::query_scalar(
-                "INSERT INTO versions (package_id, name, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $3) ON CONFLICT (package_id, name) \
-                 DO UPDATE SET updated_at = excluded.updated_at RETURNING id",
-            )
-            .bind(m.package_id)
-            .bind(tag)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO oci_tags (version_id, manifest_id) VALUES ($1, $2) \
-                 ON CONFLICT (version_id) DO UPDATE SET manifest_id = excluded.manifest_id",
-            )
-            .bind(version_id)
-            .bind(manifest_id)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO files (repository_id, version_id, path, name, blob_sha256, \
-                 is_published, created_at, published_at) \
-                 VALUES ($1, $2, $3, 'manifest.json', $4, TRUE, $5, $5) \
-                 ON CONFLICT (repository_id, path) DO UPDATE SET version_id = excluded.version_id, \
-                 blob_sha256 = excluded.blob_sha256, is_published = TRUE, \
-                 created_at = excluded.created_at, published_at = excluded.published_at",
-            )
-            .bind(m.repository_id)
-            .bind(version_id)
-            .bind(tag_file_path(m.image, tag))
-            .bind(m.blob_sha256)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            versions.push(version_id);
-        }
-        sqlx::query("UPDATE packages SET updated_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(m.package_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(versions)
-    }
-
     /// Deletes a manifest and the tags (versions) naming it; whether it existed.
     pub async fn delete_oci_manifest(
         &self,
@@ -508,5 +412,94 @@ impl Db {
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(DbError::from)
+    }
+}
+
+/// The steps of a manifest push, composed in one unit of work by `oci::manifests::push`.
+impl Tx {
+    /// Records a manifest (or refreshes the row of the same digest), the blobs it
+    /// references, and its link in the image; the manifest's id.
+    pub async fn upsert_oci_manifest(&mut self, m: &NewManifest<'_>) -> Result<i64, DbError> {
+        let now = now_millis();
+        let platforms = serde_json::to_string(m.platforms).unwrap_or_else(|_| "[]".into());
+        let manifest_id: i64 = sqlx::query_scalar(
+            "INSERT INTO oci_manifests (package_id, digest, blob_sha256, media_type, size, \
+             total_size, platforms, subject, artifact_type, annotations, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             ON CONFLICT (package_id, digest) DO UPDATE SET media_type = excluded.media_type, \
+             total_size = excluded.total_size, platforms = excluded.platforms \
+             RETURNING id",
+        )
+        .bind(m.package_id)
+        .bind(m.digest)
+        .bind(m.blob_sha256)
+        .bind(m.media_type)
+        .bind(m.size)
+        .bind(m.total_size)
+        .bind(&platforms)
+        .bind(m.subject)
+        .bind(m.artifact_type)
+        .bind(m.annotations)
+        .bind(now)
+        .fetch_one(self.conn())
+        .await?;
+        for sha in m.blob_refs {
+            sqlx::query(
+                "INSERT INTO oci_manifest_blobs (manifest_id, blob_sha256) VALUES ($1, $2) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(manifest_id)
+            .bind(sha)
+            .execute(self.conn())
+            .await?;
+        }
+        let link = OciLink {
+            repository_id: m.repository_id,
+            image: m.image,
+            digest: m.digest,
+        };
+        self.link_oci_blob(&link, m.blob_sha256).await?;
+        Ok(manifest_id)
+    }
+
+    /// Points a tag (the version `version_id`) at a manifest, moving it if it pointed
+    /// elsewhere.
+    pub async fn set_oci_tag(&mut self, version_id: i64, manifest_id: i64) -> Result<(), DbError> {
+        sqlx::query(
+            "INSERT INTO oci_tags (version_id, manifest_id) VALUES ($1, $2) \
+             ON CONFLICT (version_id) DO UPDATE SET manifest_id = excluded.manifest_id",
+        )
+        .bind(version_id)
+        .bind(manifest_id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// The tag's manifest as the published file [`tag_file_path`] of its version, so the
+    /// REST API and the pages list it; it replaces what was at that path.
+    pub async fn put_oci_tag_file(
+        &mut self,
+        repository_id: i64,
+        version_id: i64,
+        path: &str,
+        blob_sha256: &str,
+    ) -> Result<(), DbError> {
+        sqlx::query(
+            "INSERT INTO files (repository_id, version_id, path, name, blob_sha256, \
+             is_published, created_at, published_at) \
+             VALUES ($1, $2, $3, 'manifest.json', $4, TRUE, $5, $5) \
+             ON CONFLICT (repository_id, path) DO UPDATE SET version_id = excluded.version_id, \
+             blob_sha256 = excluded.blob_sha256, is_published = TRUE, \
+             created_at = excluded.created_at, published_at = excluded.published_at",
+        )
+        .bind(repository_id)
+        .bind(version_id)
+        .bind(path)
+        .bind(blob_sha256)
+        .bind(now_millis())
+        .execute(self.conn())
+        .await?;
+        Ok(())
     }
 }

@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use super::{labels_from_json, labels_to_json, now_millis, Db, DbError};
+use super::{labels_from_json, labels_to_json, now_millis, Db, DbError, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackageRecord {
@@ -177,13 +177,7 @@ impl Db {
         repository_id: i64,
         name: &str,
     ) -> Result<PackageRecord, DbError> {
-        let row = sqlx::query(&format!("{SELECT} WHERE repository_id = $1 AND name = $2"))
-            .bind(repository_id)
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(DbError::NotFound)?;
-        Ok(from_row(&row)?)
+        find_package(&self.pool, repository_id, name).await
     }
 
     pub async fn insert_package(
@@ -192,26 +186,7 @@ impl Db {
         name: &str,
         f: &PackageFields,
     ) -> Result<i64, DbError> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO packages (repository_id, name, description, labels, licenses, vcs_url, \
-             website_url, issue_tracker_url, github_repo, imported_from_github, created_at, \
-             updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-        )
-        .bind(repository_id)
-        .bind(name)
-        .bind(&f.description)
-        .bind(labels_to_json(&f.labels))
-        .bind(labels_to_json(&f.licenses))
-        .bind(&f.vcs_url)
-        .bind(&f.website_url)
-        .bind(&f.issue_tracker_url)
-        .bind(&f.github_repo)
-        .bind(&f.imported_from_github)
-        .bind(now_millis())
-        .fetch_one(&self.pool)
-        .await
-        .map_err(DbError::from_write)?;
-        Ok(id)
+        insert_package(&self.pool, repository_id, name, f).await
     }
 
     pub async fn update_package(&self, id: i64, f: &PackageFields) -> Result<(), DbError> {
@@ -353,5 +328,68 @@ impl Db {
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(Into::into)
+    }
+}
+
+async fn find_package<'e>(
+    ex: impl sqlx::SqliteExecutor<'e>,
+    repository_id: i64,
+    name: &str,
+) -> Result<PackageRecord, DbError> {
+    let row = sqlx::query(&format!("{SELECT} WHERE repository_id = $1 AND name = $2"))
+        .bind(repository_id)
+        .bind(name)
+        .fetch_optional(ex)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    Ok(from_row(&row)?)
+}
+
+async fn insert_package<'e>(
+    ex: impl sqlx::SqliteExecutor<'e>,
+    repository_id: i64,
+    name: &str,
+    f: &PackageFields,
+) -> Result<i64, DbError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO packages (repository_id, name, description, labels, licenses, vcs_url, \
+         website_url, issue_tracker_url, github_repo, imported_from_github, created_at, \
+         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+    )
+    .bind(repository_id)
+    .bind(name)
+    .bind(&f.description)
+    .bind(labels_to_json(&f.labels))
+    .bind(labels_to_json(&f.licenses))
+    .bind(&f.vcs_url)
+    .bind(&f.website_url)
+    .bind(&f.issue_tracker_url)
+    .bind(&f.github_repo)
+    .bind(&f.imported_from_github)
+    .bind(now_millis())
+    .fetch_one(ex)
+    .await
+    .map_err(DbError::from_write)?;
+    Ok(id)
+}
+
+impl Tx {
+    /// [`Db::find_package`] inside the unit of work.
+    pub async fn find_package(
+        &mut self,
+        repository_id: i64,
+        name: &str,
+    ) -> Result<PackageRecord, DbError> {
+        find_package(self.conn(), repository_id, name).await
+    }
+
+    /// [`Db::insert_package`] as a step of a unit of work.
+    pub async fn insert_package(
+        &mut self,
+        repository_id: i64,
+        name: &str,
+        f: &PackageFields,
+    ) -> Result<i64, DbError> {
+        insert_package(self.conn(), repository_id, name, f).await
     }
 }

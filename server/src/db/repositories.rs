@@ -89,6 +89,31 @@ impl Db {
         Ok(from_row(&row)?)
     }
 
+    /// The repositories with these ids that `viewer` may see (one query per 500 ids), in
+    /// no particular order; ids of others are left out.
+    pub async fn find_repositories_by_ids(
+        &self,
+        ids: &[i64],
+        viewer: Viewer,
+    ) -> Result<Vec<RepositoryRecord>, DbError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "{SELECT} WHERE r.id IN ({}) AND (r.is_private = FALSE OR r.owner_id = $1)",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(viewer.0);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                out.push(from_row(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// A repository by id, if `viewer` may see it.
     pub async fn find_repository_by_id(
         &self,

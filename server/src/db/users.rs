@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::{now_millis, Db, DbError};
+use super::{now_millis, Db, DbError, Tx};
 
 /// What creating a user stores. Secrets arrive already hashed or sealed.
 #[derive(Debug)]
@@ -45,36 +45,9 @@ fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<UserRecord, sqlx::Erro
 }
 
 impl Db {
-    /// Creates a user; [`DbError::Conflict`] when the name (in any case) is taken.
-    pub async fn insert_user(&self, user: &NewUser<'_>) -> Result<i64, DbError> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (name, name_key, password_hash, api_key_mac, api_key_sealed, \
-             is_admin, is_premium, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-             RETURNING id",
-        )
-        .bind(user.name)
-        .bind(user.name_key)
-        .bind(user.password_hash)
-        .bind(user.api_key_mac)
-        .bind(user.api_key_sealed)
-        .bind(user.is_admin)
-        .bind(user.is_premium)
-        .bind(now_millis())
-        .fetch_one(&self.pool)
-        .await
-        .map_err(DbError::from_write)?;
-        Ok(id)
-    }
-
     /// Finds a user by name, in any case.
     pub async fn find_user_by_name(&self, name_key: &str) -> Result<UserRecord, DbError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE name_key = $1");
-        let row = sqlx::query(&sql)
-            .bind(name_key)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(DbError::NotFound)?;
-        Ok(user_from_row(&row)?)
+        find_user_by_name(&self.pool, name_key).await
     }
 
     pub async fn find_user_by_id(&self, id: i64) -> Result<UserRecord, DbError> {
@@ -113,5 +86,46 @@ impl Db {
             .fetch_one(&self.pool)
             .await?;
         Ok(n)
+    }
+}
+
+async fn find_user_by_name<'e>(
+    ex: impl sqlx::SqliteExecutor<'e>,
+    name_key: &str,
+) -> Result<UserRecord, DbError> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE name_key = $1");
+    let row = sqlx::query(&sql)
+        .bind(name_key)
+        .fetch_optional(ex)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    Ok(user_from_row(&row)?)
+}
+
+impl Tx {
+    /// Adds an account; its id. [`DbError::Conflict`] when the name (in any case) is taken.
+    pub async fn insert_user(&mut self, user: &NewUser<'_>) -> Result<i64, DbError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (name, name_key, password_hash, api_key_mac, api_key_sealed, \
+             is_admin, is_premium, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             RETURNING id",
+        )
+        .bind(user.name)
+        .bind(user.name_key)
+        .bind(user.password_hash)
+        .bind(user.api_key_mac)
+        .bind(user.api_key_sealed)
+        .bind(user.is_admin)
+        .bind(user.is_premium)
+        .bind(now_millis())
+        .fetch_one(self.conn())
+        .await
+        .map_err(DbError::from_write)?;
+        Ok(id)
+    }
+
+    /// [`Db::find_user_by_name`] inside the unit of work.
+    pub async fn find_user_by_name(&mut self, name_key: &str) -> Result<UserRecord, DbError> {
+        find_user_by_name(self.conn(), name_key).await
     }
 }

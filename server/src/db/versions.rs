@@ -1,8 +1,10 @@
 //! Versions of a package.
 
+use std::collections::HashMap;
+
 use sqlx::Row;
 
-use super::{now_millis, Db, DbError};
+use super::{now_millis, Db, DbError, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionRecord {
@@ -89,19 +91,35 @@ impl Db {
         &self,
         package_id: i64,
     ) -> Result<Vec<VersionOrderRow>, DbError> {
-        let rows = sqlx::query(
-            "SELECT v.id, v.name, v.released_at, v.created_at, v.is_prerelease, \
-             EXISTS (SELECT 1 FROM files f WHERE f.version_id = v.id AND f.is_published) AS published, \
-             (p.latest_pin_version_id IS NOT NULL AND p.latest_pin_version_id = v.id) AS pinned \
-             FROM versions v JOIN packages p ON p.id = v.package_id \
-             WHERE v.package_id = $1 ORDER BY v.id",
-        )
-        .bind(package_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(VersionOrderRow {
+        let mut of = self.version_order_rows_of(&[package_id]).await?;
+        Ok(of.remove(&package_id).unwrap_or_default())
+    }
+
+    /// [`Db::version_order_rows`] for many packages at once, by package id: one query per
+    /// 500 packages, for lists that show each package's latest version. A package with no
+    /// version has no entry.
+    pub async fn version_order_rows_of(
+        &self,
+        package_ids: &[i64],
+    ) -> Result<HashMap<i64, Vec<VersionOrderRow>>, DbError> {
+        let mut out: HashMap<i64, Vec<VersionOrderRow>> = HashMap::new();
+        for chunk in package_ids.chunks(500) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT v.package_id, v.id, v.name, v.released_at, v.created_at, v.is_prerelease, \
+                 EXISTS (SELECT 1 FROM files f WHERE f.version_id = v.id AND f.is_published) AS published, \
+                 (p.latest_pin_version_id IS NOT NULL AND p.latest_pin_version_id = v.id) AS pinned \
+                 FROM versions v JOIN packages p ON p.id = v.package_id \
+                 WHERE v.package_id IN ({}) ORDER BY v.id",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                let package_id: i64 = row.try_get("package_id")?;
+                out.entry(package_id).or_default().push(VersionOrderRow {
                     id: row.try_get("id")?,
                     name: row.try_get("name")?,
                     released_at: row.try_get("released_at")?,
@@ -109,10 +127,10 @@ impl Db {
                     is_prerelease: row.try_get("is_prerelease")?,
                     published: row.try_get("published")?,
                     pinned: row.try_get("pinned")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Marks a version of the package as its latest, or (`None`) lets the rule decide.
@@ -233,4 +251,47 @@ pub(super) async fn insert_version_in(
         .execute(&mut *conn)
         .await?;
     Ok(id)
+}
+
+impl Tx {
+    /// The id of the package's version `name`, inserting it (with no fields) when it
+    /// does not exist; and whether it was inserted. Uploads and pushed tags create their
+    /// version this way (Bintray: "the version is created if it does not exist").
+    pub async fn version_for(
+        &mut self,
+        package_id: i64,
+        name: &str,
+    ) -> Result<(i64, bool), DbError> {
+        let existing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM versions WHERE package_id = $1 AND name = $2")
+                .bind(package_id)
+                .bind(name)
+                .fetch_optional(self.conn())
+                .await?;
+        match existing {
+            Some(id) => Ok((id, false)),
+            None => Ok((
+                insert_version_in(self.conn(), package_id, name, &Default::default()).await?,
+                true,
+            )),
+        }
+    }
+
+    /// Marks a version, and its package, as just changed (`updated_at`).
+    pub async fn touch_version(&mut self, id: i64) -> Result<(), DbError> {
+        let now = now_millis();
+        sqlx::query("UPDATE versions SET updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        sqlx::query(
+            "UPDATE packages SET updated_at = $1 WHERE id = (SELECT package_id FROM versions WHERE id = $2)",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
 }

@@ -19,10 +19,11 @@ use tokio::sync::watch;
 
 use crate::db::{Db, DbError, ImportJobRecord};
 use crate::github::{GitHubClient, GitHubToken};
+use crate::plans::Plans;
 use crate::registry::{self, Caller, RegistryError};
 use crate::secrets::Secrets;
 use crate::storage::BlobStore;
-pub use rules::{may_import_private, Refusal};
+pub use rules::Refusal;
 
 /// The most repositories one job may name.
 pub const MAX_REPOS_PER_JOB: usize = 10_000;
@@ -57,8 +58,8 @@ pub struct Importer {
     secrets: Secrets,
     github: GitHubClient,
     max_upload: u64,
-    /// `WHARF_ALL_PREMIUM`: every account counts as Premium.
-    all_premium: bool,
+    /// Who may import private repositories (asked again for each item).
+    plans: Plans,
     /// The jobs running in this process, to stop them when the server stops.
     running: Mutex<HashMap<i64, tokio::task::AbortHandle>>,
     /// Bumped on every change of any job; watchers re-read the job they show.
@@ -80,7 +81,7 @@ impl Importer {
         secrets: Secrets,
         github: GitHubClient,
         max_upload: u64,
-        all_premium: bool,
+        plans: Plans,
     ) -> Arc<Importer> {
         Arc::new(Importer {
             db,
@@ -88,7 +89,7 @@ impl Importer {
             secrets,
             github,
             max_upload,
-            all_premium,
+            plans,
             running: Mutex::new(HashMap::new()),
             changed: watch::channel(0).0,
             stopping: watch::channel(false).0,
@@ -211,7 +212,7 @@ impl Importer {
         if !collisions.is_empty() {
             return Err(Refusal::Collision(import_collisions::describe(&collisions)).into());
         }
-        let may_private = may_import_private(user, &link, self.all_premium);
+        let may_private = self.plans.may_import_private(user, &link);
         // GitHub is asked which repositories are private only when the answer could
         // refuse something: the token can read private ones, and the account may not
         // import them or the target is public and unconfirmed.

@@ -3,7 +3,7 @@
 //! and its packages can all change in between, or while a server was stopped) — never
 //! only where the choices are listed:
 //! - private GitHub repositories only for accounts that may import them
-//!   ([`may_import_private`]);
+//!   ([`crate::plans::Plans::may_import_private`]);
 //! - a private GitHub repository goes into a public Wharf repository only when the user
 //!   confirmed it ([`check_private`]);
 //! - a name collision never merges or overwrites (`app::domain::import_collisions`,
@@ -15,18 +15,10 @@ use app::api_types::PackageChanges;
 use app::domain::import_collisions::{self, Collision, ExistingPackage};
 
 use super::Importer;
-use crate::db::{Db, DbError, GithubLink, ImportJobRecord, RepositoryRecord, UserRecord};
+use crate::db::{Db, DbError, GithubLink, ImportJobRecord, RepositoryRecord};
 use crate::github::{GitHubError, RepoListOptions, Repository, Session};
 use crate::github_auth::grants_private;
 use crate::registry::{self, Caller, RegistryError};
-
-/// Whether `user` may list and import private GitHub repositories: a Premium account
-/// (every account with `WHARF_ALL_PREMIUM`) whose GitHub link granted the `repo` scope
-/// (“Access private repositories”). The one place this rule lives; the listing, the start
-/// of a job and each item of a running job all ask it, with the user read afresh.
-pub fn may_import_private(user: &UserRecord, link: &GithubLink, all_premium: bool) -> bool {
-    (user.is_premium || all_premium) && grants_private(&link.scopes)
-}
 
 /// Whether the linked token can read private repositories at all. Without the `repo`
 /// scope GitHub hides them (404), so nothing private can be listed or imported with it
@@ -220,7 +212,7 @@ impl Importer {
         };
         check_private(
             &private,
-            may_import_private(user, &link, self.all_premium),
+            self.plans.may_import_private(user, &link),
             &target,
             job.private_to_public,
         )?;
@@ -231,19 +223,6 @@ impl Importer {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn user(premium: bool) -> UserRecord {
-        UserRecord {
-            id: 1,
-            name: "alice".into(),
-            password_hash: String::new(),
-            api_key_mac: String::new(),
-            api_key_sealed: String::new(),
-            is_admin: false,
-            is_premium: premium,
-            created_at: 0,
-        }
-    }
 
     fn link(scopes: &str) -> GithubLink {
         GithubLink {
@@ -273,20 +252,7 @@ mod tests {
     }
 
     #[test]
-    fn private_repositories_need_premium_and_the_grant() {
-        assert!(may_import_private(
-            &user(true),
-            &link("read:user,repo"),
-            false
-        ));
-        assert!(!may_import_private(&user(true), &link("read:user"), false));
-        // Back on Free: the grant alone is not enough.
-        assert!(!may_import_private(
-            &user(false),
-            &link("read:user,repo"),
-            false
-        ));
-        assert!(may_import_private(&user(false), &link("repo"), true));
+    fn only_a_repo_scope_reads_private_repositories() {
         assert!(token_reads_private(&link("repo")) && !token_reads_private(&link("")));
     }
 

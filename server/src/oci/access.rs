@@ -9,7 +9,7 @@ use app::domain::names::{PackageName, SubjectName};
 use app::domain::repo_type::RepoType;
 
 use super::{OciError, Result};
-use crate::db::{Db, DbError, OciLink, PackageFields, PackageRecord, RepositoryRecord};
+use crate::db::{Db, DbError, OciLink, PackageFields, PackageRecord, RepositoryRecord, Tx};
 use crate::registry::Caller;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,20 +97,17 @@ impl Registry {
         }
     }
 
-    /// The image's package, created on the first push.
-    pub async fn image_or_create(&self, db: &Db, image: &str) -> Result<PackageRecord> {
+    /// The image's package, created on the first push, as a step of the push's unit of
+    /// work (no other push can create it between the look-up and the insert).
+    pub async fn image_or_create(&self, tx: &mut Tx, image: &str) -> Result<PackageRecord> {
         let name = package_name(image)?;
-        if let Some(p) = self.image(db, image).await? {
-            return Ok(p);
-        }
-        match db
-            .insert_package(self.repo.id, name.as_str(), &PackageFields::default())
-            .await
-        {
-            // A parallel push may have created it a moment ago.
-            Ok(_) | Err(DbError::Conflict) => {}
+        match tx.find_package(self.repo.id, name.as_str()).await {
+            Ok(p) => return Ok(p),
+            Err(DbError::NotFound) => {}
             Err(e) => return Err(e.into()),
         }
-        Ok(db.find_package(self.repo.id, name.as_str()).await?)
+        tx.insert_package(self.repo.id, name.as_str(), &PackageFields::default())
+            .await?;
+        Ok(tx.find_package(self.repo.id, name.as_str()).await?)
     }
 }

@@ -13,7 +13,7 @@ use super::digest::{Algorithm, OciDigest};
 use super::manifest::{self, Kind, Manifest, Platform};
 use super::reference::{is_tag, Reference};
 use super::{OciError, Result};
-use crate::db::{AttrOwner, Db, ManifestRecord, NewManifest, PackageRecord};
+use crate::db::{tag_file_path, AttrOwner, Db, ManifestRecord, NewManifest, PackageRecord, Tx};
 use crate::file_store;
 use crate::storage::{BlobStore, Want};
 
@@ -184,11 +184,6 @@ pub async fn put(
         body.len(),
     )
     .await?;
-    let package = match existing {
-        Some(p) => p,
-        None => registry.image_or_create(db, image).await?,
-    };
-
     let size = body.len();
     let staged = store
         .stage(
@@ -200,9 +195,6 @@ pub async fn put(
             },
         )
         .await?;
-    file_store::keep(db, store, &staged, None)
-        .await
-        .map_err(|e| OciError::Internal(e.to_string()))?;
 
     let digest_text = digest.to_string();
     let subject = parsed.subject.as_ref().map(|s| s.digest.to_string());
@@ -211,27 +203,61 @@ pub async fn put(
         .annotations
         .as_ref()
         .map(|a| Value::Object(a.clone()).to_string());
-    let versions = db
-        .put_oci_manifest(&NewManifest {
-            repository_id: registry.repo.id,
-            package_id: package.id,
-            image,
-            digest: &digest_text,
-            blob_sha256: &staged.blob.sha256,
-            media_type: &parsed.media_type,
-            size: size as i64,
-            total_size: contents.total_size,
-            platforms: &contents.platforms,
-            subject: subject.as_deref(),
-            artifact_type: artifact_type.as_deref(),
-            annotations: annotations.as_deref(),
-            blob_refs: &contents.blob_refs,
-            tags: &tags,
-        })
-        .await?;
-    for version_id in versions {
-        set_attributes(db, version_id, &digest_text, &parsed.media_type, &contents).await?;
+    // The image's package, the manifest blob, the manifest, and each tag's version, file
+    // and attributes: one unit of work, so a failed push leaves none of them.
+    let written = async {
+        let mut tx = db.begin().await?;
+        let package = match existing {
+            Some(p) => p,
+            None => registry.image_or_create(&mut tx, image).await?,
+        };
+        // The manifest's row refers to its blob's row: that comes first.
+        file_store::keep_in(&mut tx, store, &staged, None)
+            .await
+            .map_err(|e| OciError::Internal(e.to_string()))?;
+        let manifest_id = tx
+            .upsert_oci_manifest(&NewManifest {
+                repository_id: registry.repo.id,
+                package_id: package.id,
+                image,
+                digest: &digest_text,
+                blob_sha256: &staged.blob.sha256,
+                media_type: &parsed.media_type,
+                size: size as i64,
+                total_size: contents.total_size,
+                platforms: &contents.platforms,
+                subject: subject.as_deref(),
+                artifact_type: artifact_type.as_deref(),
+                annotations: annotations.as_deref(),
+                blob_refs: &contents.blob_refs,
+            })
+            .await?;
+        for tag in &tags {
+            let (version_id, created) = tx.version_for(package.id, tag).await?;
+            if !created {
+                tx.touch_version(version_id).await?;
+            }
+            tx.set_oci_tag(version_id, manifest_id).await?;
+            let path = tag_file_path(image, tag);
+            tx.put_oci_tag_file(registry.repo.id, version_id, &path, &staged.blob.sha256)
+                .await?;
+            set_attributes(
+                &mut tx,
+                version_id,
+                &digest_text,
+                &parsed.media_type,
+                &contents,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok::<(), OciError>(())
     }
+    .await;
+    if written.is_err() {
+        store.discard(&staged.path).await;
+    }
+    written?;
     Ok(Pushed {
         digest,
         subject,
@@ -241,7 +267,7 @@ pub async fn put(
 
 /// The attributes a pushed tag gets; others (a CI's) are left as they are.
 async fn set_attributes(
-    db: &Db,
+    tx: &mut Tx,
     version_id: i64,
     digest: &str,
     media_type: &str,
@@ -266,9 +292,9 @@ async fn set_attributes(
         input("docker.created", Some(json!(created)), "date"),
     ];
     let owner = AttrOwner::Version(version_id);
-    let mut all = db.attributes_of(owner).await?;
+    let mut all = tx.attributes_of(owner).await?;
     attributes::merge(&mut all, changes).map_err(|e| OciError::Internal(e.to_string()))?;
-    db.replace_attributes(owner, &all).await?;
+    tx.replace_attributes(owner, &all).await?;
     Ok(())
 }
 

@@ -283,7 +283,8 @@ async fn check_path(
 
 /// Stores an upload. Nothing is recorded unless the whole body arrived, matched its
 /// checksum and the upload-conflict table allows it; the version is created if it does
-/// not exist (the package must).
+/// not exist (the package must). The blob, the version and the file are one unit of
+/// work: a failure at any step leaves none of them.
 #[allow(clippy::too_many_arguments)]
 pub async fn upload<S, E>(
     db: &Db,
@@ -312,26 +313,40 @@ where
         target.replace,
     )
     .await?;
-    let blob = crate::file_store::put_stream(db, blobs, body, max, expected_sha256).await?;
-    let files = [NewFile {
-        path: target.path.as_str(),
-        name: target.path.file_name(),
-        sha256: &blob.sha256,
-        sha1: &blob.sha1,
-        md5: &blob.md5,
-        size: blob.size,
-    }];
-    db.put_files(&FileBatch {
-        repository_id: repo.id,
-        package_name: &package.name,
-        package_id: package.id,
-        version_name: version_name.as_str(),
-        publish: target.publish,
-        override_: target.replace,
-        files: &files,
-    })
-    .await?;
-    Ok(db.find_file(repo.id, target.path.as_str()).await?)
+    // The body is read before the unit of work begins: no write lock waits on a client.
+    let staged = crate::file_store::stage_upload(blobs, body, max, expected_sha256).await?;
+    let result = async {
+        let blob = &staged.blob;
+        let files = [NewFile {
+            path: target.path.as_str(),
+            name: target.path.file_name(),
+            sha256: &blob.sha256,
+            sha1: &blob.sha1,
+            md5: &blob.md5,
+            size: blob.size,
+        }];
+        let mut tx = db.begin().await?;
+        tx.put_files(&FileBatch {
+            repository_id: repo.id,
+            package_name: &package.name,
+            package_id: package.id,
+            version_name: version_name.as_str(),
+            publish: target.publish,
+            override_: target.replace,
+            files: &files,
+        })
+        .await?;
+        let file = tx.find_file(repo.id, target.path.as_str()).await?;
+        // Last, so a refused path never places an object.
+        crate::file_store::keep_in(&mut tx, blobs, &staged, None).await?;
+        tx.commit().await?;
+        Ok(file)
+    }
+    .await;
+    if result.is_err() {
+        blobs.discard(&staged.path).await;
+    }
+    result
 }
 
 impl From<ExplodeError> for RegistryError {
@@ -505,41 +520,45 @@ where
         .await?;
     }
     let staged = stage_all(blobs, &extracted, max).await?;
-    let mut kept = Vec::with_capacity(staged.len());
-    let mut rest = staged.into_iter();
-    for s in rest.by_ref() {
-        if let Err(e) = crate::file_store::keep(db, blobs, &s, None).await {
-            for s in rest {
-                blobs.discard(&s.path).await;
-            }
-            return Err(e.into());
-        }
-        kept.push(s.blob);
-    }
     drop(out);
-    let files: Vec<NewFile<'_>> = extracted
-        .iter()
-        .zip(&kept)
-        .map(|(entry, blob)| NewFile {
-            path: entry.path.as_str(),
-            name: entry.path.file_name(),
-            sha256: &blob.sha256,
-            sha1: &blob.sha1,
-            md5: &blob.md5,
-            size: blob.size,
+    // Every blob, the version and every file: one unit of work.
+    let result = async {
+        let files: Vec<NewFile<'_>> = extracted
+            .iter()
+            .zip(&staged)
+            .map(|(entry, s)| NewFile {
+                path: entry.path.as_str(),
+                name: entry.path.file_name(),
+                sha256: &s.blob.sha256,
+                sha1: &s.blob.sha1,
+                md5: &s.blob.md5,
+                size: s.blob.size,
+            })
+            .collect();
+        let mut tx = db.begin().await?;
+        tx.put_files(&FileBatch {
+            repository_id: repo.id,
+            package_name: &package.name,
+            package_id: package.id,
+            version_name: version_name.as_str(),
+            publish: target.publish,
+            override_: target.replace,
+            files: &files,
         })
-        .collect();
-    db.put_files(&FileBatch {
-        repository_id: repo.id,
-        package_name: &package.name,
-        package_id: package.id,
-        version_name: version_name.as_str(),
-        publish: target.publish,
-        override_: target.replace,
-        files: &files,
-    })
-    .await?;
-    Ok(files.len())
+        .await?;
+        for s in &staged {
+            crate::file_store::keep_in(&mut tx, blobs, s, None).await?;
+        }
+        tx.commit().await?;
+        Ok(files.len())
+    }
+    .await;
+    if result.is_err() {
+        for s in &staged {
+            blobs.discard(&s.path).await;
+        }
+    }
+    result
 }
 
 /// Streams each unpacked file into a staging object (hashed on the way); on any failure

@@ -7,6 +7,7 @@ pub mod explode;
 mod maven_metadata;
 mod packages;
 mod repositories;
+mod search;
 mod versions;
 
 pub use attributes::*;
@@ -15,6 +16,7 @@ pub use explode::ExplodeLimits;
 pub use maven_metadata::maven_metadata;
 pub use packages::*;
 pub use repositories::*;
+pub use search::*;
 pub use versions::*;
 
 use app::domain::names::SubjectName;

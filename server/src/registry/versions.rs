@@ -1,5 +1,7 @@
 //! Versions.
 
+use std::collections::HashMap;
+
 use app::api_types::VersionChanges;
 use app::domain::dates::Timestamp;
 use app::domain::latest::{self, VersionFacts};
@@ -27,20 +29,39 @@ pub async fn find_version(
 
 /// A package's versions newest first, and its latest one (id, name), both by
 /// [`app::domain::latest`]'s rule: what package objects, badges and `_latest` show.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VersionOrder {
     pub newest_first: Vec<String>,
     pub latest: Option<(i64, String)>,
 }
 
+impl VersionOrder {
+    fn of(rows: Vec<VersionOrderRow>) -> VersionOrder {
+        let (rows, latest) = sort_versions(rows);
+        let latest = latest.map(|i| (rows[i].id, rows[i].name.clone()));
+        VersionOrder {
+            newest_first: rows.into_iter().map(|r| r.name).collect(),
+            latest,
+        }
+    }
+}
+
 /// Reads the package's versions once and applies [`app::domain::latest`].
 pub async fn version_order(db: &Db, package_id: i64) -> std::result::Result<VersionOrder, DbError> {
-    let (rows, latest) = ordered_versions(db, package_id).await?;
-    let latest = latest.map(|i| (rows[i].id, rows[i].name.clone()));
-    Ok(VersionOrder {
-        newest_first: rows.into_iter().map(|r| r.name).collect(),
-        latest,
-    })
+    Ok(VersionOrder::of(db.version_order_rows(package_id).await?))
+}
+
+/// [`version_order`] for many packages, by package id, in one read: for lists of
+/// packages (search, the package cards). A package with no versions gets an empty order.
+pub async fn version_orders(
+    db: &Db,
+    package_ids: &[i64],
+) -> std::result::Result<HashMap<i64, VersionOrder>, DbError> {
+    let mut rows = db.version_order_rows_of(package_ids).await?;
+    Ok(package_ids
+        .iter()
+        .map(|id| (*id, VersionOrder::of(rows.remove(id).unwrap_or_default())))
+        .collect())
 }
 
 /// A package's versions with what orders them, newest first by [`app::domain::latest`]'s
@@ -49,7 +70,11 @@ pub async fn ordered_versions(
     db: &Db,
     package_id: i64,
 ) -> std::result::Result<(Vec<VersionOrderRow>, Option<usize>), DbError> {
-    let mut rows = db.version_order_rows(package_id).await?;
+    Ok(sort_versions(db.version_order_rows(package_id).await?))
+}
+
+/// Sorts versions newest first by [`app::domain::latest`]'s rule and finds the latest.
+fn sort_versions(mut rows: Vec<VersionOrderRow>) -> (Vec<VersionOrderRow>, Option<usize>) {
     fn facts(r: &VersionOrderRow) -> VersionFacts<'_> {
         VersionFacts {
             name: &r.name,
@@ -64,7 +89,7 @@ pub async fn ordered_versions(
     let pinned = rows.iter().find(|r| r.pinned).map(|r| r.name.clone());
     let all: Vec<VersionFacts> = rows.iter().map(facts).collect();
     let latest = latest::latest(&all, pinned.as_deref());
-    Ok((rows, latest))
+    (rows, latest)
 }
 
 pub(super) async fn version_in(

@@ -265,3 +265,59 @@ impl Api {
             .as_u16()
     }
 }
+
+/// Makes every insert into `table` of the server's database fail from now on, as a crash
+/// or a full disk would at that step of a flow. It is a real SQLite trigger, so the code
+/// has no test hook. Dropping the guard does not lift it: call [`FailingStep::lift`].
+pub struct FailingStep {
+    conn: sqlx::SqliteConnection,
+    table: String,
+}
+
+impl TestServer {
+    /// See [`FailingStep`].
+    pub async fn fail_inserts_into(&self, table: &str) -> FailingStep {
+        use sqlx::ConnectOptions;
+        let path = self.data_dir.path().join("data").join("wharf.db");
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(path)
+            .busy_timeout(std::time::Duration::from_secs(5))
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query(&format!(
+            "CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} \
+             BEGIN SELECT RAISE(ABORT, 'forced failure'); END"
+        ))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        FailingStep {
+            conn,
+            table: table.to_owned(),
+        }
+    }
+
+    /// What `sql` (a `SELECT COUNT(*) …`) counts in the server's database.
+    pub async fn count(&self, sql: &str) -> i64 {
+        use sqlx::ConnectOptions;
+        let path = self.data_dir.path().join("data").join("wharf.db");
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+    }
+}
+
+impl FailingStep {
+    /// Lets inserts into the table succeed again.
+    pub async fn lift(mut self) {
+        sqlx::query(&format!("DROP TRIGGER fail_{}", self.table))
+            .execute(&mut self.conn)
+            .await
+            .unwrap();
+    }
+}

@@ -14,7 +14,6 @@ use super::body::JsonBody;
 use super::caller::{cookie, ApiCaller};
 use crate::github_auth::{self, Callback, Finished, GithubAuthError, Purpose, FLOW_COOKIE};
 use crate::http::error::ApiError;
-use crate::registry::Caller;
 use crate::state::AppState;
 
 impl From<GithubAuthError> for ApiError {
@@ -28,10 +27,6 @@ impl From<GithubAuthError> for ApiError {
             _ => ApiError::bad_request(e.to_string()),
         }
     }
-}
-
-fn premium(state: &AppState, caller: &Caller) -> bool {
-    state.config.all_premium || caller.user.as_ref().is_some_and(|u| u.is_premium)
 }
 
 /// The callback address GitHub sends the browser back to.
@@ -66,11 +61,7 @@ pub async fn status(
             .map_err(ApiError::internal)?
             .map(|l| GithubAccount {
                 // What imports may do now (a grant outlives a move back to Free).
-                private_access: crate::import::may_import_private(
-                    user,
-                    &l,
-                    state.config.all_premium,
-                ),
+                private_access: state.plans().may_import_private(user, &l),
                 login: l.login,
                 avatar_url: l.avatar_url,
             }),
@@ -87,7 +78,7 @@ pub async fn status(
     };
     Ok(Json(GithubStatus {
         configured: state.config.github.client().is_some(),
-        premium: premium(&state, &caller),
+        premium: state.plans().caller_is_premium(caller.user.as_ref()),
         linked,
         pending_signup,
     }))
@@ -119,7 +110,7 @@ pub async fn authorize(
         &state.config.github,
         purpose,
         caller.user.as_ref(),
-        premium(&state, &caller),
+        state.plans(),
         body.private_access,
         &redirect_uri(&state, &headers),
     )

@@ -63,7 +63,7 @@ fn budget(rate: RateState) -> RateBudget {
 }
 
 /// The signed-in user's GitHub session, whether they may import private repositories
-/// ([`rules::may_import_private`]), and whether the token could read private ones anyway.
+/// ([`crate::plans::Plans::may_import_private`]), and whether the token could read private ones anyway.
 async fn github_token(
     state: &AppState,
     caller: &Caller,
@@ -81,7 +81,7 @@ async fn github_token(
         .map_err(ApiError::internal)?;
     Ok((
         state.github.session(GitHubToken::new(token)),
-        rules::may_import_private(user, &link, state.config.all_premium),
+        state.plans().may_import_private(user, &link),
         rules::token_reads_private(&link),
     ))
 }

@@ -5,6 +5,7 @@ use app::domain::attributes::Attribute;
 use app::domain::dates::Timestamp;
 
 use crate::db::{Db, DbError, FileRecord, PackageRecord, RepositoryRecord, VersionRecord};
+use crate::registry::VersionOrder;
 
 /// Bintray's timestamp format, the one form every answer uses: `2019-07-01T20:51:42.879Z`
 /// ([`Timestamp`]'s). Instants outside the years 0–9999 (never stored) read as the epoch.
@@ -63,9 +64,20 @@ pub async fn package(
     attrs: &[Attribute],
     with_values: bool,
 ) -> Result<Package, DbError> {
-    let (attribute_names, attributes) = attribute_fields(attrs, with_values);
     let order = crate::registry::version_order(db, p.id).await?;
-    Ok(Package {
+    Ok(package_with(r, p, attrs, with_values, order))
+}
+
+/// [`package`] with its versions already read (`registry::version_orders` for a list).
+pub fn package_with(
+    r: &RepositoryRecord,
+    p: &PackageRecord,
+    attrs: &[Attribute],
+    with_values: bool,
+    order: VersionOrder,
+) -> Package {
+    let (attribute_names, attributes) = attribute_fields(attrs, with_values);
+    Package {
         name: p.name.clone(),
         repo: r.name.clone(),
         owner: r.owner_name.clone(),
@@ -92,7 +104,7 @@ pub async fn package(
         vcs_url: p.vcs_url.clone(),
         permissions: Vec::new(),
         attributes,
-    })
+    }
 }
 
 pub fn version(

@@ -89,11 +89,13 @@ pub async fn packages(
         .filter(|s| !s.is_empty());
     let (_, page) = registry::list_packages(&state.db, &caller, &s, &r, start, prefix).await?;
     let web = state.config.github.web_url.trim_end_matches('/');
+    let ids: Vec<i64> = page.items.iter().map(|p| p.id).collect();
+    let mut orders = registry::version_orders(&state.db, &ids)
+        .await
+        .map_err(ApiError::internal)?;
     let mut packages = Vec::with_capacity(page.items.len());
     for p in page.items {
-        let order = registry::version_order(&state.db, p.id)
-            .await
-            .map_err(ApiError::internal)?;
+        let order = orders.remove(&p.id).unwrap_or_default();
         packages.push(PackageCard {
             name: p.name,
             desc: p.description,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::caller::ApiCaller;
 use super::json;
 use super::openapi::{BadRequest, Internal, NotFound, Unauthenticated};
-use crate::db::{FileSearch, RepositoryRecord, Viewer};
+use crate::db::{FileSearch, RepositoryRecord};
 use crate::http::error::ApiError;
 use crate::registry::{self, PAGE_SIZE};
 use crate::state::AppState;
@@ -53,43 +53,17 @@ pub async fn packages(
     State(state): State<AppState>,
     Query(q): Query<PackageSearch>,
 ) -> Result<Json<Vec<Package>>, ApiError> {
-    let non_empty = |s: &Option<String>| s.clone().filter(|v| !v.is_empty());
-    let (name, desc, repo) = (non_empty(&q.name), non_empty(&q.desc), non_empty(&q.repo));
-    let subject = subject_key(q.subject.as_deref());
-    if name.is_none() && desc.is_none() && subject.is_none() && repo.is_none() {
-        return Err(ApiError::bad_request(
-            "Search needs at least one of 'name', 'desc', 'subject' and 'repo'",
-        ));
-    }
-    let found = state
-        .db
-        .search_public_packages(
-            name.as_deref(),
-            desc.as_deref(),
-            subject.as_deref(),
-            repo.as_deref(),
-        )
-        .await
-        .map_err(ApiError::internal)?;
-    // Results come grouped by repository: look each one up once.
-    let mut repos: std::collections::HashMap<i64, RepositoryRecord> = Default::default();
-    let mut out = Vec::with_capacity(found.len());
-    for p in found {
-        if let std::collections::hash_map::Entry::Vacant(slot) = repos.entry(p.repository_id) {
-            let repo = state
-                .db
-                .find_repository_by_id(p.repository_id, Viewer(None))
-                .await
-                .map_err(ApiError::internal)?;
-            slot.insert(repo);
-        }
-        let repo = &repos[&p.repository_id];
-        out.push(
-            json::package(&state.db, repo, &p, &[], false)
-                .await
-                .map_err(ApiError::internal)?,
-        );
-    }
+    let query = registry::PackageQuery {
+        name: q.name.as_deref(),
+        desc: q.desc.as_deref(),
+        subject: q.subject.as_deref(),
+        repo: q.repo.as_deref(),
+    };
+    let out = registry::search_public_packages(&state.db, &query)
+        .await?
+        .into_iter()
+        .map(|f| json::package_with(&f.repository, &f.package, &[], false, f.versions))
+        .collect();
     Ok(Json(out))
 }
 

@@ -41,7 +41,7 @@ fn session_user(state: &AppState, u: &UserRecord) -> SessionUser {
     SessionUser {
         name: u.name.clone(),
         is_admin: u.is_admin,
-        is_premium: u.is_premium || state.config.all_premium,
+        is_premium: state.plans().is_premium(u),
     }
 }
 
@@ -174,29 +174,18 @@ pub async fn sign_up(
         }
         _ => None,
     };
-    let (user, _) = accounts::create_user(
+    let github = pending.map(|(browser_mac, identity)| accounts::PendingGithub {
+        browser_mac,
+        identity,
+    });
+    let user = accounts::sign_up(
         &state.db,
         &state.secrets,
         c.name.trim(),
         &c.password,
-        false,
-        false,
+        github,
     )
     .await?;
-    if let Some((mac, identity)) = pending {
-        match state.db.link_github(user.id, &identity).await {
-            Ok(()) => {}
-            Err(crate::db::DbError::Conflict) => {
-                tracing::info!("a pending GitHub sign-up was linked meanwhile");
-            }
-            Err(e) => return Err(ApiError::internal(e)),
-        }
-        state
-            .db
-            .delete_pending_signup(&mac)
-            .await
-            .map_err(ApiError::internal)?;
-    }
     let mut response = signed_in(&state, &headers, &user).await?;
     *response.status_mut() = StatusCode::CREATED;
     Ok(response)
