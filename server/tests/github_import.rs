@@ -1799,3 +1799,36 @@ async fn granting_private_access_widens_the_link_without_disconnecting() {
     let (_, list) = b.get("/api/ui/github/repos").await;
     assert_eq!(list["private_access"], true);
 }
+
+/// Issue 11 item 1: one imported release is one unit of work. When writing its files
+/// fails, the release leaves no version, no file and no blob row behind. Importing again
+/// after the failure is lifted writes all of them.
+#[tokio::test]
+async fn a_release_whose_file_step_fails_leaves_no_version() {
+    let w = world().await;
+    let mut b = linked_alice_with_repo(&w).await;
+    let hello = format!("{DEMO_USER}/hello-tool");
+    let failing = w.server.fail_inserts_into("files").await;
+    let id = start_import(
+        &mut b,
+        json!([{"full_name": hello, "releases": "all"}]),
+        true,
+    )
+    .await;
+    let job = finished_job(&mut b, id).await;
+    assert_ne!(job["items"][0]["status"], "done", "{job}");
+    assert_eq!(w.server.count("SELECT COUNT(*) FROM versions").await, 0);
+    assert_eq!(w.server.count("SELECT COUNT(*) FROM files").await, 0);
+    assert_eq!(w.server.count("SELECT COUNT(*) FROM blobs").await, 0);
+    failing.lift().await;
+    let id = start_import(
+        &mut b,
+        json!([{"full_name": hello, "releases": "all"}]),
+        true,
+    )
+    .await;
+    let job = finished_job(&mut b, id).await;
+    assert_eq!(job["items"][0]["status"], "done", "{job}");
+    assert!(w.server.count("SELECT COUNT(*) FROM versions").await > 0);
+    assert!(w.server.count("SELECT COUNT(*) FROM files").await > 0);
+}

@@ -173,15 +173,7 @@ impl Db {
 
     /// Publishes the version's unpublished files; returns how many.
     pub async fn publish_files(&self, version_id: i64) -> Result<i64, DbError> {
-        let done = sqlx::query(
-            "UPDATE files SET is_published = TRUE, published_at = $1 \
-             WHERE version_id = $2 AND NOT is_published",
-        )
-        .bind(now_millis())
-        .bind(version_id)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() as i64)
+        publish_files(&self.pool, version_id).await
     }
 
     /// Removes the version's unpublished files; returns how many.
@@ -446,6 +438,11 @@ impl Tx {
         Ok(version_id)
     }
 
+    /// [`Db::publish_files`] as a step of a unit of work.
+    pub async fn publish_files(&mut self, version_id: i64) -> Result<i64, DbError> {
+        publish_files(self.conn(), version_id).await
+    }
+
     /// [`Db::find_file`] inside the unit of work: it sees the unit's own writes.
     pub async fn find_file(
         &mut self,
@@ -454,4 +451,19 @@ impl Tx {
     ) -> Result<FileRecord, DbError> {
         find_file(self.conn(), repository_id, path).await
     }
+}
+
+async fn publish_files<'e>(
+    ex: impl sqlx::SqliteExecutor<'e>,
+    version_id: i64,
+) -> Result<i64, DbError> {
+    let done = sqlx::query(
+        "UPDATE files SET is_published = TRUE, published_at = $1 \
+         WHERE version_id = $2 AND NOT is_published",
+    )
+    .bind(now_millis())
+    .bind(version_id)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() as i64)
 }

@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::{now_millis, Db, DbError};
+use super::{now_millis, Db, DbError, Tx};
 
 #[derive(Debug, Clone)]
 pub struct ImportJobRecord {
@@ -278,22 +278,6 @@ impl Db {
 }
 
 impl Db {
-    /// Records that an import wrote `sha256` at `path` of repository `repository_id`.
-    pub async fn mark_file_imported(
-        &self,
-        repository_id: i64,
-        path: &str,
-        sha256: &str,
-    ) -> Result<(), DbError> {
-        sqlx::query("UPDATE files SET imported_sha256 = $3 WHERE repository_id = $1 AND path = $2")
-            .bind(repository_id)
-            .bind(path)
-            .bind(sha256)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     /// Whether the file at `path` still holds what an import wrote there (`false` when a
     /// person uploaded it or replaced it since; `None` when there is no file).
     pub async fn file_is_imported(
@@ -309,5 +293,38 @@ impl Db {
         .bind(path)
         .fetch_optional(&self.pool)
         .await?)
+    }
+}
+
+impl Tx {
+    /// Records that an import wrote `sha256` at `path` of repository `repository_id`.
+    pub async fn mark_file_imported(
+        &mut self,
+        repository_id: i64,
+        path: &str,
+        sha256: &str,
+    ) -> Result<(), DbError> {
+        sqlx::query("UPDATE files SET imported_sha256 = $3 WHERE repository_id = $1 AND path = $2")
+            .bind(repository_id)
+            .bind(path)
+            .bind(sha256)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// How many of a version's files its import could not write: 0 when it has all of
+    /// them (`Db::imported_tags` counts only such versions as imported).
+    pub async fn set_import_files_missing(
+        &mut self,
+        version_id: i64,
+        missing: i64,
+    ) -> Result<(), DbError> {
+        sqlx::query("UPDATE versions SET import_files_missing = $1 WHERE id = $2")
+            .bind(missing)
+            .bind(version_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
     }
 }

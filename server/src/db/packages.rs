@@ -150,28 +150,6 @@ impl Db {
         .await?)
     }
 
-    /// Records how many of a version's release assets its last import could not store
-    /// (0: all of them are here); [`Db::imported_tags`] leaves out the incomplete ones.
-    pub async fn set_import_files_missing(
-        &self,
-        repository_id: i64,
-        package: &str,
-        version: &str,
-        missing: i64,
-    ) -> Result<(), DbError> {
-        sqlx::query(
-            "UPDATE versions SET import_files_missing = $4 WHERE name = $3 AND package_id = \
-             (SELECT id FROM packages WHERE repository_id = $1 AND name = $2)",
-        )
-        .bind(repository_id)
-        .bind(package)
-        .bind(version)
-        .bind(missing)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
     pub async fn find_package(
         &self,
         repository_id: i64,

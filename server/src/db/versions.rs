@@ -184,20 +184,7 @@ impl Db {
     }
 
     pub async fn update_version(&self, id: i64, f: &VersionFields) -> Result<(), DbError> {
-        sqlx::query(
-            "UPDATE versions SET description = $1, vcs_tag = $2, release_notes = $3, \
-             is_prerelease = $4, released_at = $5, updated_at = $6 WHERE id = $7",
-        )
-        .bind(&f.description)
-        .bind(&f.vcs_tag)
-        .bind(&f.release_notes)
-        .bind(f.is_prerelease)
-        .bind(f.released_at)
-        .bind(now_millis())
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        update_version(&self.pool, id, f).await
     }
 
     pub async fn delete_version(&self, id: i64) -> Result<(), DbError> {
@@ -277,6 +264,27 @@ impl Tx {
         }
     }
 
+    /// Sets the fields of the package's version `name`, creating it when it does not
+    /// exist; its id. An import writes each release's version this way.
+    pub async fn upsert_version(
+        &mut self,
+        package_id: i64,
+        name: &str,
+        f: &VersionFields,
+    ) -> Result<i64, DbError> {
+        let existing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM versions WHERE package_id = $1 AND name = $2")
+                .bind(package_id)
+                .bind(name)
+                .fetch_optional(self.conn())
+                .await?;
+        let Some(id) = existing else {
+            return insert_version_in(self.conn(), package_id, name, f).await;
+        };
+        update_version(self.conn(), id, f).await?;
+        Ok(id)
+    }
+
     /// Marks a version, and its package, as just changed (`updated_at`).
     pub async fn touch_version(&mut self, id: i64) -> Result<(), DbError> {
         let now = now_millis();
@@ -294,4 +302,25 @@ impl Tx {
         .await?;
         Ok(())
     }
+}
+
+async fn update_version<'e>(
+    ex: impl sqlx::SqliteExecutor<'e>,
+    id: i64,
+    f: &VersionFields,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE versions SET description = $1, vcs_tag = $2, release_notes = $3, \
+         is_prerelease = $4, released_at = $5, updated_at = $6 WHERE id = $7",
+    )
+    .bind(&f.description)
+    .bind(&f.vcs_tag)
+    .bind(&f.release_notes)
+    .bind(f.is_prerelease)
+    .bind(f.released_at)
+    .bind(now_millis())
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(())
 }

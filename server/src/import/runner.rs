@@ -3,15 +3,22 @@
 
 use std::collections::BTreeSet;
 
+use app::domain::file_path::FilePath;
 use app::domain::import_outcome::{VersionOutcome, VersionOutcomes};
 use app::domain::import_selection::ReleaseChoice;
+use app::domain::names::VersionName;
 use futures_util::TryStreamExt;
 
 use super::mapping::{self, Candidate, ReleaseFacts, RepoFacts};
 use super::{rules, Importer};
-use crate::db::{DbError, ImportItemRecord, ImportJobRecord};
+use crate::db::{
+    DbError, FileBatch, ImportItemRecord, ImportJobRecord, NewFile, PackageRecord,
+    RepositoryRecord, VersionFields,
+};
+use crate::file_store;
 use crate::github::{GitHubError, GitHubToken, ReleaseAsset, Session};
-use crate::registry::{self, Caller, UploadTarget};
+use crate::registry::{self, Caller};
+use crate::storage::{Staged, StorageError};
 
 /// Why a whole repository failed (one release's failure is only noted).
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +44,14 @@ enum ItemError {
 
 /// One release (or tag) to import, with its assets.
 type Wanted = Candidate;
+
+/// An asset fetched into staging, waiting for its release's unit of work.
+struct FetchedAsset {
+    path: FilePath,
+    staged: Staged,
+    /// The sha256 of the file that was at `path` before, if any.
+    had: Option<String>,
+}
 
 impl Importer {
     pub(super) async fn run(&self, job_id: i64) -> Result<(), DbError> {
@@ -256,6 +271,11 @@ impl Importer {
 
     /// One release → one version (and its assets → files): the version's name, whether
     /// it was new, updated or unchanged, and the failures of single assets.
+    ///
+    /// The assets are fetched into staging first, without holding the write lock while
+    /// GitHub answers. Then the version, every fetched file, the marks that the import
+    /// wrote them, the publishing and the count of missing assets are written as one
+    /// unit of work: a failure leaves the version as it was before.
     async fn import_release(
         &self,
         job: &ImportJobRecord,
@@ -271,11 +291,10 @@ impl Importer {
             .as_deref()
             .and_then(|p| registry::parse_released(p).ok());
         let (version, fields) = mapping::version(&want.facts, released_at)?;
+        let (repo, pkg) =
+            registry::owned_package(&self.db, caller, &job.subject, &job.repo, package).await?;
         // The version as it was, to tell new, updated and unchanged apart.
-        let before = match self.db.find_package(job.repository_id, package).await {
-            Ok(p) => self.db.find_version(p.id, version.as_str()).await.ok(),
-            Err(_) => None,
-        };
+        let before = self.db.find_version(pkg.id, version.as_str()).await.ok();
         let changed = before.as_ref().is_some_and(|b| {
             b.description != fields.description
                 || b.vcs_tag != fields.vcs_tag
@@ -283,100 +302,139 @@ impl Importer {
                 || b.is_prerelease != fields.is_prerelease
                 || b.released_at != fields.released_at
         });
-        let mut written = 0usize;
-        registry::upsert_version(
-            &self.db,
-            caller,
-            &job.subject,
-            &job.repo,
-            package,
-            &version,
-            &fields,
-        )
-        .await?;
         let mut failures = Vec::new();
+        let mut fetched = Vec::new();
+        let mut kept = 0i64;
         if job.with_assets {
             for asset in &want.assets {
                 match self
-                    .import_asset(job, caller, session, package, version.as_str(), asset)
+                    .fetch_asset(job, session, &repo, package, version.as_str(), asset)
                     .await
                 {
-                    Ok(wrote) => {
-                        *files += 1;
-                        written += usize::from(wrote);
-                    }
+                    Ok(Some(f)) => fetched.push(f),
+                    Ok(None) => kept += 1,
                     Err(e) => failures.push(format!("{}: {}: {e}", version, asset.name)),
                 }
             }
         }
-        if job.publish {
-            registry::publish(
-                &self.db,
-                caller,
-                &job.subject,
-                &job.repo,
-                package,
-                version.as_str(),
-                false,
+        let written = self
+            .write_release(
+                job,
+                &repo,
+                &pkg,
+                &version,
+                &fields,
+                &fetched,
+                failures.len(),
             )
-            .await?;
+            .await;
+        if written.is_err() {
+            for f in &fetched {
+                self.blobs.discard(&f.staged.path).await;
+            }
         }
+        let published_now = written?;
+        *files += kept + fetched.len() as i64;
+        // The same bytes fetched again (GitHub gave no digest) change nothing.
+        let new_content = fetched
+            .iter()
+            .filter(|f| f.had.as_deref() != Some(f.staged.blob.sha256.as_str()))
+            .count();
         // Publishing a version that was not published changes it too.
-        let newly_published = match &before {
-            Some(b) if job.publish && !b.published => self
-                .db
-                .find_version(b.package_id, version.as_str())
-                .await
-                .is_ok_and(|after| after.published),
-            _ => false,
-        };
-        // A version counts as imported only with all its files (Db::imported_tags).
-        self.db
-            .set_import_files_missing(
-                job.repository_id,
-                package,
-                version.as_str(),
-                failures.len() as i64,
-            )
-            .await?;
+        let newly_published = before
+            .as_ref()
+            .is_some_and(|b| job.publish && !b.published && published_now);
         let outcome = VersionOutcome::of(
             before.is_some(),
             changed || newly_published,
-            written,
+            new_content,
             failures.len(),
         );
         Ok((version.as_str().to_owned(), outcome, failures))
     }
 
-    async fn import_asset(
+    /// Writes one release as a unit of work (see [`Importer::import_release`]); whether
+    /// the version has a published file afterwards.
+    #[allow(clippy::too_many_arguments)]
+    async fn write_release(
         &self,
         job: &ImportJobRecord,
-        caller: &Caller,
+        repo: &RepositoryRecord,
+        pkg: &PackageRecord,
+        version: &VersionName,
+        fields: &VersionFields,
+        fetched: &[FetchedAsset],
+        missing: usize,
+    ) -> Result<bool, ItemError> {
+        let mut tx = self.db.begin().await?;
+        let version_id = tx.upsert_version(pkg.id, version.as_str(), fields).await?;
+        for f in fetched {
+            let blob = &f.staged.blob;
+            let file = [NewFile {
+                path: f.path.as_str(),
+                name: f.path.file_name(),
+                sha256: &blob.sha256,
+                sha1: &blob.sha1,
+                md5: &blob.md5,
+                size: blob.size,
+            }];
+            tx.put_files(&FileBatch {
+                repository_id: repo.id,
+                package_id: pkg.id,
+                package_name: &pkg.name,
+                version_name: version.as_str(),
+                publish: job.publish,
+                override_: true,
+                files: &file,
+            })
+            .await
+            .map_err(registry::RegistryError::from)?;
+            file_store::keep_in(&mut tx, &self.blobs, &f.staged, None)
+                .await
+                .map_err(registry::RegistryError::from)?;
+            tx.mark_file_imported(repo.id, f.path.as_str(), &blob.sha256)
+                .await?;
+        }
+        if job.publish {
+            tx.publish_files(version_id).await?;
+        }
+        // A version counts as imported only with all its files (Db::imported_tags).
+        tx.set_import_files_missing(version_id, missing as i64)
+            .await?;
+        tx.commit().await?;
+        Ok(self
+            .db
+            .find_version_by_id(version_id)
+            .await
+            .is_ok_and(|v| v.published))
+    }
+
+    /// Fetches one asset into staging, or `None` when the file is already here with the
+    /// digest GitHub gives (re-imports). Errors are the asset's failure, in words.
+    async fn fetch_asset(
+        &self,
+        job: &ImportJobRecord,
         session: &Session,
+        repo: &RepositoryRecord,
         package: &str,
         version: &str,
         asset: &ReleaseAsset,
-    ) -> Result<bool, String> {
+    ) -> Result<Option<FetchedAsset>, String> {
         let path = mapping::asset_path(package, version, &asset.name).map_err(|e| e.to_string())?;
         let expected = asset.expected_sha256();
-        // Already here with the digest GitHub gives: nothing to fetch (re-imports).
-        if let (Some(sha), Ok(existing)) = (
-            expected.as_deref(),
-            self.db.find_file(job.repository_id, path.as_str()).await,
-        ) {
-            if existing.sha256 == sha {
-                return Ok(false);
-            }
-        }
-        let had = self
+        let existing = self
             .db
             .find_file(job.repository_id, path.as_str())
             .await
-            .ok()
-            .map(|f| f.sha256);
+            .ok();
+        if let (Some(sha), Some(existing)) = (expected.as_deref(), &existing) {
+            if existing.sha256 == sha {
+                return Ok(None);
+            }
+        }
         // Never replace a published file a person uploaded (or replaced) by hand: only a
         // file this import path wrote itself, or an unpublished one, may get new bytes.
-        if let Ok(existing) = self.db.find_file(job.repository_id, path.as_str()).await {
+        if let Some(existing) = &existing {
             let imported = self
                 .db
                 .file_is_imported(job.repository_id, path.as_str())
@@ -390,41 +448,31 @@ impl Importer {
                 );
             }
         }
+        // The upload-conflict table, before anything is fetched.
+        registry::check_path(&self.db, repo, package, version, &path, true)
+            .await
+            .map_err(|e| e.to_string())?;
         let download = session
             .download_asset(asset)
             .await
             .map_err(|e| e.user_message())?;
-        let target = UploadTarget {
-            package: package.to_owned(),
-            version: version.to_owned(),
-            path,
-            publish: job.publish,
-            replace: true,
-        };
-        let file = registry::upload(
-            &self.db,
+        let staged = file_store::stage_upload(
             &self.blobs,
-            caller,
-            &job.subject,
-            &job.repo,
-            &target,
-            expected.as_deref(),
             download.stream.map_err(|e| e.to_string()),
             self.max_upload,
+            expected.as_deref(),
         )
         .await
         .map_err(|e| match e {
-            registry::RegistryError::Conflict(m) if m.contains("SHA-256") => {
+            file_store::FileStoreError::Storage(StorageError::ChecksumMismatch { .. }) => {
                 "its content does not match the sha256 digest GitHub gives; not stored".to_owned()
             }
-            other => other.to_string(),
+            other => registry::RegistryError::from(other).to_string(),
         })?;
-        // If this mark is lost (a crash in between), the file merely counts as hand-made.
-        self.db
-            .mark_file_imported(job.repository_id, &file.path, &file.sha256)
-            .await
-            .map_err(|e| e.to_string())?;
-        // The same bytes fetched again (GitHub gave no digest) change nothing.
-        Ok(had.as_deref() != Some(file.sha256.as_str()))
+        Ok(Some(FetchedAsset {
+            path,
+            staged,
+            had: existing.map(|f| f.sha256),
+        }))
     }
 }

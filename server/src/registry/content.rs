@@ -263,7 +263,7 @@ impl From<PutFilesError> for RegistryError {
 
 /// Applies the upload-conflict table to `path` before anything is read or stored, so a
 /// refused upload costs nothing. ([`Db::put_files`] applies it again in its transaction.)
-async fn check_path(
+pub(crate) async fn check_path(
     db: &Db,
     repo: &RepositoryRecord,
     package: &str,

@@ -220,36 +220,6 @@ pub async fn delete_version(
     Ok(())
 }
 
-/// Creates the version or, when it exists, overwrites its fields: importing the same
-/// release again updates it rather than failing or duplicating.
-pub async fn upsert_version(
-    db: &Db,
-    caller: &Caller,
-    subject: &str,
-    repo: &str,
-    package: &str,
-    name: &VersionName,
-    fields: &VersionFields,
-) -> Result<VersionRecord> {
-    let (_, package) = owned_package(db, caller, subject, repo, package).await?;
-    match db.find_version(package.id, name.as_str()).await {
-        Ok(found) => db.update_version(found.id, fields).await?,
-        Err(DbError::NotFound) => {
-            match db.insert_version(package.id, name.as_str(), fields).await {
-                Ok(_) => {}
-                // Created meanwhile: update it instead.
-                Err(DbError::Conflict) => {
-                    let found = version_in(db, &package, name.as_str()).await?;
-                    db.update_version(found.id, fields).await?;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(e) => return Err(e.into()),
-    }
-    version_in(db, &package, name.as_str()).await
-}
-
 #[cfg(test)]
 mod tests {
     use super::parse_released;
