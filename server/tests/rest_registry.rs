@@ -449,7 +449,8 @@ async fn release_notes_are_kept_and_rendered_safely() {
         .get("/api/ui/release-notes/alice/generic/mypkg/1.0")
         .await;
     let html = rendered["html"].as_str().unwrap();
-    assert!(html.contains("<h1>Fixed</h1>"), "{html}");
+    // Headings are shifted two levels down, under the page's own h1 and h2 (issue 10).
+    assert!(html.contains("<h3>Fixed</h3>"), "{html}");
     assert!(!html.contains("<script"), "{html}");
     let (status, _) = w
         .alice
