@@ -9,7 +9,7 @@ use rand::RngCore;
 
 use std::time::{Duration, Instant};
 
-use crate::db::{now_millis, Db, DbError, GithubIdentity, NewUser, Tx, UserRecord};
+use crate::db::{now_millis, Db, DbError, GithubIdentity, NewUser, Tx, UserId, UserRecord};
 use crate::secrets::Secrets;
 use crate::throttle::Throttle;
 
@@ -219,7 +219,7 @@ pub(crate) fn random_hex(bytes: usize) -> String {
 pub async fn start_session(
     db: &Db,
     secrets: &Secrets,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<NewSession, AccountError> {
     let session = NewSession {
         token: random_hex(32),

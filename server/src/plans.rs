@@ -40,11 +40,11 @@ impl Plans {
 #[cfg(test)]
 mod tests {
     use super::Plans;
-    use crate::db::{GithubLink, UserRecord};
+    use crate::db::{GithubLink, UserId, UserRecord};
 
     fn user(premium: bool) -> UserRecord {
         UserRecord {
-            id: 1,
+            id: UserId(1),
             name: "alice".into(),
             password_hash: String::new(),
             api_key_mac: String::new(),
@@ -57,7 +57,7 @@ mod tests {
 
     fn link(scopes: &str) -> GithubLink {
         GithubLink {
-            user_id: 1,
+            user_id: UserId(1),
             github_id: 7,
             login: "octo".into(),
             avatar_url: None,

@@ -61,7 +61,7 @@ struct Bench {
     gh: StandInHandle,
     state: AppState,
     url: String,
-    user_id: i64,
+    user_id: server::db::UserId,
     api_key: String,
     client: reqwest::Client,
     repos: usize,

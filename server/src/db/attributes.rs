@@ -4,20 +4,20 @@
 use app::domain::attributes::{AttrType, Attribute};
 use sqlx::Row;
 
-use super::{Db, DbError, Tx};
+use super::{Db, DbError, PackageId, RepositoryId, Tx, VersionId};
 
 /// Whose attributes: a package's or a version's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttrOwner {
-    Package(i64),
-    Version(i64),
+    Package(PackageId),
+    Version(VersionId),
 }
 
 impl AttrOwner {
     fn column(self) -> (&'static str, i64) {
         match self {
-            AttrOwner::Package(id) => ("package_id", id),
-            AttrOwner::Version(id) => ("version_id", id),
+            AttrOwner::Package(id) => ("package_id", id.0),
+            AttrOwner::Version(id) => ("version_id", id.0),
         }
     }
 }
@@ -51,27 +51,31 @@ impl Db {
     /// Attributes of every package of a repository, by package id.
     pub async fn package_attributes_in(
         &self,
-        repository_id: i64,
-    ) -> Result<Vec<(i64, Attribute)>, DbError> {
-        self.attributes_grouped(
-            "SELECT a.package_id AS owner, a.name, a.attr_type, a.attr_values FROM attributes a \
-             JOIN packages p ON p.id = a.package_id WHERE p.repository_id = $1",
-            repository_id,
-        )
-        .await
+        repository_id: RepositoryId,
+    ) -> Result<Vec<(PackageId, Attribute)>, DbError> {
+        let rows = self
+            .attributes_grouped(
+                "SELECT a.package_id AS owner, a.name, a.attr_type, a.attr_values FROM attributes a \
+                 JOIN packages p ON p.id = a.package_id WHERE p.repository_id = $1",
+                repository_id.0,
+            )
+            .await?;
+        Ok(rows.into_iter().map(|(id, a)| (PackageId(id), a)).collect())
     }
 
     /// Attributes of every version of a package, by version id.
     pub async fn version_attributes_in(
         &self,
-        package_id: i64,
-    ) -> Result<Vec<(i64, Attribute)>, DbError> {
-        self.attributes_grouped(
-            "SELECT a.version_id AS owner, a.name, a.attr_type, a.attr_values FROM attributes a \
-             JOIN versions v ON v.id = a.version_id WHERE v.package_id = $1",
-            package_id,
-        )
-        .await
+        package_id: PackageId,
+    ) -> Result<Vec<(VersionId, Attribute)>, DbError> {
+        let rows = self
+            .attributes_grouped(
+                "SELECT a.version_id AS owner, a.name, a.attr_type, a.attr_values FROM attributes a \
+                 JOIN versions v ON v.id = a.version_id WHERE v.package_id = $1",
+                package_id.0,
+            )
+            .await?;
+        Ok(rows.into_iter().map(|(id, a)| (VersionId(id), a)).collect())
     }
 
     /// Runs a query whose rows are an `owner` id and an attribute.

@@ -3,13 +3,13 @@
 use app::domain::upload_rules::{self, Conflict, Decision, Existing, Occupant};
 use sqlx::Row;
 
-use super::{now_millis, Db, DbError, Tx};
+use super::{now_millis, Db, DbError, FileId, PackageId, RepositoryId, Tx, VersionId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileRecord {
-    pub id: i64,
-    pub repository_id: i64,
-    pub version_id: i64,
+    pub id: FileId,
+    pub repository_id: RepositoryId,
+    pub version_id: VersionId,
     pub version_name: String,
     pub package_name: String,
     pub path: String,
@@ -39,8 +39,8 @@ pub struct NewFile<'a> {
 /// refused batch leaves no version behind.
 #[derive(Debug, Clone)]
 pub struct FileBatch<'a> {
-    pub repository_id: i64,
-    pub package_id: i64,
+    pub repository_id: RepositoryId,
+    pub package_id: PackageId,
     pub package_name: &'a str,
     pub version_name: &'a str,
     pub publish: bool,
@@ -52,7 +52,7 @@ pub struct FileBatch<'a> {
 /// The file already at a path of a repository, and where it lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathHolder {
-    pub file_id: i64,
+    pub file_id: FileId,
     pub package_name: String,
     pub version_name: String,
     pub is_published: bool,
@@ -131,7 +131,7 @@ fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<FileRecord, sqlx::Error> {
 
 async fn find_file<'e>(
     ex: impl sqlx::SqliteExecutor<'e>,
-    repository_id: i64,
+    repository_id: RepositoryId,
     path: &str,
 ) -> Result<FileRecord, DbError> {
     let row = sqlx::query(&format!(
@@ -146,14 +146,18 @@ async fn find_file<'e>(
 }
 
 impl Db {
-    pub async fn find_file(&self, repository_id: i64, path: &str) -> Result<FileRecord, DbError> {
+    pub async fn find_file(
+        &self,
+        repository_id: RepositoryId,
+        path: &str,
+    ) -> Result<FileRecord, DbError> {
         find_file(&self.pool, repository_id, path).await
     }
 
     /// The file at `path` of a repository and the package and version it belongs to.
     pub async fn path_holder(
         &self,
-        repository_id: i64,
+        repository_id: RepositoryId,
         path: &str,
     ) -> Result<Option<PathHolder>, DbError> {
         Ok(path_holder(&self.pool, repository_id, path).await?)
@@ -164,7 +168,7 @@ impl Db {
     /// writes nothing at all. Replaced files keep their id and download count, and take
     /// the new content and the batch's publish state. The version is found or created
     /// in the same transaction; its id.
-    pub async fn put_files(&self, batch: &FileBatch<'_>) -> Result<i64, PutFilesError> {
+    pub async fn put_files(&self, batch: &FileBatch<'_>) -> Result<VersionId, PutFilesError> {
         let mut tx = self.begin().await?;
         let version_id = tx.put_files(batch).await?;
         tx.commit().await?;
@@ -172,12 +176,12 @@ impl Db {
     }
 
     /// Publishes the version's unpublished files; returns how many.
-    pub async fn publish_files(&self, version_id: i64) -> Result<i64, DbError> {
+    pub async fn publish_files(&self, version_id: VersionId) -> Result<i64, DbError> {
         publish_files(&self.pool, version_id).await
     }
 
     /// Removes the version's unpublished files; returns how many.
-    pub async fn discard_files(&self, version_id: i64) -> Result<i64, DbError> {
+    pub async fn discard_files(&self, version_id: VersionId) -> Result<i64, DbError> {
         let done = sqlx::query("DELETE FROM files WHERE version_id = $1 AND NOT is_published")
             .bind(version_id)
             .execute(&self.pool)
@@ -185,7 +189,7 @@ impl Db {
         Ok(done.rows_affected() as i64)
     }
 
-    pub async fn delete_file(&self, id: i64) -> Result<(), DbError> {
+    pub async fn delete_file(&self, id: FileId) -> Result<(), DbError> {
         sqlx::query("DELETE FROM files WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
@@ -196,8 +200,8 @@ impl Db {
     /// Files of a package, or of one of its versions, by path.
     pub async fn list_files(
         &self,
-        package_id: i64,
-        version_id: Option<i64>,
+        package_id: PackageId,
+        version_id: Option<VersionId>,
         include_unpublished: bool,
     ) -> Result<Vec<FileRecord>, DbError> {
         let rows = sqlx::query(&format!(
@@ -216,7 +220,7 @@ impl Db {
     /// (`dir/` is a prefix of their path).
     pub async fn files_under(
         &self,
-        repository_id: i64,
+        repository_id: RepositoryId,
         dir: &str,
         include_unpublished: bool,
     ) -> Result<Vec<(String, i64, i64)>, DbError> {
@@ -246,7 +250,11 @@ impl Db {
     }
 
     /// Counts one download of a file and of its version.
-    pub async fn count_download(&self, file_id: i64, version_id: i64) -> Result<(), DbError> {
+    pub async fn count_download(
+        &self,
+        file_id: FileId,
+        version_id: VersionId,
+    ) -> Result<(), DbError> {
         let mut tx = self.write_tx().await?;
         sqlx::query("UPDATE files SET downloads = downloads + 1 WHERE id = $1")
             .bind(file_id)
@@ -263,7 +271,7 @@ impl Db {
 
 async fn path_holder<'e, E>(
     executor: E,
-    repository_id: i64,
+    repository_id: RepositoryId,
     path: &str,
 ) -> Result<Option<PathHolder>, sqlx::Error>
 where
@@ -351,7 +359,11 @@ impl Db {
 }
 
 impl Db {
-    pub async fn set_list_in_downloads(&self, file_id: i64, listed: bool) -> Result<(), DbError> {
+    pub async fn set_list_in_downloads(
+        &self,
+        file_id: FileId,
+        listed: bool,
+    ) -> Result<(), DbError> {
         sqlx::query("UPDATE files SET list_in_downloads = $1 WHERE id = $2")
             .bind(listed)
             .bind(file_id)
@@ -370,7 +382,7 @@ impl Tx {
     ///
     /// As one step of a unit of work: the checks and the writes see the same state,
     /// since no other writer runs between them.
-    pub async fn put_files(&mut self, batch: &FileBatch<'_>) -> Result<i64, PutFilesError> {
+    pub async fn put_files(&mut self, batch: &FileBatch<'_>) -> Result<VersionId, PutFilesError> {
         let now = now_millis();
         let (version_id, _) = self
             .version_for(batch.package_id, batch.version_name)
@@ -439,14 +451,14 @@ impl Tx {
     }
 
     /// [`Db::publish_files`] as a step of a unit of work.
-    pub async fn publish_files(&mut self, version_id: i64) -> Result<i64, DbError> {
+    pub async fn publish_files(&mut self, version_id: VersionId) -> Result<i64, DbError> {
         publish_files(self.conn(), version_id).await
     }
 
     /// [`Db::find_file`] inside the unit of work: it sees the unit's own writes.
     pub async fn find_file(
         &mut self,
-        repository_id: i64,
+        repository_id: RepositoryId,
         path: &str,
     ) -> Result<FileRecord, DbError> {
         find_file(self.conn(), repository_id, path).await
@@ -455,7 +467,7 @@ impl Tx {
 
 async fn publish_files<'e>(
     ex: impl sqlx::SqliteExecutor<'e>,
-    version_id: i64,
+    version_id: VersionId,
 ) -> Result<i64, DbError> {
     let done = sqlx::query(
         "UPDATE files SET is_published = TRUE, published_at = $1 \

@@ -2,12 +2,12 @@
 
 use sqlx::Row;
 
-use super::{now_millis, Db, DbError, Tx, UserRecord};
+use super::{now_millis, Db, DbError, Tx, UserId, UserRecord};
 
 /// A linked GitHub account. The token stays sealed until the GitHub client needs it.
 #[derive(Debug, Clone)]
 pub struct GithubLink {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub github_id: i64,
     pub login: String,
     pub avatar_url: Option<String>,
@@ -30,7 +30,7 @@ pub struct GithubIdentity {
 pub struct OAuthFlow {
     pub browser_mac: String,
     pub purpose: String,
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub verifier_sealed: String,
     pub redirect_uri: String,
     pub private_access: bool,
@@ -51,13 +51,13 @@ fn link_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<GithubLink, sqlx::Erro
 impl Db {
     /// Links (or re-links, with a fresh token) a GitHub identity to an account. A GitHub
     /// account already linked to another Wharf account is a [`DbError::Conflict`].
-    pub async fn link_github(&self, user_id: i64, id: &GithubIdentity) -> Result<(), DbError> {
+    pub async fn link_github(&self, user_id: UserId, id: &GithubIdentity) -> Result<(), DbError> {
         let mut tx = self.begin().await?;
         tx.link_github(user_id, id).await?;
         tx.commit().await
     }
 
-    pub async fn github_link(&self, user_id: i64) -> Result<Option<GithubLink>, DbError> {
+    pub async fn github_link(&self, user_id: UserId) -> Result<Option<GithubLink>, DbError> {
         let row = sqlx::query("SELECT * FROM github_links WHERE user_id = $1")
             .bind(user_id)
             .fetch_optional(&self.pool)
@@ -67,7 +67,7 @@ impl Db {
 
     /// The account a GitHub identity signs in to, if one linked it.
     pub async fn github_sign_in(&self, id: &GithubIdentity) -> Result<Option<UserRecord>, DbError> {
-        let user_id: Option<i64> =
+        let user_id: Option<UserId> =
             sqlx::query_scalar("SELECT user_id FROM github_links WHERE github_id = $1")
                 .bind(id.github_id)
                 .fetch_optional(&self.pool)
@@ -78,7 +78,7 @@ impl Db {
         }
     }
 
-    pub async fn unlink_github(&self, user_id: i64) -> Result<(), DbError> {
+    pub async fn unlink_github(&self, user_id: UserId) -> Result<(), DbError> {
         sqlx::query("DELETE FROM github_links WHERE user_id = $1")
             .bind(user_id)
             .execute(&self.pool)
@@ -184,14 +184,18 @@ impl Db {
 impl Tx {
     /// Links (or re-links, with a fresh token) a GitHub identity to an account. A GitHub
     /// account already linked to another Wharf account is a [`DbError::Conflict`].
-    pub async fn link_github(&mut self, user_id: i64, id: &GithubIdentity) -> Result<(), DbError> {
+    pub async fn link_github(
+        &mut self,
+        user_id: UserId,
+        id: &GithubIdentity,
+    ) -> Result<(), DbError> {
         let now = now_millis();
         let other: Option<i64> =
             sqlx::query_scalar("SELECT user_id FROM github_links WHERE github_id = $1")
                 .bind(id.github_id)
                 .fetch_optional(self.conn())
                 .await?;
-        if other.is_some_and(|o| o != user_id) {
+        if other.is_some_and(|o| o != user_id.0) {
             return Err(DbError::Conflict);
         }
         sqlx::query(

@@ -2,13 +2,13 @@
 
 use sqlx::Row;
 
-use super::{now_millis, Db, DbError, Tx};
+use super::{now_millis, Db, DbError, RepositoryId, Tx, UserId, VersionId};
 
 #[derive(Debug, Clone)]
 pub struct ImportJobRecord {
     pub id: i64,
-    pub user_id: i64,
-    pub repository_id: i64,
+    pub user_id: UserId,
+    pub repository_id: RepositoryId,
     pub subject: String,
     pub repo: String,
     pub with_assets: bool,
@@ -78,8 +78,8 @@ impl Db {
     /// Records a job and its items in one transaction; the job's id.
     pub async fn create_import_job(
         &self,
-        user_id: i64,
-        repository_id: i64,
+        user_id: UserId,
+        repository_id: RepositoryId,
         with_assets: bool,
         publish: bool,
         private_to_public: bool,
@@ -119,7 +119,7 @@ impl Db {
     pub async fn import_job(
         &self,
         job_id: i64,
-        user_id: i64,
+        user_id: UserId,
     ) -> Result<Option<ImportJobRecord>, DbError> {
         let row = sqlx::query(&format!("{JOB_SELECT} WHERE j.id = $1 AND j.user_id = $2"))
             .bind(job_id)
@@ -246,7 +246,7 @@ impl Db {
     }
 
     /// Puts a finished job's failed items back in the queue; how many.
-    pub async fn retry_import_job(&self, job_id: i64, user_id: i64) -> Result<u64, DbError> {
+    pub async fn retry_import_job(&self, job_id: i64, user_id: UserId) -> Result<u64, DbError> {
         let mut tx = self.write_tx().await?;
         let owned: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM import_jobs WHERE id = $1 AND user_id = $2 AND status = 'finished'",
@@ -282,7 +282,7 @@ impl Db {
     /// person uploaded it or replaced it since; `None` when there is no file).
     pub async fn file_is_imported(
         &self,
-        repository_id: i64,
+        repository_id: RepositoryId,
         path: &str,
     ) -> Result<Option<bool>, DbError> {
         Ok(sqlx::query_scalar(
@@ -300,7 +300,7 @@ impl Tx {
     /// Records that an import wrote `sha256` at `path` of repository `repository_id`.
     pub async fn mark_file_imported(
         &mut self,
-        repository_id: i64,
+        repository_id: RepositoryId,
         path: &str,
         sha256: &str,
     ) -> Result<(), DbError> {
@@ -317,7 +317,7 @@ impl Tx {
     /// them (`Db::imported_tags` counts only such versions as imported).
     pub async fn set_import_files_missing(
         &mut self,
-        version_id: i64,
+        version_id: VersionId,
         missing: i64,
     ) -> Result<(), DbError> {
         sqlx::query("UPDATE versions SET import_files_missing = $1 WHERE id = $2")

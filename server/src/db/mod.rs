@@ -8,6 +8,7 @@ mod attributes;
 mod blobs;
 mod files;
 mod github;
+mod ids;
 mod imports;
 mod oci;
 mod packages;
@@ -28,6 +29,7 @@ pub use attributes::AttrOwner;
 pub use blobs::RemovedBlob;
 pub use files::{FileBatch, FileRecord, FileSearch, NewFile, PathHolder, PutFilesError};
 pub use github::{GithubIdentity, GithubLink, OAuthFlow};
+pub use ids::{FileId, PackageId, RepositoryId, UserId, VersionId};
 pub use imports::{ImportItemRecord, ImportJobRecord};
 pub use oci::{
     tag_file_path, ManifestRecord, NewManifest, OciBlobRecord, OciLink, TagRecord, UploadRecord,
@@ -41,7 +43,7 @@ pub use versions::{VersionFields, VersionOrderRow, VersionRecord};
 /// Who is looking: the signed-in user's id, or `None` for an anonymous visitor. Reads of
 /// private things take it, so "only the owner sees it" lives in the query itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Viewer(pub Option<i64>);
+pub struct Viewer(pub Option<UserId>);
 
 /// A database failure, split by what callers can do about it.
 #[derive(Debug, thiserror::Error)]

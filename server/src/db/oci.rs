@@ -2,12 +2,12 @@
 
 use sqlx::Row;
 
-use super::{now_millis, Db, DbError, Tx, Viewer};
+use super::{now_millis, Db, DbError, PackageId, RepositoryId, Tx, VersionId, Viewer};
 
 /// Where a registry blob is linked: an image of a registry, under a digest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OciLink<'a> {
-    pub repository_id: i64,
+    pub repository_id: RepositoryId,
     pub image: &'a str,
     pub digest: &'a str,
 }
@@ -23,7 +23,7 @@ pub struct OciBlobRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadRecord {
     pub id: String,
-    pub repository_id: i64,
+    pub repository_id: RepositoryId,
     pub image: String,
     pub size: i64,
     pub parts: i64,
@@ -33,7 +33,7 @@ pub struct UploadRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ManifestRecord {
     pub id: i64,
-    pub package_id: i64,
+    pub package_id: PackageId,
     pub digest: String,
     pub blob_sha256: String,
     pub media_type: String,
@@ -50,8 +50,8 @@ pub struct ManifestRecord {
 /// A manifest about to be stored, with what it references.
 #[derive(Debug, Clone)]
 pub struct NewManifest<'a> {
-    pub repository_id: i64,
-    pub package_id: i64,
+    pub repository_id: RepositoryId,
+    pub package_id: PackageId,
     /// The image name (where the manifest is pullable from).
     pub image: &'a str,
     pub digest: &'a str,
@@ -75,10 +75,10 @@ pub fn tag_file_path(image: &str, tag: &str) -> String {
 /// One tag of an image, for listings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagRecord {
-    pub package_id: i64,
+    pub package_id: PackageId,
     pub package_name: String,
     pub tag: String,
-    pub version_id: i64,
+    pub version_id: VersionId,
     pub manifest: ManifestRecord,
     pub updated_at: i64,
 }
@@ -186,7 +186,7 @@ impl Db {
     pub async fn insert_oci_upload(
         &self,
         id: &str,
-        repository_id: i64,
+        repository_id: RepositoryId,
         image: &str,
     ) -> Result<(), DbError> {
         let now = now_millis();
@@ -251,7 +251,7 @@ impl Db {
 impl Db {
     pub async fn find_oci_manifest(
         &self,
-        package_id: i64,
+        package_id: PackageId,
         digest: &str,
     ) -> Result<Option<ManifestRecord>, DbError> {
         let row = sqlx::query(&format!(
@@ -267,9 +267,9 @@ impl Db {
     /// The manifest a tag names, and the tag's version id.
     pub async fn find_oci_tag(
         &self,
-        package_id: i64,
+        package_id: PackageId,
         tag: &str,
-    ) -> Result<Option<(ManifestRecord, i64)>, DbError> {
+    ) -> Result<Option<(ManifestRecord, VersionId)>, DbError> {
         let row = sqlx::query(&format!(
             "SELECT {MANIFEST_COLUMNS}, v.id AS version_id FROM versions v \
              JOIN oci_tags t ON t.version_id = v.id JOIN oci_manifests m ON m.id = t.manifest_id \
@@ -289,7 +289,7 @@ impl Db {
     pub async fn delete_oci_manifest(
         &self,
         link: &OciLink<'_>,
-        package_id: i64,
+        package_id: PackageId,
     ) -> Result<bool, DbError> {
         let digest = link.digest;
         let mut tx = self.write_tx().await?;
@@ -328,8 +328,8 @@ impl Db {
     /// Counts a pull of a tag: its version's downloads and its manifest file's.
     pub async fn count_tag_pull(
         &self,
-        repository_id: i64,
-        version_id: i64,
+        repository_id: RepositoryId,
+        version_id: VersionId,
         file_path: &str,
     ) -> Result<(), DbError> {
         let mut tx = self.write_tx().await?;
@@ -351,7 +351,7 @@ impl Db {
     /// Tags of an image in byte order, after `last`, at most `limit`.
     pub async fn list_oci_tags(
         &self,
-        package_id: i64,
+        package_id: PackageId,
         last: Option<&str>,
         limit: Option<i64>,
     ) -> Result<Vec<String>, DbError> {
@@ -370,7 +370,7 @@ impl Db {
     /// Manifests of an image whose subject is `digest`, optionally of one artifact type.
     pub async fn oci_referrers(
         &self,
-        package_id: i64,
+        package_id: PackageId,
         digest: &str,
     ) -> Result<Vec<ManifestRecord>, DbError> {
         let rows = sqlx::query(&format!(
@@ -388,7 +388,10 @@ impl Db {
     }
 
     /// Every tag of every image of a registry, images by name, tags newest first.
-    pub async fn oci_repository_tags(&self, repository_id: i64) -> Result<Vec<TagRecord>, DbError> {
+    pub async fn oci_repository_tags(
+        &self,
+        repository_id: RepositoryId,
+    ) -> Result<Vec<TagRecord>, DbError> {
         let rows = sqlx::query(&format!(
             "SELECT {MANIFEST_COLUMNS}, p.name AS package_name, v.name AS tag, \
              v.id AS version_id, v.updated_at AS tag_updated_at \
@@ -464,7 +467,11 @@ impl Tx {
 
     /// Points a tag (the version `version_id`) at a manifest, moving it if it pointed
     /// elsewhere.
-    pub async fn set_oci_tag(&mut self, version_id: i64, manifest_id: i64) -> Result<(), DbError> {
+    pub async fn set_oci_tag(
+        &mut self,
+        version_id: VersionId,
+        manifest_id: i64,
+    ) -> Result<(), DbError> {
         sqlx::query(
             "INSERT INTO oci_tags (version_id, manifest_id) VALUES ($1, $2) \
              ON CONFLICT (version_id) DO UPDATE SET manifest_id = excluded.manifest_id",
@@ -480,8 +487,8 @@ impl Tx {
     /// REST API and the pages list it; it replaces what was at that path.
     pub async fn put_oci_tag_file(
         &mut self,
-        repository_id: i64,
-        version_id: i64,
+        repository_id: RepositoryId,
+        version_id: VersionId,
         path: &str,
         blob_sha256: &str,
     ) -> Result<(), DbError> {

@@ -3,12 +3,14 @@
 
 use sqlx::Row;
 
-use super::{labels_from_json, labels_to_json, now_millis, Db, DbError, Tx};
+use super::{
+    labels_from_json, labels_to_json, now_millis, Db, DbError, PackageId, RepositoryId, Tx,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackageRecord {
-    pub id: i64,
-    pub repository_id: i64,
+    pub id: PackageId,
+    pub repository_id: RepositoryId,
     pub name: String,
     pub description: Option<String>,
     pub labels: Vec<String>,
@@ -87,7 +89,7 @@ impl Db {
     /// those starting with `prefix`.
     pub async fn list_packages(
         &self,
-        repository_id: i64,
+        repository_id: RepositoryId,
         prefix: Option<&str>,
         offset: i64,
         limit: i64,
@@ -120,7 +122,7 @@ impl Db {
     /// checks name collisions against.
     pub async fn package_origins(
         &self,
-        repository_id: i64,
+        repository_id: RepositoryId,
     ) -> Result<Vec<(String, Option<String>)>, DbError> {
         Ok(sqlx::query_as(
             "SELECT name, imported_from_github FROM packages WHERE repository_id = $1 \
@@ -136,7 +138,7 @@ impl Db {
     /// what the import tree marks "imported".
     pub async fn imported_tags(
         &self,
-        repository_id: i64,
+        repository_id: RepositoryId,
     ) -> Result<Vec<(String, String)>, DbError> {
         Ok(sqlx::query_as(
             "SELECT p.imported_from_github, v.vcs_tag FROM versions v \
@@ -152,7 +154,7 @@ impl Db {
 
     pub async fn find_package(
         &self,
-        repository_id: i64,
+        repository_id: RepositoryId,
         name: &str,
     ) -> Result<PackageRecord, DbError> {
         find_package(&self.pool, repository_id, name).await
@@ -160,14 +162,14 @@ impl Db {
 
     pub async fn insert_package(
         &self,
-        repository_id: i64,
+        repository_id: RepositoryId,
         name: &str,
         f: &PackageFields,
     ) -> Result<i64, DbError> {
         insert_package(&self.pool, repository_id, name, f).await
     }
 
-    pub async fn update_package(&self, id: i64, f: &PackageFields) -> Result<(), DbError> {
+    pub async fn update_package(&self, id: PackageId, f: &PackageFields) -> Result<(), DbError> {
         sqlx::query(
             "UPDATE packages SET description = $1, labels = $2, licenses = $3, vcs_url = $4, \
              website_url = $5, issue_tracker_url = $6, github_repo = $7, updated_at = $8 \
@@ -187,7 +189,7 @@ impl Db {
         Ok(())
     }
 
-    pub async fn delete_package(&self, id: i64) -> Result<(), DbError> {
+    pub async fn delete_package(&self, id: PackageId) -> Result<(), DbError> {
         sqlx::query("DELETE FROM packages WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
@@ -226,7 +228,7 @@ impl Db {
         Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
     }
 
-    pub async fn find_package_by_id(&self, id: i64) -> Result<PackageRecord, DbError> {
+    pub async fn find_package_by_id(&self, id: PackageId) -> Result<PackageRecord, DbError> {
         let row = sqlx::query(&format!("{SELECT} WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
@@ -311,7 +313,7 @@ impl Db {
 
 async fn find_package<'e>(
     ex: impl sqlx::SqliteExecutor<'e>,
-    repository_id: i64,
+    repository_id: RepositoryId,
     name: &str,
 ) -> Result<PackageRecord, DbError> {
     let row = sqlx::query(&format!("{SELECT} WHERE repository_id = $1 AND name = $2"))
@@ -325,7 +327,7 @@ async fn find_package<'e>(
 
 async fn insert_package<'e>(
     ex: impl sqlx::SqliteExecutor<'e>,
-    repository_id: i64,
+    repository_id: RepositoryId,
     name: &str,
     f: &PackageFields,
 ) -> Result<i64, DbError> {
@@ -355,7 +357,7 @@ impl Tx {
     /// [`Db::find_package`] inside the unit of work.
     pub async fn find_package(
         &mut self,
-        repository_id: i64,
+        repository_id: RepositoryId,
         name: &str,
     ) -> Result<PackageRecord, DbError> {
         find_package(self.conn(), repository_id, name).await
@@ -364,7 +366,7 @@ impl Tx {
     /// [`Db::insert_package`] as a step of a unit of work.
     pub async fn insert_package(
         &mut self,
-        repository_id: i64,
+        repository_id: RepositoryId,
         name: &str,
         f: &PackageFields,
     ) -> Result<i64, DbError> {

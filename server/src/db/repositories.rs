@@ -3,12 +3,14 @@
 
 use sqlx::Row;
 
-use super::{labels_from_json, labels_to_json, now_millis, Db, DbError, Viewer};
+use super::{
+    labels_from_json, labels_to_json, now_millis, Db, DbError, RepositoryId, UserId, Viewer,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RepositoryRecord {
-    pub id: i64,
-    pub owner_id: i64,
+    pub id: RepositoryId,
+    pub owner_id: UserId,
     pub owner_name: String,
     pub name: String,
     pub repo_type: String,
@@ -54,7 +56,7 @@ impl Db {
     /// The repositories of `owner_id` that `viewer` may see, by name.
     pub async fn list_repositories(
         &self,
-        owner_id: i64,
+        owner_id: UserId,
         viewer: Viewer,
     ) -> Result<Vec<RepositoryRecord>, DbError> {
         let sql = format!(
@@ -71,7 +73,7 @@ impl Db {
 
     pub async fn find_repository(
         &self,
-        owner_id: i64,
+        owner_id: UserId,
         name: &str,
         viewer: Viewer,
     ) -> Result<RepositoryRecord, DbError> {
@@ -93,7 +95,7 @@ impl Db {
     /// no particular order; ids of others are left out.
     pub async fn find_repositories_by_ids(
         &self,
-        ids: &[i64],
+        ids: &[RepositoryId],
         viewer: Viewer,
     ) -> Result<Vec<RepositoryRecord>, DbError> {
         let mut out = Vec::with_capacity(ids.len());
@@ -117,7 +119,7 @@ impl Db {
     /// A repository by id, if `viewer` may see it.
     pub async fn find_repository_by_id(
         &self,
-        id: i64,
+        id: RepositoryId,
         viewer: Viewer,
     ) -> Result<RepositoryRecord, DbError> {
         let sql = format!("{SELECT} WHERE r.id = $1 AND (r.is_private = FALSE OR r.owner_id = $2)");
@@ -153,7 +155,7 @@ impl Db {
     /// [`DbError::Conflict`] when the owner already has a repository of that name.
     pub async fn insert_repository(
         &self,
-        owner_id: i64,
+        owner_id: UserId,
         name: &str,
         fields: &RepositoryFields,
     ) -> Result<i64, DbError> {
@@ -179,8 +181,8 @@ impl Db {
     /// Rewrites the fields of a repository the caller owns (`owner_id` scopes the write).
     pub async fn update_repository(
         &self,
-        owner_id: i64,
-        id: i64,
+        owner_id: UserId,
+        id: RepositoryId,
         fields: &RepositoryFields,
     ) -> Result<(), DbError> {
         let done = sqlx::query(
@@ -201,7 +203,11 @@ impl Db {
         Ok(())
     }
 
-    pub async fn delete_repository(&self, owner_id: i64, id: i64) -> Result<(), DbError> {
+    pub async fn delete_repository(
+        &self,
+        owner_id: UserId,
+        id: RepositoryId,
+    ) -> Result<(), DbError> {
         let done = sqlx::query("DELETE FROM repositories WHERE id = $1 AND owner_id = $2")
             .bind(id)
             .bind(owner_id)

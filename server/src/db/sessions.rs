@@ -2,13 +2,13 @@
 
 use sqlx::Row;
 
-use super::{now_millis, Db, DbError, UserRecord};
+use super::{now_millis, Db, DbError, UserId, UserRecord};
 
 impl Db {
     pub async fn insert_session(
         &self,
         id_mac: &str,
-        user_id: i64,
+        user_id: UserId,
         csrf_token: &str,
         expires_at: i64,
     ) -> Result<(), DbError> {
@@ -36,7 +36,7 @@ impl Db {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(DbError::NotFound)?;
-        let user_id: i64 = row.try_get("user_id")?;
+        let user_id: UserId = row.try_get("user_id")?;
         let csrf: String = row.try_get("csrf_token")?;
         Ok((self.find_user_by_id(user_id).await?, csrf))
     }

@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::{now_millis, Db, DbError, Tx};
+use super::{now_millis, Db, DbError, Tx, UserId};
 
 /// What creating a user stores. Secrets arrive already hashed or sealed.
 #[derive(Debug)]
@@ -18,7 +18,7 @@ pub struct NewUser<'a> {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRecord {
-    pub id: i64,
+    pub id: UserId,
     pub name: String,
     pub password_hash: String,
     pub api_key_mac: String,
@@ -50,7 +50,7 @@ impl Db {
         find_user_by_name(&self.pool, name_key).await
     }
 
-    pub async fn find_user_by_id(&self, id: i64) -> Result<UserRecord, DbError> {
+    pub async fn find_user_by_id(&self, id: UserId) -> Result<UserRecord, DbError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
         let row = sqlx::query(&sql)
             .bind(id)
@@ -61,7 +61,7 @@ impl Db {
     }
 
     /// Puts the user on the Premium plan, or back on the Free one.
-    pub async fn set_premium(&self, id: i64, premium: bool) -> Result<(), DbError> {
+    pub async fn set_premium(&self, id: UserId, premium: bool) -> Result<(), DbError> {
         sqlx::query("UPDATE users SET is_premium = $1 WHERE id = $2")
             .bind(premium)
             .bind(id)
@@ -71,7 +71,7 @@ impl Db {
     }
 
     /// Replaces the user's API key (the old one stops working at once).
-    pub async fn set_api_key(&self, id: i64, mac: &str, sealed: &str) -> Result<(), DbError> {
+    pub async fn set_api_key(&self, id: UserId, mac: &str, sealed: &str) -> Result<(), DbError> {
         sqlx::query("UPDATE users SET api_key_mac = $1, api_key_sealed = $2 WHERE id = $3")
             .bind(mac)
             .bind(sealed)

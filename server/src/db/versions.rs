@@ -4,12 +4,12 @@ use std::collections::HashMap;
 
 use sqlx::Row;
 
-use super::{now_millis, Db, DbError, Tx};
+use super::{now_millis, Db, DbError, PackageId, Tx, VersionId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionRecord {
-    pub id: i64,
-    pub package_id: i64,
+    pub id: VersionId,
+    pub package_id: PackageId,
     pub name: String,
     pub description: Option<String>,
     pub vcs_tag: Option<String>,
@@ -74,7 +74,7 @@ fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<VersionRecord, sqlx::Error>
 /// for one version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionOrderRow {
-    pub id: i64,
+    pub id: VersionId,
     pub name: String,
     pub released_at: Option<i64>,
     pub created_at: i64,
@@ -89,7 +89,7 @@ impl Db {
     /// Every version of a package with what orders it, in creation order (one query).
     pub async fn version_order_rows(
         &self,
-        package_id: i64,
+        package_id: PackageId,
     ) -> Result<Vec<VersionOrderRow>, DbError> {
         let mut of = self.version_order_rows_of(&[package_id]).await?;
         Ok(of.remove(&package_id).unwrap_or_default())
@@ -100,9 +100,9 @@ impl Db {
     /// version has no entry.
     pub async fn version_order_rows_of(
         &self,
-        package_ids: &[i64],
-    ) -> Result<HashMap<i64, Vec<VersionOrderRow>>, DbError> {
-        let mut out: HashMap<i64, Vec<VersionOrderRow>> = HashMap::new();
+        package_ids: &[PackageId],
+    ) -> Result<HashMap<PackageId, Vec<VersionOrderRow>>, DbError> {
+        let mut out: HashMap<PackageId, Vec<VersionOrderRow>> = HashMap::new();
         for chunk in package_ids.chunks(500) {
             let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
@@ -118,7 +118,7 @@ impl Db {
                 query = query.bind(id);
             }
             for row in query.fetch_all(&self.pool).await? {
-                let package_id: i64 = row.try_get("package_id")?;
+                let package_id: PackageId = row.try_get("package_id")?;
                 out.entry(package_id).or_default().push(VersionOrderRow {
                     id: row.try_get("id")?,
                     name: row.try_get("name")?,
@@ -136,8 +136,8 @@ impl Db {
     /// Marks a version of the package as its latest, or (`None`) lets the rule decide.
     pub async fn set_latest_pin(
         &self,
-        package_id: i64,
-        version_id: Option<i64>,
+        package_id: PackageId,
+        version_id: Option<VersionId>,
     ) -> Result<(), DbError> {
         sqlx::query(
             "UPDATE packages SET latest_pin_version_id = $1, updated_at = $2 WHERE id = $3",
@@ -152,7 +152,7 @@ impl Db {
 
     pub async fn find_version(
         &self,
-        package_id: i64,
+        package_id: PackageId,
         name: &str,
     ) -> Result<VersionRecord, DbError> {
         let row = sqlx::query(&format!("{SELECT} WHERE v.package_id = $1 AND v.name = $2"))
@@ -164,7 +164,7 @@ impl Db {
         Ok(from_row(&row)?)
     }
 
-    pub async fn find_version_by_id(&self, id: i64) -> Result<VersionRecord, DbError> {
+    pub async fn find_version_by_id(&self, id: VersionId) -> Result<VersionRecord, DbError> {
         let row = sqlx::query(&format!("{SELECT} WHERE v.id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
@@ -175,19 +175,19 @@ impl Db {
 
     pub async fn insert_version(
         &self,
-        package_id: i64,
+        package_id: PackageId,
         name: &str,
         f: &VersionFields,
-    ) -> Result<i64, DbError> {
+    ) -> Result<VersionId, DbError> {
         let mut conn = self.pool.acquire().await?;
         insert_version_in(&mut conn, package_id, name, f).await
     }
 
-    pub async fn update_version(&self, id: i64, f: &VersionFields) -> Result<(), DbError> {
+    pub async fn update_version(&self, id: VersionId, f: &VersionFields) -> Result<(), DbError> {
         update_version(&self.pool, id, f).await
     }
 
-    pub async fn delete_version(&self, id: i64) -> Result<(), DbError> {
+    pub async fn delete_version(&self, id: VersionId) -> Result<(), DbError> {
         sqlx::query("DELETE FROM versions WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
@@ -197,7 +197,11 @@ impl Db {
 }
 
 impl Db {
-    pub async fn set_release_notes(&self, id: i64, notes: Option<&str>) -> Result<(), DbError> {
+    pub async fn set_release_notes(
+        &self,
+        id: VersionId,
+        notes: Option<&str>,
+    ) -> Result<(), DbError> {
         sqlx::query("UPDATE versions SET release_notes = $1, updated_at = $2 WHERE id = $3")
             .bind(notes)
             .bind(now_millis())
@@ -212,11 +216,11 @@ impl Db {
 /// together with what is written with it) and touches its package's `updated_at`; its id.
 pub(super) async fn insert_version_in(
     conn: &mut sqlx::SqliteConnection,
-    package_id: i64,
+    package_id: PackageId,
     name: &str,
     f: &VersionFields,
-) -> Result<i64, DbError> {
-    let id: i64 = sqlx::query_scalar(
+) -> Result<VersionId, DbError> {
+    let id: VersionId = sqlx::query_scalar(
         "INSERT INTO versions (package_id, name, description, vcs_tag, release_notes, \
          is_prerelease, released_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
@@ -246,10 +250,10 @@ impl Tx {
     /// version this way (Bintray: "the version is created if it does not exist").
     pub async fn version_for(
         &mut self,
-        package_id: i64,
+        package_id: PackageId,
         name: &str,
-    ) -> Result<(i64, bool), DbError> {
-        let existing: Option<i64> =
+    ) -> Result<(VersionId, bool), DbError> {
+        let existing: Option<VersionId> =
             sqlx::query_scalar("SELECT id FROM versions WHERE package_id = $1 AND name = $2")
                 .bind(package_id)
                 .bind(name)
@@ -268,11 +272,11 @@ impl Tx {
     /// exist; its id. An import writes each release's version this way.
     pub async fn upsert_version(
         &mut self,
-        package_id: i64,
+        package_id: PackageId,
         name: &str,
         f: &VersionFields,
-    ) -> Result<i64, DbError> {
-        let existing: Option<i64> =
+    ) -> Result<VersionId, DbError> {
+        let existing: Option<VersionId> =
             sqlx::query_scalar("SELECT id FROM versions WHERE package_id = $1 AND name = $2")
                 .bind(package_id)
                 .bind(name)
@@ -286,7 +290,7 @@ impl Tx {
     }
 
     /// Marks a version, and its package, as just changed (`updated_at`).
-    pub async fn touch_version(&mut self, id: i64) -> Result<(), DbError> {
+    pub async fn touch_version(&mut self, id: VersionId) -> Result<(), DbError> {
         let now = now_millis();
         sqlx::query("UPDATE versions SET updated_at = $1 WHERE id = $2")
             .bind(now)
@@ -306,7 +310,7 @@ impl Tx {
 
 async fn update_version<'e>(
     ex: impl sqlx::SqliteExecutor<'e>,
-    id: i64,
+    id: VersionId,
     f: &VersionFields,
 ) -> Result<(), DbError> {
     sqlx::query(

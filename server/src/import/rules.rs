@@ -15,7 +15,7 @@ use app::api_types::PackageChanges;
 use app::domain::import_collisions::{self, Collision, ExistingPackage};
 
 use super::Importer;
-use crate::db::{Db, DbError, GithubLink, ImportJobRecord, RepositoryRecord};
+use crate::db::{Db, DbError, GithubLink, ImportJobRecord, RepositoryId, RepositoryRecord};
 use crate::github::{GitHubError, RepoListOptions, Repository, Session};
 use crate::github_auth::grants_private;
 use crate::registry::{self, Caller, RegistryError};
@@ -103,7 +103,7 @@ pub async fn private_among(session: &Session, names: &[&str]) -> Result<Vec<Stri
 /// The packages of `repository` as the collision rule sees them.
 pub async fn existing_packages(
     db: &Db,
-    repository_id: i64,
+    repository_id: RepositoryId,
 ) -> Result<Vec<ExistingPackage>, DbError> {
     Ok(db
         .package_origins(repository_id)
@@ -226,7 +226,7 @@ mod tests {
 
     fn link(scopes: &str) -> GithubLink {
         GithubLink {
-            user_id: 1,
+            user_id: crate::db::UserId(1),
             github_id: 7,
             login: "octo".into(),
             avatar_url: None,
@@ -237,8 +237,8 @@ mod tests {
 
     fn target(private: bool) -> RepositoryRecord {
         RepositoryRecord {
-            id: 1,
-            owner_id: 1,
+            id: crate::db::RepositoryId(1),
+            owner_id: crate::db::UserId(1),
             owner_name: "alice".into(),
             name: "gh".into(),
             repo_type: "generic".into(),

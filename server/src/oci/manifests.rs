@@ -13,7 +13,9 @@ use super::digest::{Algorithm, OciDigest};
 use super::manifest::{self, Kind, Manifest, Platform};
 use super::reference::{is_tag, Reference};
 use super::{OciError, Result};
-use crate::db::{tag_file_path, AttrOwner, Db, ManifestRecord, NewManifest, PackageRecord, Tx};
+use crate::db::{
+    tag_file_path, AttrOwner, Db, ManifestRecord, NewManifest, PackageRecord, Tx, VersionId,
+};
 use crate::file_store;
 use crate::storage::{BlobStore, Want};
 
@@ -268,7 +270,7 @@ pub async fn put(
 /// The attributes a pushed tag gets; others (a CI's) are left as they are.
 async fn set_attributes(
     tx: &mut Tx,
-    version_id: i64,
+    version_id: VersionId,
     digest: &str,
     media_type: &str,
     contents: &Contents,
@@ -303,7 +305,7 @@ pub struct Found {
     pub package: PackageRecord,
     pub manifest: ManifestRecord,
     /// The tag's version, when found by tag.
-    pub version_id: Option<i64>,
+    pub version_id: Option<VersionId>,
 }
 
 /// The manifest `reference` names in the image, if any.
@@ -334,7 +336,13 @@ pub async fn find(
 }
 
 /// A pull of a tag counts as a download of its version, as a file download does.
-pub async fn count_pull(db: &Db, registry: &Registry, image: &str, tag: &str, version_id: i64) {
+pub async fn count_pull(
+    db: &Db,
+    registry: &Registry,
+    image: &str,
+    tag: &str,
+    version_id: VersionId,
+) {
     let path = crate::db::tag_file_path(image, tag);
     if let Err(e) = db.count_tag_pull(registry.repo.id, version_id, &path).await {
         tracing::warn!(error = %e, "could not count a pull");

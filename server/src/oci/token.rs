@@ -6,6 +6,7 @@
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
+use crate::db::UserId;
 use crate::secrets::Secrets;
 
 const PURPOSE: &str = "oci-token";
@@ -16,7 +17,7 @@ pub const LIFETIME_SECS: u64 = 3600;
 pub struct Claims {
     /// The user's id; `None` for an anonymous token.
     #[serde(rename = "u")]
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     /// The start of the user's API-key MAC when the token was issued.
     #[serde(rename = "k")]
     pub key_fingerprint: String,
@@ -65,7 +66,7 @@ mod tests {
     fn tokens_verify_until_they_expire() {
         let secrets = Secrets::for_tests(7);
         let claims = Claims {
-            user_id: Some(3),
+            user_id: Some(crate::db::UserId(3)),
             key_fingerprint: "abcd".into(),
             expires_at: 1000,
         };

@@ -4,7 +4,9 @@ use app::domain::attributes::{self, Attribute, AttributeError, AttributeInput, Q
 
 use super::versions::version_in;
 use super::{find_package, find_repository, Caller, RegistryError, Result};
-use crate::db::{AttrOwner, Db, PackageRecord, RepositoryRecord, VersionRecord};
+use crate::db::{
+    AttrOwner, Db, PackageId, PackageRecord, RepositoryRecord, VersionId, VersionRecord,
+};
 
 impl From<AttributeError> for RegistryError {
     fn from(e: AttributeError) -> Self {
@@ -131,7 +133,7 @@ pub async fn search_packages(
 ) -> Result<(RepositoryRecord, Vec<PackageRecord>)> {
     let repo = find_repository(db, caller, subject, repo).await?;
     let is_publisher = caller.owns(repo.owner_id);
-    let mut by_package: std::collections::BTreeMap<i64, Vec<Attribute>> = Default::default();
+    let mut by_package: std::collections::BTreeMap<PackageId, Vec<Attribute>> = Default::default();
     for (id, a) in db.package_attributes_in(repo.id).await? {
         by_package.entry(id).or_default().push(a);
     }
@@ -156,7 +158,7 @@ pub async fn search_versions(
 ) -> Result<(RepositoryRecord, PackageRecord, Vec<VersionRecord>)> {
     let (repo, package) = find_package(db, caller, subject, repo, package).await?;
     let is_publisher = caller.owns(repo.owner_id);
-    let mut by_version: std::collections::BTreeMap<i64, Vec<Attribute>> = Default::default();
+    let mut by_version: std::collections::BTreeMap<VersionId, Vec<Attribute>> = Default::default();
     for (id, a) in db.version_attributes_in(package.id).await? {
         by_version.entry(id).or_default().push(a);
     }

@@ -21,7 +21,7 @@ pub use versions::*;
 
 use app::domain::names::SubjectName;
 
-use crate::db::{Db, DbError, UserRecord, Viewer};
+use crate::db::{Db, DbError, UserId, UserRecord, Viewer};
 
 /// What went wrong, in words a client can act on. Mapped to HTTP in `http::error`.
 #[derive(Debug, thiserror::Error)]
@@ -74,13 +74,13 @@ impl Caller {
     }
 
     /// Whether the caller is the user `owner_id` (the publisher of what they own).
-    pub fn owns(&self, owner_id: i64) -> bool {
+    pub fn owns(&self, owner_id: UserId) -> bool {
         self.user.as_ref().is_some_and(|u| u.id == owner_id)
     }
 
     /// The caller as the owner `owner_id`, or why they are not: 401 when anonymous,
     /// 403 when someone else.
-    pub fn require_owner(&self, owner_id: i64) -> Result<&UserRecord> {
+    pub fn require_owner(&self, owner_id: UserId) -> Result<&UserRecord> {
         match &self.user {
             None => Err(RegistryError::Unauthenticated),
             Some(u) if u.id == owner_id => Ok(u),

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::{RegistryError, Result, VersionOrder};
-use crate::db::{Db, PackageRecord, RepositoryRecord, Viewer};
+use crate::db::{Db, PackageId, PackageRecord, RepositoryId, RepositoryRecord, Viewer};
 
 /// What to look for. Empty strings count as absent; at least one field is needed.
 #[derive(Debug, Clone, Default)]
@@ -46,15 +46,15 @@ pub async fn search_public_packages(
     let packages = db
         .search_public_packages(name, desc, subject.as_deref(), repo)
         .await?;
-    let mut repo_ids: Vec<i64> = packages.iter().map(|p| p.repository_id).collect();
+    let mut repo_ids: Vec<RepositoryId> = packages.iter().map(|p| p.repository_id).collect();
     repo_ids.dedup();
-    let repositories: HashMap<i64, RepositoryRecord> = db
+    let repositories: HashMap<RepositoryId, RepositoryRecord> = db
         .find_repositories_by_ids(&repo_ids, Viewer(None))
         .await?
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
-    let ids: Vec<i64> = packages.iter().map(|p| p.id).collect();
+    let ids: Vec<PackageId> = packages.iter().map(|p| p.id).collect();
     let mut orders = super::version_orders(db, &ids).await?;
     Ok(packages
         .into_iter()

@@ -9,7 +9,8 @@ use app::domain::names::VersionName;
 
 use super::{clean_text, find_package, found, owned_package, Caller, RegistryError, Result};
 use crate::db::{
-    Db, DbError, PackageRecord, RepositoryRecord, VersionFields, VersionOrderRow, VersionRecord,
+    Db, DbError, PackageId, PackageRecord, RepositoryRecord, VersionFields, VersionId,
+    VersionOrderRow, VersionRecord,
 };
 
 /// A version of a package the caller may see. `_latest` is the latest version by
@@ -32,7 +33,7 @@ pub async fn find_version(
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VersionOrder {
     pub newest_first: Vec<String>,
-    pub latest: Option<(i64, String)>,
+    pub latest: Option<(VersionId, String)>,
 }
 
 impl VersionOrder {
@@ -47,7 +48,10 @@ impl VersionOrder {
 }
 
 /// Reads the package's versions once and applies [`app::domain::latest`].
-pub async fn version_order(db: &Db, package_id: i64) -> std::result::Result<VersionOrder, DbError> {
+pub async fn version_order(
+    db: &Db,
+    package_id: PackageId,
+) -> std::result::Result<VersionOrder, DbError> {
     Ok(VersionOrder::of(db.version_order_rows(package_id).await?))
 }
 
@@ -55,8 +59,8 @@ pub async fn version_order(db: &Db, package_id: i64) -> std::result::Result<Vers
 /// packages (search, the package cards). A package with no versions gets an empty order.
 pub async fn version_orders(
     db: &Db,
-    package_ids: &[i64],
-) -> std::result::Result<HashMap<i64, VersionOrder>, DbError> {
+    package_ids: &[PackageId],
+) -> std::result::Result<HashMap<PackageId, VersionOrder>, DbError> {
     let mut rows = db.version_order_rows_of(package_ids).await?;
     Ok(package_ids
         .iter()
@@ -68,7 +72,7 @@ pub async fn version_orders(
 /// rule, and the index of the latest one: what the package page lists.
 pub async fn ordered_versions(
     db: &Db,
-    package_id: i64,
+    package_id: PackageId,
 ) -> std::result::Result<(Vec<VersionOrderRow>, Option<usize>), DbError> {
     Ok(sort_versions(db.version_order_rows(package_id).await?))
 }
@@ -80,7 +84,7 @@ fn sort_versions(mut rows: Vec<VersionOrderRow>) -> (Vec<VersionOrderRow>, Optio
             name: &r.name,
             released_at: r.released_at,
             created_at: r.created_at,
-            created_seq: r.id,
+            created_seq: r.id.0,
             prerelease: r.is_prerelease,
             published: r.published,
         }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::caller::ApiCaller;
 use super::json::{self, iso};
+use crate::db::PackageId;
 use crate::http::error::ApiError;
 use crate::registry;
 use crate::state::AppState;
@@ -89,7 +90,7 @@ pub async fn packages(
         .filter(|s| !s.is_empty());
     let (_, page) = registry::list_packages(&state.db, &caller, &s, &r, start, prefix).await?;
     let web = state.config.github.web_url.trim_end_matches('/');
-    let ids: Vec<i64> = page.items.iter().map(|p| p.id).collect();
+    let ids: Vec<PackageId> = page.items.iter().map(|p| p.id).collect();
     let mut orders = registry::version_orders(&state.db, &ids)
         .await
         .map_err(ApiError::internal)?;
