@@ -11,10 +11,8 @@ use serde_json::Value;
 use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::json;
-use super::openapi::{
-    AttributeClause, BadRequest, Forbidden, Internal, NotFound, PackageParams, RepoParams,
-    Unauthenticated, VersionParams,
-};
+use super::openapi::{AttributeClause, PackageParams, RepoParams, VersionParams};
+use super::openapi_responses::{ReadErrors, WriteErrors};
 use crate::db::AttrOwner;
 use crate::http::error::ApiError;
 use crate::registry::{self, AttrTarget, Caller};
@@ -121,9 +119,7 @@ async fn delete(
     params(PackageParams, NamesQuery),
     responses(
         (status = 200, description = "The attributes", body = Vec<Attribute>),
-        (status = 401, response = Unauthenticated),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        ReadErrors,
     ),
     security((), ("basic" = []))
 )]
@@ -147,9 +143,7 @@ pub async fn get_package(
     params(VersionParams, NamesQuery),
     responses(
         (status = 200, description = "The attributes", body = Vec<Attribute>),
-        (status = 401, response = Unauthenticated),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        ReadErrors,
     ),
     security((), ("basic" = []))
 )]
@@ -174,11 +168,7 @@ pub async fn get_version(
     request_body = Vec<AttributeInput>,
     responses(
         (status = 200, description = "The package's attributes now", body = Vec<Attribute>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        WriteErrors,
     ),
     security(("basic" = []))
 )]
@@ -203,11 +193,7 @@ pub async fn replace_package(
     request_body = Vec<AttributeInput>,
     responses(
         (status = 200, description = "The version's attributes now", body = Vec<Attribute>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        WriteErrors,
     ),
     security(("basic" = []))
 )]
@@ -232,11 +218,7 @@ pub async fn replace_version(
     request_body = Vec<AttributeInput>,
     responses(
         (status = 200, description = "The package's attributes now", body = Vec<Attribute>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        WriteErrors,
     ),
     security(("basic" = []))
 )]
@@ -261,11 +243,7 @@ pub async fn update_package(
     request_body = Vec<AttributeInput>,
     responses(
         (status = 200, description = "The version's attributes now", body = Vec<Attribute>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        WriteErrors,
     ),
     security(("basic" = []))
 )]
@@ -289,10 +267,7 @@ pub async fn update_version(
     params(PackageParams, NamesQuery),
     responses(
         (status = 200, description = "Deleted", body = Success),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        WriteErrors,
     ),
     security(("basic" = []))
 )]
@@ -316,10 +291,7 @@ pub async fn delete_package(
     params(VersionParams, NamesQuery),
     responses(
         (status = 200, description = "Deleted", body = Success),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        WriteErrors,
     ),
     security(("basic" = []))
 )]
@@ -362,10 +334,7 @@ pub async fn shown(
     ])),
     responses(
         (status = 200, description = "The packages that match", body = Vec<Package>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        ReadErrors,
     ),
     security((), ("basic" = []))
 )]
@@ -408,10 +377,7 @@ pub async fn search_packages(
     ])),
     responses(
         (status = 200, description = "The versions that match", body = Vec<Version>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        ReadErrors,
     ),
     security((), ("basic" = []))
 )]

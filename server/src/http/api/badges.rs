@@ -8,7 +8,8 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::caller::ApiCaller;
-use super::openapi::{Internal, NotFound, PackageParams, Unauthenticated};
+use super::openapi::PackageParams;
+use super::openapi_responses::ReadErrors;
 use crate::http::error::ApiError;
 use crate::registry;
 use crate::state::AppState;
@@ -58,9 +59,7 @@ pub struct BadgeQuery {
         (status = 200, description = "The badge", content_type = "image/svg+xml", body = String,
             headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "The caller's copy is current"),
-        (status = 401, response = Unauthenticated),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        ReadErrors,
     ),
     security((), ("basic" = []))
 )]
@@ -116,9 +115,7 @@ pub async fn download_badge(
         (status = 303, description = "To `/:subject/:repo/:package/:version`", headers(
             ("Location" = String, description = "The version's page")
         )),
-        (status = 401, response = Unauthenticated),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        ReadErrors,
     ),
     security((), ("basic" = []))
 )]

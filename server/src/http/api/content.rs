@@ -10,10 +10,8 @@ use axum::Json;
 
 use super::body::OptionalJsonBody;
 use super::caller::ApiCaller;
-use super::openapi::{
-    BadRequest, Conflict, FileParams, Forbidden, Internal, NotFound, PayloadTooLarge,
-    Unauthenticated, UploadHeaders, UploadQuery,
-};
+use super::openapi::{FileParams, UploadHeaders, UploadQuery};
+use super::openapi_responses::{UploadErrors, WriteErrors};
 use crate::http::error::ApiError;
 use crate::registry::{self, Caller, UploadOptions, UploadRequest, UploadTarget};
 use crate::state::AppState;
@@ -126,13 +124,7 @@ async fn store(
         content(("application/octet-stream"))),
     responses(
         (status = 201, description = "Stored", body = Success),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 500, response = Internal),
+        UploadErrors,
     ),
     security(("basic" = []))
 )]
@@ -191,13 +183,7 @@ pub async fn upload(
     request_body(description = "A zip, tar or tar.gz", content(("application/octet-stream"))),
     responses(
         (status = 201, description = "Unpacked and stored", body = Success),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 500, response = Internal),
+        UploadErrors,
     ),
     security(("basic" = []))
 )]
@@ -243,13 +229,7 @@ pub async fn upload_to_repository_root(
     responses(
         (status = 201, description = "Stored (or accepted, for maven-metadata.xml)",
             body = Success),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 500, response = Internal),
+        UploadErrors,
     ),
     security(("basic" = []))
 )]
@@ -297,11 +277,7 @@ pub async fn maven_deploy(
     responses(
         (status = 200, description = "How many files were published or discarded",
             body = FilesCount),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        WriteErrors,
     ),
     security(("basic" = []))
 )]
@@ -340,11 +316,7 @@ pub async fn publish(
     params(FileParams),
     responses(
         (status = 200, description = "Deleted", body = Success),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        WriteErrors,
     ),
     security(("basic" = []))
 )]

@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
 
 use super::caller::ApiCaller;
-use super::openapi::{FileParams, Internal, NotFound, Unauthenticated};
+use super::openapi::FileParams;
+use super::openapi_responses::ReadErrors;
 use crate::http::error::ApiError;
 use crate::http::range::{self, RangeRequest};
 use crate::registry;
@@ -44,12 +45,10 @@ use crate::state::AppState;
                 ("Content-Range" = String, description = "`bytes start-end/size`"),
             )),
         (status = 304, description = "The caller's copy is current"),
-        (status = 401, response = Unauthenticated),
-        (status = 404, response = NotFound),
+        ReadErrors,
         (status = 416, description = "The range is outside the file", headers(
             ("Content-Range" = String, description = "`bytes */size`"),
         )),
-        (status = 500, response = Internal),
     ),
     security((), ("basic" = []))
 )]

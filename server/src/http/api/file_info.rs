@@ -10,7 +10,8 @@ use super::attributes::shown;
 use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::json;
-use super::openapi::{BadRequest, FileParams, Forbidden, Internal, NotFound, Unauthenticated};
+use super::openapi::FileParams;
+use super::openapi_responses::{ReadErrors, WriteErrors};
 use crate::db::AttrOwner;
 use crate::http::error::ApiError;
 use crate::registry;
@@ -27,9 +28,7 @@ type FilePathParams = Path<(String, String, String)>;
     params(FileParams),
     responses(
         (status = 200, description = "The file's package", body = Package),
-        (status = 401, response = Unauthenticated),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        ReadErrors,
     ),
     security((), ("basic" = []))
 )]
@@ -61,9 +60,7 @@ pub async fn package(
     params(FileParams),
     responses(
         (status = 200, description = "The file's version", body = Version),
-        (status = 401, response = Unauthenticated),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        ReadErrors,
     ),
     security((), ("basic" = []))
 )]
@@ -103,11 +100,7 @@ pub struct FileMetadata {
     request_body = FileMetadata,
     responses(
         (status = 200, description = "Saved", body = Success),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        WriteErrors,
     ),
     security(("basic" = []))
 )]

@@ -8,7 +8,8 @@ use serde::Deserialize;
 
 use super::caller::ApiCaller;
 use super::json;
-use super::openapi::{Internal, NotFound, PackageParams, Unauthenticated, VersionParams};
+use super::openapi::{PackageParams, VersionParams};
+use super::openapi_responses::ReadErrors;
 use crate::http::error::ApiError;
 use crate::registry;
 use crate::state::AppState;
@@ -41,9 +42,7 @@ impl FilesQuery {
     params(PackageParams, FilesQuery),
     responses(
         (status = 200, description = "The files", body = Vec<File>),
-        (status = 401, response = Unauthenticated),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        ReadErrors,
     ),
     security((), ("basic" = []))
 )]
@@ -75,9 +74,7 @@ pub async fn of_package(
     params(VersionParams, FilesQuery),
     responses(
         (status = 200, description = "The files", body = Vec<File>),
-        (status = 401, response = Unauthenticated),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        ReadErrors,
     ),
     security((), ("basic" = []))
 )]

@@ -17,6 +17,7 @@ mod github;
 mod imports;
 mod json;
 pub mod openapi;
+mod openapi_responses;
 mod packages;
 mod pages;
 mod release_notes;

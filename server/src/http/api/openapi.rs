@@ -1,9 +1,10 @@
 //! The REST API described as OpenAPI 3.1 (utoipa), served at `GET /api/openapi.json`.
 //!
 //! Each handler carries its own `#[utoipa::path]`; this module gathers them, holds what
-//! several operations share (path parameters, upload options, error responses) and the
-//! two upload forms and the `HEAD` that share a handler with another operation. The route
-//! table (`http::routes`) is the other half: `tests/openapi.rs` checks that the two agree.
+//! several operations share (path parameters, upload options; the error responses and
+//! their sets are in `openapi_responses`) and the two upload forms and the `HEAD` that
+//! share a handler with another operation. The route table (`http::routes`) is the other
+//! half: `tests/openapi.rs` checks that the two agree.
 
 use std::sync::LazyLock;
 
@@ -13,9 +14,13 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::server::Server;
-use utoipa::openapi::{OpenApi as Document, RefOr};
+use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 
+use super::openapi_responses::{
+    by_ref, BadRequest, Conflict, Forbidden, Internal, NotFound, PayloadTooLarge, TooManyRequests,
+    Unauthenticated, UploadErrors, UriTooLong,
+};
 use crate::http::route_table::Exposure;
 
 const DESCRIPTION: &str = "\
@@ -179,10 +184,9 @@ impl Modify for Throttling {
             {
                 let basic = SecurityRequirement::new(BASIC, Vec::<String>::new());
                 if op.security.iter().flatten().any(|s| *s == basic) {
-                    op.responses.responses.insert(
-                        "429".to_owned(),
-                        RefOr::Ref(utoipa::openapi::Ref::from_response_name("TooManyRequests")),
-                    );
+                    op.responses
+                        .responses
+                        .insert("429".to_owned(), by_ref::<TooManyRequests>());
                 }
             }
         }
@@ -196,7 +200,6 @@ struct MalformedRequests;
 
 impl Modify for MalformedRequests {
     fn modify(&self, doc: &mut Document) {
-        let by_ref = |name: &str| RefOr::Ref(utoipa::openapi::Ref::from_response_name(name));
         for item in doc.paths.paths.values_mut() {
             for op in [
                 &mut item.get,
@@ -212,10 +215,10 @@ impl Modify for MalformedRequests {
                 let responses = &mut op.responses.responses;
                 responses
                     .entry("400".to_owned())
-                    .or_insert_with(|| by_ref("BadRequest"));
+                    .or_insert_with(by_ref::<BadRequest>);
                 responses
                     .entry("414".to_owned())
-                    .or_insert_with(|| by_ref("UriTooLong"));
+                    .or_insert_with(by_ref::<UriTooLong>);
                 let takes_json = op
                     .request_body
                     .as_ref()
@@ -223,11 +226,170 @@ impl Modify for MalformedRequests {
                 if takes_json {
                     responses
                         .entry("413".to_owned())
-                        .or_insert_with(|| by_ref("PayloadTooLarge"));
+                        .or_insert_with(by_ref::<PayloadTooLarge>);
                 }
             }
         }
     }
+}
+
+// Operations that share a handler with another operation.
+
+/// Upload a file, package and version in headers
+///
+/// The header form: the whole `file_path` is the file's path, and `X-Bintray-Package`
+/// and `X-Bintray-Version` name the package and version. The version is created if it
+/// does not exist; the package must. Answered by the same handler as the path form.
+#[utoipa::path(
+    put,
+    path = "/content/{subject}/{repo}/{file_path}",
+    operation_id = "uploadContentWithHeaders",
+    tag = "content",
+    params(
+        FileParams,
+        ("X-Bintray-Package" = String, Header, description = "The package"),
+        ("X-Bintray-Version" = String, Header, description = "The version"),
+        UploadQuery,
+        UploadHeaders,
+    ),
+    request_body(description = "The file's bytes, stored as sent whatever the Content-Type",
+        content(("application/octet-stream"))),
+    responses(
+        (status = 201, description = "Stored", body = app::api_types::Success),
+        UploadErrors,
+    ),
+    security(("basic" = []))
+)]
+#[expect(dead_code, reason = "documentation only: content::upload answers it")]
+fn upload_with_headers() {}
+
+/// Upload a file, package and version in matrix parameters
+///
+/// The matrix form, as jfrog-cli and many scripts send it: `;bt_package=P;bt_version=V`
+/// after the file's path. Further matrix parameters (`;publish=1;override=1`) may follow,
+/// on this or any other segment. Answered by the same handler as the path form.
+#[utoipa::path(
+    put,
+    path = "/content/{subject}/{repo}/{file_path};bt_package={bt_package};bt_version={bt_version}",
+    operation_id = "uploadContentWithMatrixParams",
+    tag = "content",
+    params(
+        FileParams,
+        ("bt_package" = String, Path, description = "The package"),
+        ("bt_version" = String, Path, description = "The version"),
+        UploadQuery,
+        UploadHeaders,
+    ),
+    request_body(description = "The file's bytes, stored as sent whatever the Content-Type",
+        content(("application/octet-stream"))),
+    responses(
+        (status = 201, description = "Stored", body = app::api_types::Success),
+        UploadErrors,
+    ),
+    security(("basic" = []))
+)]
+#[expect(dead_code, reason = "documentation only: content::upload answers it")]
+fn upload_with_matrix() {}
+
+/// A download's headers without its body
+///
+/// What jfrog-cli asks first: `Content-Length` and the checksums tell it whether the file
+/// on disk is already this one. Answered by the download's handler.
+#[utoipa::path(
+    head,
+    path = "/dl/{subject}/{repo}/{file_path}",
+    operation_id = "downloadFileHead",
+    tag = "downloads",
+    params(
+        FileParams,
+        ("Range" = Option<String>, Header, description = "One byte range, `bytes=start-end`"),
+        ("If-None-Match" = Option<String>, Header, description = "The ETag the caller has"),
+    ),
+    responses(
+        (status = 200, description = "The whole file's headers", headers(
+            ("Content-Length" = u64, description = "The file's size"),
+            ("ETag" = String, description = "The file's SHA-256, quoted"),
+            ("X-Checksum-Sha1" = String),
+            ("X-Checksum-Sha256" = String),
+            ("X-Checksum-Md5" = String),
+        )),
+        (status = 206, description = "The range's headers"),
+        (status = 304, description = "The caller's copy is current"),
+        (status = 401,
+            description = "Wrong credentials, or an unpublished file without them (no body)"),
+        (status = 404, description = "No such file, or not visible to the caller (no body)"),
+        (status = 416, description = "The range is outside the file"),
+    ),
+    security((), ("basic" = []))
+)]
+#[expect(
+    dead_code,
+    reason = "documentation only: downloads::download answers it"
+)]
+fn download_head() {}
+
+// The document itself.
+
+struct Built {
+    json: String,
+    etag: String,
+}
+
+/// Built once, on first request.
+static DOCUMENT: LazyLock<Built> = LazyLock::new(|| {
+    let json = ApiDoc::openapi()
+        .to_json()
+        .expect("the OpenAPI document serialises");
+    let etag = format!(
+        "\"{}\"",
+        hex::encode(&Sha256::digest(json.as_bytes())[..12])
+    );
+    Built { json, etag }
+});
+
+/// This document
+///
+/// The REST API as OpenAPI 3.1 JSON. Cacheable; revalidate with `If-None-Match`.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    operation_id = "getOpenApiDocument",
+    tag = "server",
+    responses(
+        (status = 200, description = "The OpenAPI document", content_type = "application/json",
+            body = Object, headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 304, description = "The caller's copy is current"),
+    ),
+    security(())
+)]
+pub async fn document(headers: HeaderMap) -> Response {
+    let doc = &*DOCUMENT;
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == doc.etag));
+    let common = [
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300"),
+        ),
+        (
+            header::ETAG,
+            HeaderValue::from_str(&doc.etag).expect("hex is a header value"),
+        ),
+    ];
+    if fresh {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    (
+        common,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        axum::body::Bytes::from_static(doc.json.as_bytes()),
+    )
+        .into_response()
 }
 
 pub use described::*;
@@ -237,9 +399,8 @@ pub use described::*;
 mod described {
     use std::collections::BTreeMap;
 
-    use app::api_types::ErrorBody;
     use serde_json::Value;
-    use utoipa::{IntoParams, ToResponse, ToSchema};
+    use utoipa::{IntoParams, ToSchema};
 
     // What several operations share.
 
@@ -351,219 +512,4 @@ mod described {
         #[param(rename = "X-Checksum-Sha2", value_type = String, required = false)]
         checksum: Option<String>,
     }
-
-    // Error responses, all `{"message": "..."}`.
-
-    /// The request is malformed: a bad name, JSON body, switch or path, or a URL with an
-    /// invalid percent-encoding, invalid UTF-8 or control characters (`message` says which).
-    #[derive(ToResponse)]
-    pub struct BadRequest(ErrorBody);
-
-    /// The URL (path and query) is longer than 8 KiB.
-    #[derive(ToResponse)]
-    pub struct UriTooLong(ErrorBody);
-
-    /// Credentials are needed and missing, or they are wrong (wrong credentials are refused
-    /// even where anonymous access is allowed). No `WWW-Authenticate` challenge is sent.
-    #[derive(ToResponse)]
-    pub struct Unauthenticated(ErrorBody);
-
-    /// The caller may not change this (it is not theirs), or a call made with the session
-    /// cookie lacks its `X-CSRF-Token`.
-    #[derive(ToResponse)]
-    pub struct Forbidden(ErrorBody);
-
-    /// The subject, repository, package, version or file does not exist, or the caller may
-    /// not see it.
-    #[derive(ToResponse)]
-    pub struct NotFound(ErrorBody);
-
-    /// It exists already (a repository, package or version of that name, a file at that path
-    /// without `override=1`), or the body does not match `X-Checksum-Sha2`.
-    #[derive(ToResponse)]
-    pub struct Conflict(ErrorBody);
-
-    /// The body is larger than allowed (1 MiB for JSON, `WHARF_MAX_UPLOAD_BYTES` for files).
-    #[derive(ToResponse)]
-    pub struct PayloadTooLarge(ErrorBody);
-
-    /// Too many wrong credentials for this user lately; try again after `Retry-After` seconds.
-    #[derive(ToResponse)]
-    #[response(headers(("Retry-After" = u64, description = "Seconds to wait")))]
-    pub struct TooManyRequests(ErrorBody);
-
-    /// A failure on the server's side; details are in its log, not in the message.
-    #[derive(ToResponse)]
-    pub struct Internal(ErrorBody);
-}
-
-// Operations that share a handler with another operation.
-
-/// Upload a file, package and version in headers
-///
-/// The header form: the whole `file_path` is the file's path, and `X-Bintray-Package`
-/// and `X-Bintray-Version` name the package and version. The version is created if it
-/// does not exist; the package must. Answered by the same handler as the path form.
-#[utoipa::path(
-    put,
-    path = "/content/{subject}/{repo}/{file_path}",
-    operation_id = "uploadContentWithHeaders",
-    tag = "content",
-    params(
-        FileParams,
-        ("X-Bintray-Package" = String, Header, description = "The package"),
-        ("X-Bintray-Version" = String, Header, description = "The version"),
-        UploadQuery,
-        UploadHeaders,
-    ),
-    request_body(description = "The file's bytes, stored as sent whatever the Content-Type",
-        content(("application/octet-stream"))),
-    responses(
-        (status = 201, description = "Stored", body = app::api_types::Success),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 500, response = Internal),
-    ),
-    security(("basic" = []))
-)]
-#[expect(dead_code, reason = "documentation only: content::upload answers it")]
-fn upload_with_headers() {}
-
-/// Upload a file, package and version in matrix parameters
-///
-/// The matrix form, as jfrog-cli and many scripts send it: `;bt_package=P;bt_version=V`
-/// after the file's path. Further matrix parameters (`;publish=1;override=1`) may follow,
-/// on this or any other segment. Answered by the same handler as the path form.
-#[utoipa::path(
-    put,
-    path = "/content/{subject}/{repo}/{file_path};bt_package={bt_package};bt_version={bt_version}",
-    operation_id = "uploadContentWithMatrixParams",
-    tag = "content",
-    params(
-        FileParams,
-        ("bt_package" = String, Path, description = "The package"),
-        ("bt_version" = String, Path, description = "The version"),
-        UploadQuery,
-        UploadHeaders,
-    ),
-    request_body(description = "The file's bytes, stored as sent whatever the Content-Type",
-        content(("application/octet-stream"))),
-    responses(
-        (status = 201, description = "Stored", body = app::api_types::Success),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-        (status = 413, response = PayloadTooLarge),
-        (status = 500, response = Internal),
-    ),
-    security(("basic" = []))
-)]
-#[expect(dead_code, reason = "documentation only: content::upload answers it")]
-fn upload_with_matrix() {}
-
-/// A download's headers without its body
-///
-/// What jfrog-cli asks first: `Content-Length` and the checksums tell it whether the file
-/// on disk is already this one. Answered by the download's handler.
-#[utoipa::path(
-    head,
-    path = "/dl/{subject}/{repo}/{file_path}",
-    operation_id = "downloadFileHead",
-    tag = "downloads",
-    params(
-        FileParams,
-        ("Range" = Option<String>, Header, description = "One byte range, `bytes=start-end`"),
-        ("If-None-Match" = Option<String>, Header, description = "The ETag the caller has"),
-    ),
-    responses(
-        (status = 200, description = "The whole file's headers", headers(
-            ("Content-Length" = u64, description = "The file's size"),
-            ("ETag" = String, description = "The file's SHA-256, quoted"),
-            ("X-Checksum-Sha1" = String),
-            ("X-Checksum-Sha256" = String),
-            ("X-Checksum-Md5" = String),
-        )),
-        (status = 206, description = "The range's headers"),
-        (status = 304, description = "The caller's copy is current"),
-        (status = 401,
-            description = "Wrong credentials, or an unpublished file without them (no body)"),
-        (status = 404, description = "No such file, or not visible to the caller (no body)"),
-        (status = 416, description = "The range is outside the file"),
-    ),
-    security((), ("basic" = []))
-)]
-#[expect(
-    dead_code,
-    reason = "documentation only: downloads::download answers it"
-)]
-fn download_head() {}
-
-// The document itself.
-
-struct Built {
-    json: String,
-    etag: String,
-}
-
-/// Built once, on first request.
-static DOCUMENT: LazyLock<Built> = LazyLock::new(|| {
-    let json = ApiDoc::openapi()
-        .to_json()
-        .expect("the OpenAPI document serialises");
-    let etag = format!(
-        "\"{}\"",
-        hex::encode(&Sha256::digest(json.as_bytes())[..12])
-    );
-    Built { json, etag }
-});
-
-/// This document
-///
-/// The REST API as OpenAPI 3.1 JSON. Cacheable; revalidate with `If-None-Match`.
-#[utoipa::path(
-    get,
-    path = "/api/openapi.json",
-    operation_id = "getOpenApiDocument",
-    tag = "server",
-    responses(
-        (status = 200, description = "The OpenAPI document", content_type = "application/json",
-            body = Object, headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "The caller's copy is current"),
-    ),
-    security(())
-)]
-pub async fn document(headers: HeaderMap) -> Response {
-    let doc = &*DOCUMENT;
-    let fresh = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == doc.etag));
-    let common = [
-        (
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=300"),
-        ),
-        (
-            header::ETAG,
-            HeaderValue::from_str(&doc.etag).expect("hex is a header value"),
-        ),
-    ];
-    if fresh {
-        return (StatusCode::NOT_MODIFIED, common).into_response();
-    }
-    (
-        common,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        axum::body::Bytes::from_static(doc.json.as_bytes()),
-    )
-        .into_response()
 }

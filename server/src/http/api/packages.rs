@@ -11,9 +11,8 @@ use super::attributes::{self, ValuesQuery};
 use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::json;
-use super::openapi::{
-    BadRequest, Conflict, Forbidden, Internal, NotFound, PackageParams, RepoParams, Unauthenticated,
-};
+use super::openapi::{PackageParams, RepoParams};
+use super::openapi_responses::{CreateErrors, ReadErrors, WriteErrors};
 use crate::db::AttrOwner;
 use crate::http::error::ApiError;
 use crate::registry;
@@ -45,10 +44,7 @@ pub struct ListQuery {
                 ("X-RangeLimit-StartPos" = i64, description = "The first one's position"),
                 ("X-RangeLimit-EndPos" = i64, description = "The last one's position"),
             )),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        ReadErrors,
     ),
     security((), ("basic" = []))
 )]
@@ -104,9 +100,7 @@ pub async fn list(
     params(PackageParams, ValuesQuery),
     responses(
         (status = 200, description = "The package", body = Package),
-        (status = 401, response = Unauthenticated),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        ReadErrors,
     ),
     security((), ("basic" = []))
 )]
@@ -137,12 +131,7 @@ pub async fn get(
     request_body = PackageChanges,
     responses(
         (status = 201, description = "Created", body = Package),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-        (status = 500, response = Internal),
+        CreateErrors,
     ),
     security(("basic" = []))
 )]
@@ -172,11 +161,7 @@ pub async fn create(
     request_body = PackageChanges,
     responses(
         (status = 200, description = "Updated", body = Success),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        WriteErrors,
     ),
     security(("basic" = []))
 )]
@@ -201,10 +186,7 @@ pub async fn update(
     params(PackageParams),
     responses(
         (status = 200, description = "Deleted", body = Success),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        WriteErrors,
     ),
     security(("basic" = []))
 )]

@@ -8,7 +8,8 @@ use axum::Json;
 
 use super::body::JsonBody;
 use super::caller::ApiCaller;
-use super::openapi::{BadRequest, Forbidden, Internal, NotFound, Unauthenticated, VersionParams};
+use super::openapi::VersionParams;
+use super::openapi_responses::{ReadErrors, WriteErrors};
 use crate::http::error::ApiError;
 use crate::registry;
 use crate::state::AppState;
@@ -26,9 +27,7 @@ type VersionPath = Path<(String, String, String, String)>;
     params(VersionParams),
     responses(
         (status = 200, description = "The notes", body = ReleaseNotes),
-        (status = 401, response = Unauthenticated),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        ReadErrors,
     ),
     security((), ("basic" = []))
 )]
@@ -58,11 +57,7 @@ pub async fn get(
     request_body = ReleaseNotes,
     responses(
         (status = 200, description = "Saved", body = Success),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        WriteErrors,
     ),
     security(("basic" = []))
 )]

@@ -10,9 +10,8 @@ use serde::Deserialize;
 use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::json;
-use super::openapi::{
-    BadRequest, Conflict, Forbidden, Internal, NotFound, RepoParams, SubjectParams, Unauthenticated,
-};
+use super::openapi::{RepoParams, SubjectParams};
+use super::openapi_responses::{CreateErrors, ReadErrors, SearchErrors, WriteErrors};
 use crate::http::error::ApiError;
 use crate::registry;
 use crate::state::AppState;
@@ -29,9 +28,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "Name and owner of each repository",
             body = Vec<RepositorySummary>),
-        (status = 401, response = Unauthenticated),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        ReadErrors,
     ),
     security((), ("basic" = []))
 )]
@@ -53,9 +50,7 @@ pub async fn list(
     params(RepoParams),
     responses(
         (status = 200, description = "The repository", body = Repository),
-        (status = 401, response = Unauthenticated),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        ReadErrors,
     ),
     security((), ("basic" = []))
 )]
@@ -80,12 +75,7 @@ pub async fn get(
     request_body = RepositoryChanges,
     responses(
         (status = 201, description = "Created", body = Repository),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-        (status = 500, response = Internal),
+        CreateErrors,
     ),
     security(("basic" = []))
 )]
@@ -111,11 +101,7 @@ pub async fn create(
     request_body = RepositoryChanges,
     responses(
         (status = 200, description = "Updated", body = Success),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        WriteErrors,
     ),
     security(("basic" = []))
 )]
@@ -140,10 +126,7 @@ pub async fn update(
     params(RepoParams),
     responses(
         (status = 200, description = "Deleted", body = Success),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        WriteErrors,
     ),
     security(("basic" = []))
 )]
@@ -176,8 +159,7 @@ pub struct SearchQuery {
     params(SearchQuery),
     responses(
         (status = 200, description = "The repositories found", body = Vec<Repository>),
-        (status = 400, response = BadRequest),
-        (status = 500, response = Internal),
+        SearchErrors,
     ),
     security(())
 )]

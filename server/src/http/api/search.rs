@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::caller::ApiCaller;
 use super::json;
-use super::openapi::{BadRequest, Internal, NotFound, Unauthenticated};
+use super::openapi_responses::{ReadErrors, SearchErrors};
 use crate::db::{FileSearch, RepositoryRecord};
 use crate::http::error::ApiError;
 use crate::registry::{self, PAGE_SIZE};
@@ -44,8 +44,7 @@ pub struct PackageSearch {
     params(PackageSearch),
     responses(
         (status = 200, description = "The packages found", body = Vec<Package>),
-        (status = 400, response = BadRequest),
-        (status = 500, response = Internal),
+        SearchErrors,
     ),
     security(())
 )]
@@ -98,8 +97,7 @@ pub struct FileSearchQuery {
             ("X-RangeLimit-StartPos" = i64, description = "The first one's position"),
             ("X-RangeLimit-EndPos" = i64, description = "The last one's position"),
         )),
-        (status = 400, response = BadRequest),
-        (status = 500, response = Internal),
+        SearchErrors,
     ),
     security(())
 )]
@@ -176,9 +174,7 @@ pub struct UserJson {
     params(("user" = String, Path, description = "The user's name")),
     responses(
         (status = 200, description = "The user", body = UserJson),
-        (status = 401, response = Unauthenticated),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        ReadErrors,
     ),
     security((), ("basic" = []))
 )]

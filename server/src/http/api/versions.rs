@@ -10,10 +10,8 @@ use super::attributes::{self, ValuesQuery};
 use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::json;
-use super::openapi::{
-    BadRequest, Conflict, Forbidden, Internal, NotFound, PackageParams, Unauthenticated,
-    VersionParams,
-};
+use super::openapi::{PackageParams, VersionParams};
+use super::openapi_responses::{CreateErrors, ReadErrors, WriteErrors};
 use crate::db::AttrOwner;
 use crate::http::error::ApiError;
 use crate::registry;
@@ -30,9 +28,7 @@ type VersionPath = Path<(String, String, String, String)>;
     params(VersionParams, ValuesQuery),
     responses(
         (status = 200, description = "The version", body = Version),
-        (status = 401, response = Unauthenticated),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        ReadErrors,
     ),
     security((), ("basic" = []))
 )]
@@ -67,12 +63,7 @@ pub async fn get(
     request_body = VersionChanges,
     responses(
         (status = 201, description = "Created", body = Version),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-        (status = 500, response = Internal),
+        CreateErrors,
     ),
     security(("basic" = []))
 )]
@@ -102,11 +93,7 @@ pub async fn create(
     request_body = VersionChanges,
     responses(
         (status = 200, description = "Updated", body = Success),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        WriteErrors,
     ),
     security(("basic" = []))
 )]
@@ -131,10 +118,7 @@ pub async fn update(
     params(VersionParams),
     responses(
         (status = 200, description = "Deleted", body = Success),
-        (status = 401, response = Unauthenticated),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 500, response = Internal),
+        WriteErrors,
     ),
     security(("basic" = []))
 )]
