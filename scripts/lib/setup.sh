@@ -140,8 +140,11 @@ build_spa() {
 }
 
 build_server() {
-  step "building the server (cargo build --release)"
-  (cd "$WHARF_ROOT" && cargo build --release --locked -p server --bins >&2)
+  # `wharf`, and beside it the test and benchmark tools the scripts and the Playwright set-up
+  # run from the same directory: github-standin (server/github-standin), bench-* and spa-size
+  # (server/bench).
+  step "building the server and its tools (cargo build --release)"
+  (cd "$WHARF_ROOT" && cargo build --release --locked -p server -p github-standin -p wharf-bench --bins >&2)
   WHARF_BIN="$CARGO_TARGET_DIR/release/wharf"
   export WHARF_BIN
 }

@@ -12,7 +12,6 @@ pub mod file_store;
 pub mod gc;
 pub mod github;
 pub mod github_auth;
-pub mod github_standin;
 pub mod http;
 pub mod import;
 pub mod markdown;

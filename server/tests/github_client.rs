@@ -5,13 +5,13 @@
 
 use std::time::{Duration, Instant};
 
+use github_standin::{
+    sha256_digest, DataFile, Fault, ReleaseSpec, RepoSpec, StandIn, StandInConfig, StandInHandle,
+    DEMO_USER,
+};
 use server::github::{
     GitHubClient, GitHubConfig, GitHubError, GitHubToken, RateLimitPolicy, RepoListOptions,
     WaitReason,
-};
-use server::github_standin::{
-    sha256_digest, DataFile, Fault, ReleaseSpec, RepoSpec, StandIn, StandInConfig, StandInHandle,
-    DEMO_USER,
 };
 
 fn config(gh: &StandInHandle) -> GitHubConfig {

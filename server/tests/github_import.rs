@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use common::*;
+use github_standin::{Fault, StandIn, StandInConfig, StandInHandle, DEMO_USER};
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::{json, Value};
-use server::github_standin::{Fault, StandIn, StandInConfig, StandInHandle, DEMO_USER};
 
 struct World {
     gh: StandInHandle,
@@ -695,7 +695,7 @@ async fn an_asset_that_does_not_match_its_digest_is_refused_and_nothing_is_store
 
     // Once GitHub's digest is right again, a retry imports it.
     let (content, _) = w.gh.asset_content(asset).unwrap();
-    let good = server::github_standin::sha256_digest(&content);
+    let good = github_standin::sha256_digest(&content);
     assert!(w.gh.set_asset_digest(asset, Some(good)));
     let (code, _) = b
         .post(&format!("/api/ui/imports/{id}/retry"), json!({}))
@@ -863,7 +863,7 @@ async fn progress_streams_as_server_sent_events_until_the_end() {
 
 /// Monorepo and Go-module tags (`@scope/pkg@x`, `cli/vX`, `sdk/vX`) and two published
 /// releases on one tag, as GitHub has them.
-fn awkward_repos() -> server::github_standin::DataFile {
+fn awkward_repos() -> github_standin::DataFile {
     serde_json::from_value(json!({"repos": [
         {"owner": DEMO_USER, "name": "biome", "releases": [
             {"tag": "cli/v1.9.4", "name": "CLI v1.9.4", "body": "The old CLI",
@@ -1075,7 +1075,7 @@ async fn set_plan(server: &TestServer, user: &str, premium: bool) {
 /// `octocat-demo/dotfiles` and an organisation's `acme/dotfiles` (octocat-demo is a
 /// member), each with a release v1 carrying an `install.sh` of its own bytes.
 fn add_dotfiles(gh: &StandInHandle) {
-    let data = server::github_standin::DataFile::from_json(
+    let data = github_standin::DataFile::from_json(
         &json!({
             "users": [{"login": "acme", "type": "Organization", "members": [DEMO_USER]}],
             "repos": [

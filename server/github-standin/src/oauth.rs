@@ -11,11 +11,11 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{delete, get};
 use axum::{Form, Router};
 use base64::Engine;
-use reqwest::Url;
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+use url::Url;
 
 use super::shapes::{self, Urls};
 use super::world::{normalise_scopes, AccountKind, Grant, OAuthApp, Token};

@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use base64::Engine;
+use github_standin::{
+    sha256_digest, Fault, StandIn, StandInConfig, StandInHandle, DEMO_USER, SECOND_USER,
+};
 use reqwest::header::{ACCEPT, AUTHORIZATION, IF_NONE_MATCH, LOCATION, USER_AGENT};
 use reqwest::StatusCode;
 use serde_json::Value;
-use server::github_standin::{
-    sha256_digest, Fault, StandIn, StandInConfig, StandInHandle, DEMO_USER, SECOND_USER,
-};
 use sha2::{Digest, Sha256};
 
 const CALLBACK: &str = "http://127.0.0.1:9/auth/github/callback";

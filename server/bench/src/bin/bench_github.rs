@@ -11,8 +11,8 @@
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
+use github_standin::{StandIn, StandInConfig, DEMO_USER};
 use server::github::{GitHubClient, GitHubConfig, GitHubToken, RepoListOptions, Session};
-use server::github_standin::{StandIn, StandInConfig, DEMO_USER};
 
 fn env_num(name: &str, default: usize) -> usize {
     std::env::var(name)

@@ -20,11 +20,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use app::api_types::{ImportJob, ImportStarted};
+use github_standin::{StandIn, StandInConfig, StandInHandle, DEMO_USER};
 use serde_json::{json, Value};
 use server::config::{Config, GithubConfig};
 use server::db::GithubIdentity;
 use server::github::{GitHubToken, User};
-use server::github_standin::{StandIn, StandInConfig, StandInHandle, DEMO_USER};
 use server::state::AppState;
 
 const USER: &str = "bench";

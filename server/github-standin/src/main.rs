@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use server::github_standin::{DataFile, StandIn, StandInConfig};
+use github_standin::{DataFile, StandIn, StandInConfig};
+use tokio::io::AsyncReadExt;
 
 #[derive(Parser)]
 #[command(
@@ -103,15 +104,51 @@ async fn run(cli: Cli) -> Result<(), String> {
         .serve(main, asset, async move {
             if stop_on_eof {
                 tokio::select! {
-                    () = server::shutdown::signal() => {}
-                    () = server::shutdown::stdin_closed() => {}
+                    () = signal() => {}
+                    () = stdin_closed() => {}
                 }
             } else {
-                server::shutdown::signal().await;
+                signal().await;
             }
         })
         .await
         .map_err(|e| e.to_string())
+}
+
+/// Completes on Ctrl-C or SIGTERM. (The stand-in's own copy of `server::shutdown::signal`:
+/// test tooling does not depend on the production crate.)
+async fn signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
+
+/// Completes when standard input reaches its end: a parent that dies without cleaning up
+/// closes the pipe, and the stand-in stops by itself.
+async fn stdin_closed() {
+    let mut stdin = tokio::io::stdin();
+    let mut buf = [0u8; 1024];
+    loop {
+        match stdin.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(_) => continue,
+        }
+    }
 }
 
 fn main() -> ExitCode {

@@ -1,5 +1,7 @@
 //! A GitHub stand-in for tests, demos and benchmarks: the OAuth web flow and the REST
 //! endpoints Wharf's importer uses, with state, in GitHub's documented shapes and headers.
+//! Test tooling, kept out of the `wharf` binary: `server` has it as a dev-dependency only,
+//! and it does not depend on `server`.
 //!
 //! Two listeners: the main one (web + API, like `github.com` and `api.github.com` at once)
 //! and an asset host on a second port (like `objects.githubusercontent.com`), where
