@@ -1,14 +1,13 @@
 //! The app's calls to the server: JSON in, JSON out, errors as the server's `{"message"}`.
-//! Changes carry the session's CSRF token.
+//! Each takes an [`Endpoint`] from [`crate::endpoints`], which fixes its method, path and
+//! answer type. Changes carry the session's CSRF token.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::api_types::ErrorBody;
-
-/// Percent-encodes one path segment of an API URL.
-pub use crate::domain::url::path_segment as segment;
+use crate::endpoints::{Delete, Endpoint, Get, NoBody, Verb, WithBody};
 
 /// A failed call, with text fit to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,30 +50,33 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> 
     Err(ApiFailure { status, message })
 }
 
-pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiFailure> {
-    let response = Request::get(url).send().await.map_err(network)?;
+/// A read: the endpoint's answer, without a token.
+pub async fn get<R: DeserializeOwned>(endpoint: Endpoint<Get, NoBody, R>) -> Result<R, ApiFailure> {
+    let response = Request::get(endpoint.path())
+        .send()
+        .await
+        .map_err(network)?;
     read(response).await
 }
 
-pub async fn delete<T: DeserializeOwned>(url: &str, csrf: Option<String>) -> Result<T, ApiFailure> {
-    let mut builder = Request::delete(url);
-    if let Some(token) = csrf {
-        builder = builder.header("X-CSRF-Token", &token);
-    }
-    let response = builder.send().await.map_err(network)?;
+pub async fn delete<R: DeserializeOwned>(
+    endpoint: Endpoint<Delete, NoBody, R>,
+    csrf: Option<String>,
+) -> Result<R, ApiFailure> {
+    let response = with_token(Request::delete(endpoint.path()), csrf)
+        .send()
+        .await
+        .map_err(network)?;
     read(response).await
 }
 
 /// Sends `body` as JSON with the CSRF token (when signed in).
-pub async fn send<B: Serialize, T: DeserializeOwned>(
-    builder: RequestBuilder,
+pub async fn send<M: WithBody, B: Serialize, R: DeserializeOwned>(
+    endpoint: Endpoint<M, B, R>,
     csrf: Option<String>,
     body: &B,
-) -> Result<T, ApiFailure> {
-    let builder = match csrf {
-        Some(token) => builder.header("X-CSRF-Token", &token),
-        None => builder,
-    };
+) -> Result<R, ApiFailure> {
+    let builder = with_token(builder(M::VERB, endpoint.path()), csrf);
     let response = builder
         .json(body)
         .map_err(network)?
@@ -84,18 +86,19 @@ pub async fn send<B: Serialize, T: DeserializeOwned>(
     read(response).await
 }
 
-pub async fn patch<B: Serialize, T: DeserializeOwned>(
-    url: &str,
-    csrf: Option<String>,
-    body: &B,
-) -> Result<T, ApiFailure> {
-    send(Request::patch(url), csrf, body).await
+fn builder(verb: Verb, path: &str) -> RequestBuilder {
+    match verb {
+        Verb::Get => Request::get(path),
+        Verb::Post => Request::post(path),
+        Verb::Put => Request::put(path),
+        Verb::Patch => Request::patch(path),
+        Verb::Delete => Request::delete(path),
+    }
 }
 
-pub async fn post<B: Serialize, T: DeserializeOwned>(
-    url: &str,
-    csrf: Option<String>,
-    body: &B,
-) -> Result<T, ApiFailure> {
-    send(Request::post(url), csrf, body).await
+fn with_token(builder: RequestBuilder, csrf: Option<String>) -> RequestBuilder {
+    match csrf {
+        Some(token) => builder.header("X-CSRF-Token", &token),
+        None => builder,
+    }
 }

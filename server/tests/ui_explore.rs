@@ -3,6 +3,8 @@
 
 mod common;
 
+use app::api_types::Explore;
+use app::endpoints;
 use common::*;
 use serde_json::json;
 
@@ -53,7 +55,7 @@ async fn the_front_page_lists_public_things_only() {
         ("another user", &bob),
         ("the owner", &alice),
     ] {
-        let (status, body) = api.get("/api/ui/explore").await;
+        let (status, body) = api.call(&endpoints::explore()).await;
         assert_eq!(status, 200, "{who}");
         let text = body.to_string();
         assert!(
@@ -64,19 +66,18 @@ async fn the_front_page_lists_public_things_only() {
             !text.contains("secret"),
             "{who} sees a private package: {text}"
         );
-        let repos: Vec<&str> = body["repositories"]
-            .as_array()
-            .unwrap()
+        let explore: Explore = serde_json::from_value(body).unwrap();
+        let repos: Vec<&str> = explore
+            .repositories
             .iter()
-            .map(|r| r["name"].as_str().unwrap())
+            .map(|r| r.name.as_str())
             .collect();
         assert_eq!(repos, ["open"], "{who}");
-        assert_eq!(body["repositories"][0]["package_count"], 2);
-        let packages: Vec<(&str, &str)> = body["packages"]
-            .as_array()
-            .unwrap()
+        assert_eq!(explore.repositories[0].package_count, 2);
+        let packages: Vec<(&str, &str)> = explore
+            .packages
             .iter()
-            .map(|p| (p["name"].as_str().unwrap(), p["version"].as_str().unwrap()))
+            .map(|p| (p.name.as_str(), p.version.as_str()))
             .collect();
         assert_eq!(packages, [("tool", "1.1")], "{who}");
     }

@@ -1,10 +1,13 @@
 //! The pages' internal lists (`/api/ui/versions`, `/api/ui/files`, `/api/ui/packages`):
 //! the version list agrees with the package's latest and the owner's mark, a version's
 //! files carry their published state (unpublished ones for the owner only), and a
-//! repository's packages come with description, latest version and GitHub origin.
+//! repository's packages come with description, latest version and GitHub origin. The
+//! calls and their answers are the app's own (`app::endpoints`).
 
 mod common;
 
+use app::api_types::PackageChanges;
+use app::endpoints;
 use common::*;
 use serde_json::json;
 use server::db::VersionFields;
@@ -73,55 +76,55 @@ async fn the_version_list_shows_dates_marks_and_agrees_with_latest_and_the_pin()
     db.update_version(rc.id, &fields).await.unwrap();
     db.close().await;
 
-    let list = || async { anon.get("/api/ui/versions/alice/generic/tool").await };
-    let (status, body) = list().await;
-    assert_eq!(status, 200, "{body}");
-    let names: Vec<&str> = body["versions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["name"].as_str().unwrap())
-        .collect();
+    let list = || async {
+        anon.read(endpoints::package_versions("alice", "generic", "tool"))
+            .await
+    };
+    let latest = || async {
+        anon.read(endpoints::package("alice", "generic", "tool"))
+            .await
+            .latest_version
+    };
+    let body = list().await;
+    let names: Vec<&str> = body.versions.iter().map(|v| v.name.as_str()).collect();
     // 2.0.0 has no date: it counts from its creation (now), so it comes first.
     assert_eq!(names, ["2.0.0", "1.2.0-rc.1", "1.1.0", "1.0.0", "0.9.0"]);
-    assert_eq!(body["latest"], "1.1.0");
-    assert_eq!(body["pinned"], json!(null));
-    let rows = body["versions"].as_array().unwrap();
-    assert_eq!(rows[0]["published"], false);
-    assert_eq!(rows[0]["released"], json!(null));
-    assert!(rows[0]["created"].as_str().unwrap().ends_with('Z'));
-    assert_eq!(rows[1]["prerelease"], true);
-    assert_eq!(rows[2]["released"], "2021-01-01T00:00:00.000Z");
-    assert_eq!(rows[2]["prerelease"], false);
-    let pkg = anon.get("/packages/alice/generic/tool").await.1;
-    assert_eq!(pkg["latest_version"], body["latest"]);
+    assert_eq!(body.latest.as_deref(), Some("1.1.0"));
+    assert_eq!(body.pinned, None);
+    let rows = &body.versions;
+    assert!(!rows[0].published);
+    assert_eq!(rows[0].released, None);
+    assert!(rows[0].created.ends_with('Z'));
+    assert!(rows[1].prerelease);
+    assert_eq!(
+        rows[2].released.as_deref(),
+        Some("2021-01-01T00:00:00.000Z")
+    );
+    assert!(!rows[2].prerelease);
+    assert_eq!(latest().await, body.latest);
 
-    // The owner's mark wins and is reported; "" returns to the rule.
-    let (status, b) = alice
-        .patch(
-            "/packages/alice/generic/tool",
-            json!({"latest_version": "1.0.0"}),
-        )
-        .await;
+    // The owner's mark wins and is reported; "" returns to the rule. The body is the one
+    // the package page's "Mark as latest" sends.
+    let pin = |version: &str| PackageChanges {
+        latest_version: Some(version.to_owned()),
+        ..PackageChanges::default()
+    };
+    let update = endpoints::update_package("alice", "generic", "tool");
+    let (status, b) = alice.call_with(&update, &pin("1.0.0")).await;
     assert_eq!(status, 200, "{b}");
-    let (_, body) = list().await;
-    assert_eq!(body["latest"], "1.0.0");
-    assert_eq!(body["pinned"], "1.0.0");
-    let pkg = anon.get("/packages/alice/generic/tool").await.1;
-    assert_eq!(pkg["latest_version"], "1.0.0");
-    let (status, _) = alice
-        .patch(
-            "/packages/alice/generic/tool",
-            json!({"latest_version": ""}),
-        )
-        .await;
+    let body = list().await;
+    assert_eq!(body.latest.as_deref(), Some("1.0.0"));
+    assert_eq!(body.pinned.as_deref(), Some("1.0.0"));
+    assert_eq!(latest().await.as_deref(), Some("1.0.0"));
+    let (status, _) = alice.call_with(&update, &pin("")).await;
     assert_eq!(status, 200);
-    let (_, body) = list().await;
-    assert_eq!(body["latest"], "1.1.0");
-    assert_eq!(body["pinned"], json!(null));
+    let body = list().await;
+    assert_eq!(body.latest.as_deref(), Some("1.1.0"));
+    assert_eq!(body.pinned, None);
 
     // A package nobody can see answers 404.
-    assert_eq!(anon.get("/api/ui/versions/alice/generic/nope").await.0, 404);
+    let nope = endpoints::package_versions("alice", "generic", "nope");
+    assert_eq!(anon.call(&nope).await.0, 404);
 }
 
 #[tokio::test]
@@ -145,31 +148,19 @@ async fn version_files_carry_their_state_and_unpublished_ones_only_reach_the_own
     )
     .await;
     put(&alice, "/content/alice/generic/tool/1.0/b.tgz", "b").await;
-    let url = "/api/ui/files/alice/generic/tool/1.0";
-    let (status, body) = alice.get(url).await;
-    assert_eq!(status, 200, "{body}");
-    let files = body["files"].as_array().unwrap();
-    let state: Vec<(&str, bool)> = files
+    let files = || endpoints::version_files("alice", "generic", "tool", "1.0");
+    // The Bintray file fields are all there, flattened: the answer parses as the app's.
+    let own = alice.read(files()).await.files;
+    let state: Vec<(&str, bool)> = own
         .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap(),
-                f["published"].as_bool().unwrap(),
-            )
-        })
+        .map(|f| (f.file.path.as_str(), f.published))
         .collect();
     assert_eq!(state.len(), 2);
     assert!(state.contains(&("a.tgz", true)), "{state:?}");
     assert!(state.contains(&("b.tgz", false)), "{state:?}");
-    // The Bintray file fields are all there, flattened.
-    assert_eq!(files[0]["sha256"].as_str().unwrap().len(), 64);
-    let (_, body) = bob.get(url).await;
-    let paths: Vec<&str> = body["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    assert_eq!(own[0].file.sha256.len(), 64);
+    let theirs = bob.read(files()).await.files;
+    let paths: Vec<&str> = theirs.iter().map(|f| f.file.path.as_str()).collect();
     assert_eq!(paths, ["a.tgz"]);
 }
 
@@ -195,20 +186,27 @@ async fn the_package_cards_carry_description_latest_and_a_total() {
         "t",
     )
     .await;
-    let (status, body) = anon.get("/api/ui/packages/alice/generic").await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["total"], 2);
-    assert_eq!(body["page_size"], 50);
-    let cards = body["packages"].as_array().unwrap();
-    assert_eq!(cards[0]["name"], "tool");
-    assert_eq!(cards[0]["desc"], "A tool");
-    assert_eq!(cards[0]["latest_version"], "1.0");
-    assert_eq!(cards[0]["github_origin"], json!(null));
-    assert_eq!(cards[1]["latest_version"], json!(null));
-    let (_, body) = anon
-        .get("/api/ui/packages/alice/generic?start_name=z&start_pos=0")
+    // The repository page's first call: from 0, no filter.
+    let body = anon
+        .read(endpoints::package_cards("alice", "generic", 0, ""))
         .await;
-    assert_eq!(body["total"], 1);
-    assert_eq!(body["packages"][0]["name"], "zz");
-    assert_eq!(anon.get("/api/ui/packages/alice/nope").await.0, 404);
+    assert_eq!(body.total, 2);
+    assert_eq!(body.page_size, 50);
+    let cards = &body.packages;
+    assert_eq!(cards[0].name, "tool");
+    assert_eq!(cards[0].desc.as_deref(), Some("A tool"));
+    assert_eq!(cards[0].latest_version.as_deref(), Some("1.0"));
+    assert_eq!(cards[0].github_origin, None);
+    assert_eq!(cards[1].latest_version, None);
+    // Without a query, as other callers may ask: the same first page.
+    let (status, raw) = anon.get("/api/ui/packages/alice/generic").await;
+    assert_eq!(status, 200, "{raw}");
+    assert_eq!(raw["total"], 2);
+    let body = anon
+        .read(endpoints::package_cards("alice", "generic", 0, "z"))
+        .await;
+    assert_eq!(body.total, 1);
+    assert_eq!(body.packages[0].name, "zz");
+    let nope = endpoints::package_cards("alice", "nope", 0, "");
+    assert_eq!(anon.call(&nope).await.0, 404);
 }

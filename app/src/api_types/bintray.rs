@@ -37,17 +37,28 @@ pub struct Repository {
     pub gpg_use_owner_key: bool,
 }
 
-/// The body of `POST /repos/:subject/:repo` and `PATCH` (every field optional).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+/// The body of `POST /repos/:subject/:repo` and `PATCH` (every field optional). The app
+/// sends it too, leaving out the fields that are `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RepositoryChanges {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub repo_type: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub private: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_list")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub labels: Option<Vec<String>>,
 }
 
@@ -96,23 +107,39 @@ pub struct Package {
     pub attributes: Option<AttributeValues>,
 }
 
-/// The body of `POST /packages/:s/:r` and `PATCH /packages/:s/:r/:p`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+/// The body of `POST /packages/:s/:r` and `PATCH /packages/:s/:r/:p`. The app sends it
+/// too, leaving out the fields that are `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PackageChanges {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_list")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub labels: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "lenient::opt_list")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub licenses: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vcs_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub issue_tracker_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub github_repo: Option<String>,
     /// PATCH only: mark this version as the package's latest (the badge, `_latest`,
     /// `_latestVersion`); `""` returns to the rule (the newest release that is not a
     /// pre-release). A Wharf extension: Bintray had no way to choose.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<String>,
 }
 
@@ -184,11 +211,16 @@ pub struct FilesCount {
 }
 
 /// The optional body of `POST /content/:s/:r/:p/:v/publish`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishRequest {
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(
+        default,
+        deserialize_with = "lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub discard: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publish_wait_for_secs: Option<i64>,
 }
 

@@ -151,13 +151,6 @@ pub struct ApiKeyBody {
     pub api_key: String,
 }
 
-/// What the app sends to publish or discard a version's files.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PublishRequestBody {
-    pub discard: bool,
-}
-
 /// `GET /api/ui/explore`: what the front page shows a visitor. Public repositories and
 /// packages only, whoever asks: the owner's private things never appear here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -4,17 +4,18 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::{self, segment};
-use crate::api_types::DockerRegistry;
+use crate::api;
 use crate::components::copy_button::CopyButton;
 use crate::domain::display::{date_part, human_size};
+use crate::domain::url::path_segment as segment;
+use crate::endpoints;
 
 #[component]
 pub fn DockerImages(subject: String, repo: String) -> impl IntoView {
-    let url = format!("/api/ui/docker/{}/{}", segment(&subject), segment(&repo));
+    let endpoint = endpoints::docker_registry(&subject, &repo);
     let registry = LocalResource::new(move || {
-        let url = url.clone();
-        async move { api::get::<DockerRegistry>(&url).await }
+        let endpoint = endpoint.clone();
+        async move { api::get(endpoint).await }
     });
     view! {
         <section class="card docker-images">

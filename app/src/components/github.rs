@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 use crate::api;
-use crate::api_types::{AuthorizeUrl, GithubAuthorize, GithubStatus};
+use crate::api_types::{GithubAuthorize, GithubStatus};
 use crate::components::session::use_session;
+use crate::endpoints;
 
 /// Asks the server to start a flow and sends the browser to GitHub. Failures land in
 /// `error`.
@@ -16,8 +17,7 @@ pub fn start_github(purpose: &'static str, private_access: bool, error: RwSignal
     };
     error.set(None);
     leptos::task::spawn_local(async move {
-        match api::post::<_, AuthorizeUrl>("/api/ui/github/authorize", session.csrf(), &body).await
-        {
+        match api::send(endpoints::github_authorize(), session.csrf(), &body).await {
             Ok(answer) => {
                 if let Some(window) = web_sys::window() {
                     let _ = window.location().assign(&answer.url);
@@ -33,7 +33,7 @@ pub fn github_status() -> LocalResource<Result<GithubStatus, api::ApiFailure>> {
     let session = use_session();
     LocalResource::new(move || {
         let _ = session.user();
-        async move { api::get::<GithubStatus>("/api/ui/github").await }
+        async move { api::get(endpoints::github_status()).await }
     })
 }
 

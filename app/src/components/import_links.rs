@@ -5,9 +5,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::{self, segment};
-use crate::api_types::RepositorySummary;
+use crate::api;
 use crate::components::github::GithubMark;
+use crate::domain::url::path_segment as segment;
+use crate::endpoints;
 
 /// Where an import into `subject/repo` starts.
 pub fn import_href(subject: &str, repo: &str) -> String {
@@ -32,10 +33,10 @@ pub fn ImportButton(
 /// a way to create one first.
 #[component]
 pub fn ImportTargets(user: String) -> impl IntoView {
-    let url = format!("/repos/{}", segment(&user));
+    let endpoint = endpoints::repositories(&user);
     let repos = LocalResource::new(move || {
-        let url = url.clone();
-        async move { api::get::<Vec<RepositorySummary>>(&url).await }
+        let endpoint = endpoint.clone();
+        async move { api::get(endpoint).await }
     });
     move || {
         repos.get().map(|answer| {

@@ -2,28 +2,14 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use serde::Serialize;
 
-use crate::api::{self, segment};
-use crate::api_types::{Package, Success};
+use crate::api;
+use crate::api_types::{Package, PackageChanges};
 use crate::components::form::{split_list, ErrorNote, TextField};
 use crate::components::session::use_session;
 use crate::domain::form_text::{check_name, name_rules, server_error, Field, FormKind};
 use crate::domain::names::NameKind;
-
-/// What the form sends. An empty text clears the field on an edit; the name is only sent
-/// when creating (packages cannot be renamed).
-#[derive(Serialize)]
-struct PackageBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
-    desc: String,
-    labels: Vec<String>,
-    licenses: Vec<String>,
-    vcs_url: String,
-    website_url: String,
-    issue_tracker_url: String,
-}
+use crate::endpoints;
 
 /// Creates a package in `owner/repo` when `existing` is `None` (then opens its page), or
 /// edits `existing` (then calls `on_saved`, which reloads the page's data: the form is made
@@ -52,16 +38,19 @@ pub fn PackageForm(
     let name_error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = PackageBody {
+        // Every field the form shows, so an empty text clears it on an edit; the name only
+        // when creating (packages cannot be renamed).
+        let text = |s: RwSignal<String>| Some(s.get_untracked().trim().to_owned());
+        let body = PackageChanges {
             name: (!editing).then(|| name.get_untracked().trim().to_owned()),
-            desc: desc.get_untracked().trim().to_owned(),
-            labels: split_list(&labels.get_untracked()),
-            licenses: split_list(&licenses.get_untracked()),
-            vcs_url: vcs.get_untracked().trim().to_owned(),
-            website_url: website.get_untracked().trim().to_owned(),
-            issue_tracker_url: issues.get_untracked().trim().to_owned(),
+            desc: text(desc),
+            labels: Some(split_list(&labels.get_untracked())),
+            licenses: Some(split_list(&licenses.get_untracked())),
+            vcs_url: text(vcs),
+            website_url: text(website),
+            issue_tracker_url: text(issues),
+            ..PackageChanges::default()
         };
-        let repo_url = format!("/packages/{}/{}", segment(&owner), segment(&repo));
         let navigate = navigate.clone();
         error.set(None);
         if !editing {
@@ -70,10 +59,10 @@ pub fn PackageForm(
                 return;
             }
         }
-        leptos::task::spawn_local(async move {
-            if editing {
-                let url = format!("{repo_url}/{}", segment(&name.get_untracked()));
-                match api::patch::<_, Success>(&url, session.csrf(), &body).await {
+        if editing {
+            let endpoint = endpoints::update_package(&owner, &repo, &name.get_untracked());
+            leptos::task::spawn_local(async move {
+                match api::send(endpoint, session.csrf(), &body).await {
                     Ok(_) => {
                         if let Some(done) = on_saved {
                             done.run(());
@@ -83,8 +72,11 @@ pub fn PackageForm(
                         server_error(FormKind::NewPackage, e.status, &e.message).1,
                     )),
                 }
-            } else {
-                match api::post::<_, Package>(&repo_url, session.csrf(), &body).await {
+            });
+        } else {
+            let endpoint = endpoints::create_package(&owner, &repo);
+            leptos::task::spawn_local(async move {
+                match api::send(endpoint, session.csrf(), &body).await {
                     Ok(p) => navigate(
                         &format!("/{}/{}/{}", p.owner, p.repo, p.name),
                         Default::default(),
@@ -94,8 +86,8 @@ pub fn PackageForm(
                         (_, text) => error.set(Some(text)),
                     },
                 }
-            }
-        });
+            });
+        }
     };
     view! {
         <details class="card disclosure">

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::api_types::{SessionInfo, SessionUser, SiteInfo};
+use crate::endpoints;
 
 #[derive(Clone, Copy)]
 pub struct Session {
@@ -54,7 +55,7 @@ impl Session {
     pub fn refresh(&self) {
         let this = *self;
         leptos::task::spawn_local(async move {
-            if let Ok(info) = api::get::<SessionInfo>("/api/ui/session").await {
+            if let Ok(info) = api::get(endpoints::session()).await {
                 if this.info.with_untracked(|i| i.as_ref() != Some(&info)) {
                     this.set(info);
                 }
@@ -75,7 +76,7 @@ pub fn provide_session() -> Session {
     };
     provide_context(session);
     leptos::task::spawn_local(async move {
-        match api::get::<SessionInfo>("/api/ui/session").await {
+        match api::get(endpoints::session()).await {
             Ok(info) => session.set(info),
             Err(_) => session.clear(),
         }

@@ -4,10 +4,11 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::{self, segment};
-use crate::api_types::DockerRegistry;
+use crate::api;
 use crate::components::copy_button::CopyButton;
 use crate::components::session::use_session;
+use crate::domain::url::path_segment as segment;
+use crate::endpoints;
 
 /// One snippet to copy.
 #[component]
@@ -114,10 +115,10 @@ pub fn SetMeUp(subject: String, repo: String, repo_type: String) -> impl IntoVie
 
 #[component]
 fn DockerSetup(subject: String, repo: String, user: String) -> impl IntoView {
-    let url = format!("/api/ui/docker/{}/{}", segment(&subject), segment(&repo));
+    let endpoint = endpoints::docker_registry(&subject, &repo);
     let registry = LocalResource::new(move || {
-        let url = url.clone();
-        async move { api::get::<DockerRegistry>(&url).await }
+        let endpoint = endpoint.clone();
+        async move { api::get(endpoint).await }
     });
     move || {
         let user = user.clone();

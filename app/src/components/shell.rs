@@ -7,8 +7,8 @@ use leptos_router::hooks::{use_location, use_navigate};
 
 use super::session::use_session;
 use crate::api;
-use crate::api_types::{Health, Success};
 use crate::domain::form_text::sign_in_href;
+use crate::endpoints;
 
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
@@ -48,7 +48,7 @@ fn AccountLinks() -> impl IntoView {
     let sign_out = move |_| {
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            let _ = api::post::<_, Success>("/api/ui/signout", session.csrf(), &()).await;
+            let _ = api::send(endpoints::sign_out(), session.csrf(), &()).await;
             session.clear();
             navigate("/", Default::default());
         });
@@ -84,7 +84,7 @@ fn AccountLinks() -> impl IntoView {
 /// browser reaches the API behind the page.
 #[component]
 fn Footer() -> impl IntoView {
-    let health = LocalResource::new(|| async { api::get::<Health>("/healthz").await.ok() });
+    let health = LocalResource::new(|| async { api::get(endpoints::health()).await.ok() });
     let version = move || match health.get() {
         Some(Some(h)) => format!("Wharf {}", h.version),
         Some(None) => "Wharf (server unreachable)".to_owned(),

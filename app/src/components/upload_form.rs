@@ -1,5 +1,5 @@
 //! Upload a file into a version from the browser, with a progress bar. The body goes
-//! straight to the REST API (`PUT /content/...`), like any other client's.
+//! straight to the REST API (`PUT /api/v1/content/...`), like any other client's.
 
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -9,12 +9,13 @@ use wasm_bindgen::JsCast;
 
 use super::form::{ErrorNote, TextField};
 use super::session::use_session;
-use crate::api::segment;
-use crate::api_types::ErrorBody;
+use crate::api_types::{ErrorBody, Success};
+use crate::domain::url::path_segment as segment;
+use crate::endpoints::{self, Endpoint, FileBytes, Put};
 
 /// Sends `file` with progress reports; calls `done` with the outcome.
 fn put_with_progress(
-    url: &str,
+    endpoint: Endpoint<Put, FileBytes, Success>,
     csrf: Option<String>,
     file: &web_sys::File,
     progress: RwSignal<f64>,
@@ -22,7 +23,8 @@ fn put_with_progress(
 ) -> Result<(), String> {
     let js = |e: wasm_bindgen::JsValue| format!("{e:?}");
     let xhr = web_sys::XmlHttpRequest::new().map_err(js)?;
-    xhr.open("PUT", url).map_err(js)?;
+    xhr.open(endpoint.verb().as_str(), endpoint.path())
+        .map_err(js)?;
     if let Some(token) = csrf {
         xhr.set_request_header("X-CSRF-Token", &token).map_err(js)?;
     }
@@ -111,20 +113,8 @@ pub fn UploadForm(
             error.set(Some("A version and a path are needed".to_owned()));
             return;
         }
-        let encoded_path = p.split('/').map(segment).collect::<Vec<_>>().join("/");
-        let url = format!(
-            "/content/{}/{}/{}/{}/{}{}",
-            segment(&owner),
-            segment(&repo),
-            segment(&package),
-            segment(&v),
-            encoded_path,
-            if publish.get_untracked() {
-                "?publish=1"
-            } else {
-                ""
-            }
-        );
+        let endpoint =
+            endpoints::upload((&owner, &repo, &package, &v), &p, publish.get_untracked());
         let target = format!(
             "/{}/{}/{}/{}",
             segment(&owner),
@@ -135,7 +125,7 @@ pub fn UploadForm(
         let navigate = navigate.clone();
         bar.set(0.0);
         progress.set(Some(0.0));
-        let started = put_with_progress(&url, session.csrf(), &file, bar, move |outcome| {
+        let started = put_with_progress(endpoint, session.csrf(), &file, bar, move |outcome| {
             progress.set(None);
             match outcome {
                 Ok(()) => navigate(&target, Default::default()),

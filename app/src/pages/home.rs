@@ -6,17 +6,18 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::{self, segment};
-use crate::api_types::{Explore, Package};
+use crate::api;
+use crate::api_types::Package;
 use crate::components::session::use_session;
 use crate::domain::display::date_part;
+use crate::domain::url::path_segment as segment;
+use crate::endpoints::{self, PackageSearchBy};
 
 /// Packages whose name or description holds `q` (the public search API, which reads
 /// `name` and `desc` separately): name matches first, each package once.
 async fn search(q: String) -> Result<Vec<Package>, api::ApiFailure> {
-    let word = segment(&q);
-    let mut found = api::get::<Vec<Package>>(&format!("/search/packages?name={word}")).await?;
-    let by_desc = api::get::<Vec<Package>>(&format!("/search/packages?desc={word}")).await?;
+    let mut found = api::get(endpoints::search_packages(PackageSearchBy::Name, &q)).await?;
+    let by_desc = api::get(endpoints::search_packages(PackageSearchBy::Desc, &q)).await?;
     for p in by_desc {
         if !found
             .iter()
@@ -50,8 +51,7 @@ pub fn HomePage() -> impl IntoView {
             }
         }
     });
-    let explore =
-        LocalResource::new(|| async { api::get::<Explore>("/api/ui/explore").await.ok() });
+    let explore = LocalResource::new(|| async { api::get(endpoints::explore()).await.ok() });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let t = typed.get_untracked().trim().to_owned();

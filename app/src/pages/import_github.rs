@@ -10,10 +10,10 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use crate::api::{self, segment};
+use crate::api;
 use crate::api_types::{
-    GhRelease, GhReleaseList, GhReleases, GhRepo, GhRepoList, GithubStatus, ImportJob,
-    ImportRequest, ImportStarted, ImportTarget, RateBudget, ReleasesRequest,
+    GhRelease, GhReleases, GhRepo, GithubStatus, ImportJob, ImportRequest, ImportTarget,
+    RateBudget, ReleasesRequest,
 };
 use crate::components::form::ErrorNote;
 use crate::components::github::{github_status, GithubMark};
@@ -26,6 +26,8 @@ use crate::domain::import_selection::{Selection, Tri};
 use crate::domain::import_tree;
 use crate::domain::names::{RepositoryName, SubjectName};
 use crate::domain::tree_nav::{self, Action, Key, NavItem};
+use crate::domain::url::path_segment as segment;
+use crate::endpoints;
 
 /// Beyond `domain::import_tree::FLOW_ROWS` rows are a fixed height so the list can be
 /// virtualised: only the rows in view (and a few around them) exist in the DOM, however
@@ -262,13 +264,9 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
     on_cleanup(move || resize.remove());
 
     {
-        let url = format!(
-            "/api/ui/imports/target/{}/{}",
-            segment(&subject),
-            segment(&repo)
-        );
+        let endpoint = endpoints::import_target(&subject, &repo);
         leptos::task::spawn_local(async move {
-            match api::get::<ImportTarget>(&url).await {
+            match api::get(endpoint).await {
                 Ok(t) => target.set(Some(t)),
                 Err(e) => error.set(Some(e.message)),
             }
@@ -277,7 +275,7 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
 
     // Repositories first, then their releases in the background, a batch at a time.
     leptos::task::spawn_local(async move {
-        match api::get::<GhRepoList>("/api/ui/github/repos").await {
+        match api::get(endpoints::github_repos()).await {
             Ok(list) => {
                 rate.set(list.rate.clone());
                 private_access.set(list.private_access);
@@ -287,13 +285,7 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
                     let body = ReleasesRequest {
                         repos: batch.to_vec(),
                     };
-                    match api::post::<_, GhReleaseList>(
-                        "/api/ui/github/releases",
-                        session.csrf(),
-                        &body,
-                    )
-                    .await
-                    {
+                    match api::send(endpoints::github_releases(), session.csrf(), &body).await {
                         Ok(answer) => {
                             rate.set(answer.rate);
                             releases.update(|m| m.extend(answer.repos));
@@ -550,8 +542,7 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
             busy.set(true);
             error.set(None);
             leptos::task::spawn_local(async move {
-                match api::post::<_, ImportStarted>("/api/ui/imports", session.csrf(), &body).await
-                {
+                match api::send(endpoints::start_import(), session.csrf(), &body).await {
                     Ok(started) => {
                         navigate(&format!("{target}?job={}", started.id), Default::default())
                     }
@@ -1017,25 +1008,21 @@ fn ImportProgress(id: i64, subject: String, repo: String) -> impl IntoView {
     let session = use_session();
     let job = RwSignal::new(None::<ImportJob>);
     let error = RwSignal::new(None::<String>);
-    let url = format!("/api/ui/imports/{id}");
-    {
-        let url = url.clone();
-        leptos::task::spawn_local(async move {
-            match api::get::<ImportJob>(&url).await {
-                // The event stream may have been faster: its state is newer than this
-                // answer, and once it says "finished" the stream is closed, so a late
-                // snapshot written over it would freeze the page mid-import.
-                Ok(j) => job.update(|current| {
-                    if current.is_none() {
-                        *current = Some(j);
-                    }
-                }),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    }
+    leptos::task::spawn_local(async move {
+        match api::get(endpoints::import_job(id)).await {
+            // The event stream may have been faster: its state is newer than this
+            // answer, and once it says "finished" the stream is closed, so a late
+            // snapshot written over it would freeze the page mid-import.
+            Ok(j) => job.update(|current| {
+                if current.is_none() {
+                    *current = Some(j);
+                }
+            }),
+            Err(e) => error.set(Some(e.message)),
+        }
+    });
     // Server-sent events carry each change; the browser reconnects by itself.
-    let source = web_sys::EventSource::new(&format!("{url}/events")).ok();
+    let source = web_sys::EventSource::new(endpoints::import_events(id).path()).ok();
     if let Some(source) = &source {
         let on_message = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
             move |ev: web_sys::MessageEvent| {
@@ -1068,24 +1055,20 @@ fn ImportProgress(id: i64, subject: String, repo: String) -> impl IntoView {
             }
         })
     });
-    let retry = {
-        let url = url.clone();
-        move |_| {
-            let url = format!("{url}/retry");
-            error.set(None);
-            leptos::task::spawn_local(async move {
-                match api::post::<_, ImportJob>(&url, session.csrf(), &()).await {
-                    Ok(j) => {
-                        job.set(Some(j));
-                        // The finished stream was closed: listen again.
-                        if let Some(window) = web_sys::window() {
-                            let _ = window.location().reload();
-                        }
+    let retry = move |_| {
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match api::send(endpoints::retry_import(id), session.csrf(), &()).await {
+                Ok(j) => {
+                    job.set(Some(j));
+                    // The finished stream was closed: listen again.
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().reload();
                     }
-                    Err(e) => error.set(Some(e.message)),
                 }
-            });
-        }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
     };
     let repo_href = format!("/{subject}/{repo}");
     let place = format!("{subject}/{repo}");
@@ -1115,7 +1098,6 @@ fn ImportProgress(id: i64, subject: String, repo: String) -> impl IntoView {
                 let now = (js_sys::Date::now() / 1000.0) as i64;
                 let waiting = j.waiting_until.filter(|u| *u > now);
                 let repo_href = repo_href.clone();
-                let retry = retry.clone();
                 let subject = j.subject.clone();
                 let wharf_repo = j.repo.clone();
                 let files: usize = j.items.iter().map(|i| i.files_done.max(0) as usize).sum();
@@ -1227,7 +1209,7 @@ fn ImportProgress(id: i64, subject: String, repo: String) -> impl IntoView {
                     </ul>
                     <div class="form-actions">
                         {(finished && failed > 0).then(|| view! {
-                            <button class="button" on:click=retry.clone()>"Retry failed"</button>
+                            <button class="button" on:click=retry>"Retry failed"</button>
                         })}
                         {finished.then(|| view! {
                             <A href=repo_href.clone() attr:class=if failed == 0 { "button" } else { "button button-ghost" }>"View Repository"</A>

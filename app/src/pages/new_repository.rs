@@ -4,25 +4,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use serde::Serialize;
 
-use crate::api::{self, segment};
-use crate::api_types::Repository;
+use crate::api;
+use crate::api_types::RepositoryChanges;
 use crate::components::form::{non_empty, split_list, ErrorNote, TextField};
 use crate::components::session::use_session;
 use crate::domain::form_text::{check_name, name_rules, server_error, Field, FormKind};
 use crate::domain::names::NameKind;
 use crate::domain::repo_type::RepoType;
-
-#[derive(Serialize)]
-struct NewRepository {
-    name: String,
-    #[serde(rename = "type")]
-    repo_type: String,
-    private: bool,
-    desc: Option<String>,
-    labels: Vec<String>,
-}
+use crate::endpoints;
 
 #[component]
 pub fn NewRepositoryPage() -> impl IntoView {
@@ -54,22 +44,23 @@ fn NewRepositoryForm(owner: String) -> impl IntoView {
     let name_error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = NewRepository {
-            name: name.get_untracked().trim().to_owned(),
-            repo_type: repo_type.get_untracked(),
-            private: private.get_untracked(),
-            desc: non_empty(desc.get_untracked()),
-            labels: split_list(&labels.get_untracked()),
-        };
-        let url = format!("/repos/{}/{}", segment(&owner), segment(&body.name));
+        let repo_name = name.get_untracked().trim().to_owned();
+        let endpoint = endpoints::create_repository(&owner, &repo_name);
         let navigate = navigate.clone();
         error.set(None);
-        name_error.set(check_name(NameKind::Repository, &body.name).err());
+        name_error.set(check_name(NameKind::Repository, &repo_name).err());
         if name_error.with_untracked(Option::is_some) {
             return;
         }
+        let body = RepositoryChanges {
+            name: Some(repo_name),
+            repo_type: Some(repo_type.get_untracked()),
+            private: Some(private.get_untracked()),
+            desc: non_empty(desc.get_untracked()),
+            labels: Some(split_list(&labels.get_untracked())),
+        };
         leptos::task::spawn_local(async move {
-            match api::post::<_, Repository>(&url, session.csrf(), &body).await {
+            match api::send(endpoint, session.csrf(), &body).await {
                 Ok(r) => navigate(&format!("/{}/{}", r.owner, r.name), Default::default()),
                 Err(e) => match server_error(FormKind::NewRepository, e.status, &e.message) {
                     (Field::Name, text) => name_error.set(Some(text)),

@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::{self, segment};
-use crate::api_types::{Package, PackageVersions, RenderedNotes, Success, VersionRow};
+use crate::api;
+use crate::api_types::{Package, PackageChanges, PackageVersions, VersionRow};
 use crate::components::copy_button::CopyButton;
 use crate::components::entity_page::EntityHeader;
 use crate::components::load::Load;
@@ -15,6 +15,8 @@ use crate::components::route_names::{use_route_names, RouteNames};
 use crate::components::session::use_session;
 use crate::components::upload_form::UploadForm;
 use crate::domain::display::date_part;
+use crate::domain::url::path_segment as segment;
+use crate::endpoints;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::repository::Labels;
 
@@ -53,21 +55,19 @@ type PackageData = (Package, PackageVersions, Option<String>);
 fn PackageView(names: RouteNames) -> impl IntoView {
     let session = use_session();
     let (s, r, p, _) = names.strings();
-    let tail = format!("{}/{}/{}", segment(&s), segment(&r), segment(&p));
+    let parts = (s.clone(), r.clone(), p.clone());
     let data = LocalResource::new(move || {
-        let tail = tail.clone();
+        let (s, r, p) = &parts;
+        let package = endpoints::package(s, r, p);
+        let versions = endpoints::package_versions(s, r, p);
+        let notes = endpoints::rendered_notes(s, r, p, endpoints::LATEST);
         let _ = session.user();
         async move {
-            let pkg = api::get::<Package>(&format!("/packages/{tail}")).await?;
-            let versions = api::get::<PackageVersions>(&format!("/api/ui/versions/{tail}")).await?;
+            let pkg = api::get(package).await?;
+            let versions = api::get(versions).await?;
             // No latest version (nothing published): no notes to show.
             let notes = match versions.latest {
-                Some(_) => {
-                    api::get::<RenderedNotes>(&format!("/api/ui/release-notes/{tail}/_latest"))
-                        .await
-                        .ok()
-                        .and_then(|n| n.html)
-                }
+                Some(_) => api::get(notes).await.ok().and_then(|n| n.html),
                 None => None,
             };
             Ok((pkg, versions, notes))
@@ -76,14 +76,18 @@ fn PackageView(names: RouteNames) -> impl IntoView {
     // Outside the loaded view, so the reload after a change does not take it away.
     let saved = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let pin_url = format!("/packages/{}/{}/{}", segment(&s), segment(&r), segment(&p));
+    let pin_endpoint = endpoints::update_package(&s, &r, &p);
     let pin = Callback::new(move |name: Option<String>| {
-        let url = pin_url.clone();
+        let endpoint = pin_endpoint.clone();
         error.set(None);
         saved.set(None);
         leptos::task::spawn_local(async move {
-            let body = serde_json::json!({ "latest_version": name.clone().unwrap_or_default() });
-            match api::patch::<_, Success>(&url, session.csrf(), &body).await {
+            // "" returns to the automatic rule.
+            let body = PackageChanges {
+                latest_version: Some(name.clone().unwrap_or_default()),
+                ..PackageChanges::default()
+            };
+            match api::send(endpoint, session.csrf(), &body).await {
                 Ok(_) => {
                     saved.set(Some(match name {
                         Some(v) => format!("{v} is now marked as latest."),
@@ -110,13 +114,12 @@ fn PackageView(names: RouteNames) -> impl IntoView {
             let origin = web_sys::window()
                 .and_then(|w| w.location().origin().ok())
                 .unwrap_or_default();
-            let badge = format!(
-                "/packages/{}/{}/{}/images/download.svg",
-                segment(&pkg.owner),
-                segment(&pkg.repo),
-                segment(&pkg.name)
+            let badge = endpoints::download_badge(&pkg.owner, &pkg.repo, &pkg.name);
+            // For READMEs: the badge at the root, where it has always been linked from.
+            let markdown = format!(
+                "[![Download]({origin}{})]({origin}{base}/_latestVersion)",
+                badge.root_path()
             );
-            let markdown = format!("[![Download]({origin}{badge})]({origin}{base}/_latestVersion)");
             let markdown_text = markdown.clone();
             let own = session.is(&pkg.owner);
             let markdown_signal = Signal::derive(move || markdown_text.clone());
@@ -164,7 +167,7 @@ fn PackageView(names: RouteNames) -> impl IntoView {
                             <CopyButton text=share label="Copy link" />
                         </div>
                         <div class="badge-snippet">
-                            <img src=badge alt="Download badge" height="20" />
+                            <img src=badge.into_path() alt="Download badge" height="20" />
                             <code class="snippet-inline url" data-testid="badge-markdown">{markdown}</code>
                             <CopyButton text=markdown_signal label="Copy Markdown" />
                         </div>

@@ -8,13 +8,14 @@ use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::api;
-use crate::api_types::{ApiKeyBody, GithubStatus, PasswordConfirmation, Success};
+use crate::api_types::{ApiKeyBody, GithubStatus, PasswordConfirmation};
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{ErrorNote, SuccessNote, TextField};
 use crate::components::github::{github_status, start_github, GithubMark};
 use crate::components::import_links::ImportTargets;
 use crate::components::load::Load;
 use crate::components::session::use_session;
+use crate::endpoints::{self, Endpoint, Post};
 
 /// How often the profile reads the session again while it is open, so that a plan
 /// changed meanwhile (`wharf user plan`) shows without a reload; also on coming back to
@@ -88,14 +89,15 @@ fn ApiKeySection() -> impl IntoView {
     let key = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<&'static str>);
-    let call = move |url: &'static str, done: &'static str| {
+    let call = move |endpoint: Endpoint<Post, PasswordConfirmation, ApiKeyBody>,
+                     done: &'static str| {
         let body = PasswordConfirmation {
             password: password.get_untracked(),
         };
         error.set(None);
         notice.set(None);
         leptos::task::spawn_local(async move {
-            match api::post::<_, ApiKeyBody>(url, session.csrf(), &body).await {
+            match api::send(endpoint, session.csrf(), &body).await {
                 Ok(k) => {
                     key.set(Some(k.api_key));
                     notice.set(Some(done));
@@ -107,11 +109,11 @@ fn ApiKeySection() -> impl IntoView {
     };
     let reveal = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        call("/api/ui/api-key/reveal", "");
+        call(endpoints::reveal_api_key(), "");
     };
     let regenerate = move |_| {
         call(
-            "/api/ui/api-key/regenerate",
+            endpoints::regenerate_api_key(),
             "A new key was made; the old one no longer works.",
         )
     };
@@ -197,7 +199,7 @@ fn GithubSection() -> impl IntoView {
         error.set(None);
         notice.set(None);
         leptos::task::spawn_local(async move {
-            match api::post::<_, Success>("/api/ui/github/disconnect", session.csrf(), &()).await {
+            match api::send(endpoints::github_disconnect(), session.csrf(), &()).await {
                 Ok(_) => {
                     notice.set(Some("GitHub is disconnected and its token revoked."));
                     status.refetch();

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::{self, segment};
+use crate::api;
 use crate::api_types::{PackageCard, PackageCards, Repository};
 use crate::components::docker_images::DockerImages;
 use crate::components::entity_page::EntityHeader;
@@ -15,6 +15,8 @@ use crate::components::package_form::PackageForm;
 use crate::components::route_names::{use_route_names, RouteNames};
 use crate::components::session::use_session;
 use crate::components::set_me_up::SetMeUp;
+use crate::domain::url::path_segment as segment;
+use crate::endpoints;
 use crate::pages::not_found::NotFoundPage;
 
 #[component]
@@ -32,12 +34,12 @@ pub fn RepositoryPage() -> impl IntoView {
 fn RepositoryView(names: RouteNames) -> impl IntoView {
     let session = use_session();
     let (subject, repo_name, _, _) = names.strings();
-    let url = format!("/repos/{}/{}", segment(&subject), segment(&repo_name));
+    let endpoint = endpoints::repository(&subject, &repo_name);
     // The session matters: a private repository appears once the owner is known.
     let repo = LocalResource::new(move || {
-        let url = url.clone();
+        let endpoint = endpoint.clone();
         let _ = session.user();
-        async move { api::get::<Repository>(&url).await }
+        async move { api::get(endpoint).await }
     });
     view! {
         <Load resource=repo render={move |r: Repository| {
@@ -99,15 +101,11 @@ pub fn Labels(labels: Vec<String>) -> impl IntoView {
 fn PackageList(owner: String, repo: String, own: bool) -> impl IntoView {
     let filter = RwSignal::new(String::new());
     let start = RwSignal::new(0u64);
-    let base = format!("/api/ui/packages/{}/{}", segment(&owner), segment(&repo));
+    let (o, rp) = (owner.clone(), repo.clone());
     let packages = LocalResource::new(move || {
         let prefix = filter.get();
-        let url = format!(
-            "{base}?start_pos={}&start_name={}",
-            start.get(),
-            segment(prefix.trim())
-        );
-        async move { api::get::<PackageCards>(&url).await }
+        let endpoint = endpoints::package_cards(&o, &rp, start.get(), prefix.trim());
+        async move { api::get(endpoint).await }
     });
     let on_filter = move |ev| {
         filter.set(event_target_value(&ev));

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
-use crate::api_types::{Credentials, SessionInfo};
+use crate::api_types::Credentials;
 use crate::components::form::{ErrorNote, TextField};
 use crate::components::github::{start_github, GithubMark};
 use crate::components::session::use_session;
@@ -15,6 +15,7 @@ use crate::domain::form_text::{
     PASSWORD_MAX, PASSWORD_MIN,
 };
 use crate::domain::names::NameKind;
+use crate::endpoints;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -51,10 +52,10 @@ fn AccountForm(sign_up: bool) -> impl IntoView {
     };
     let link_github = github_login.is_some();
     let busy = RwSignal::new(false);
-    let (title, button, url) = if sign_up {
-        ("Create your account", "Sign up", "/api/ui/signup")
+    let (title, button, endpoint): (_, _, fn() -> _) = if sign_up {
+        ("Create your account", "Sign up", endpoints::sign_up)
     } else {
-        ("Sign in", "Sign in", "/api/ui/signin")
+        ("Sign in", "Sign in", endpoints::sign_in)
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -90,7 +91,7 @@ fn AccountForm(sign_up: bool) -> impl IntoView {
         let next = next.clone();
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            match api::post::<_, SessionInfo>(url, None, &body).await {
+            match api::send(endpoint(), None, &body).await {
                 Ok(info) => {
                     let target = if sign_up {
                         "/profile".to_owned()

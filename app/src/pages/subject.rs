@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::{self, segment};
+use crate::api;
 use crate::api_types::RepositorySummary;
 use crate::components::entity_page::EntityHeader;
 use crate::components::github::GithubMark;
@@ -11,6 +11,7 @@ use crate::components::import_links::ImportTargets;
 use crate::components::load::Load;
 use crate::components::route_names::{use_route_names, RouteNames};
 use crate::components::session::use_session;
+use crate::endpoints;
 use crate::pages::not_found::NotFoundPage;
 
 #[component]
@@ -26,10 +27,10 @@ pub fn SubjectPage() -> impl IntoView {
 fn Subject(names: RouteNames) -> impl IntoView {
     let session = use_session();
     let subject = names.subject.to_string();
-    let url = format!("/repos/{}", segment(&subject));
+    let endpoint = endpoints::repositories(&subject);
     let repos = LocalResource::new(move || {
-        let url = url.clone();
-        async move { api::get::<Vec<RepositorySummary>>(&url).await }
+        let endpoint = endpoint.clone();
+        async move { api::get(endpoint).await }
     });
     let own = {
         let subject = subject.clone();

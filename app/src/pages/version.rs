@@ -5,11 +5,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::{self, segment};
-use crate::api_types::{
-    File, FilesCount, PublishRequestBody, RenderedNotes, Success, Version, VersionFile,
-    VersionFiles,
-};
+use crate::api;
+use crate::api_types::{File, PublishRequest, Version, VersionFile};
 use crate::components::copy_button::CopyButton;
 use crate::components::entity_page::EntityHeader;
 use crate::components::form::{ErrorNote, SuccessNote};
@@ -18,6 +15,7 @@ use crate::components::route_names::{use_route_names, RouteNames};
 use crate::components::session::use_session;
 use crate::domain::display::{count, date_part, human_size};
 use crate::domain::version_actions::{version_actions, FileState};
+use crate::endpoints;
 use crate::pages::not_found::NotFoundPage;
 
 #[component]
@@ -34,54 +32,34 @@ fn VersionView(names: RouteNames) -> impl IntoView {
     let session = use_session();
     let refresh = RwSignal::new(0u32);
     let (s, r, p, v) = names.strings();
-    let version_url = format!(
-        "/packages/{}/{}/{}/versions/{}",
-        segment(&s),
-        segment(&r),
-        segment(&p),
-        segment(&v)
-    );
-    let files_url = format!(
-        "/api/ui/files/{}/{}/{}/{}",
-        segment(&s),
-        segment(&r),
-        segment(&p),
-        segment(&v)
-    );
+    let parts = (s.clone(), r.clone(), p.clone(), v.clone());
     let data = LocalResource::new(move || {
-        let version_url = version_url.clone();
-        let files_url = files_url.clone();
+        let (s, r, p, v) = &parts;
+        let version = endpoints::version(s, r, p, v);
+        let files = endpoints::version_files(s, r, p, v);
+        let notes = endpoints::rendered_notes(s, r, p, v);
         refresh.get();
         // Unpublished files appear once the owner is known.
         let _ = session.user();
         async move {
-            let version = api::get::<Version>(&version_url).await?;
-            let files = api::get::<VersionFiles>(&files_url).await?.files;
-            let notes_url = format!(
-                "/api/ui/release-notes/{}",
-                version_url
-                    .trim_start_matches("/packages/")
-                    .replacen("/versions/", "/", 1)
-            );
-            let notes = api::get::<RenderedNotes>(&notes_url).await?.html;
+            let version = api::get(version).await?;
+            let files = api::get(files).await?.files;
+            let notes = api::get(notes).await?.html;
             Ok((version, files, notes))
         }
     });
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
-    let content_url = format!(
-        "/content/{}/{}/{}/{}/publish",
-        segment(&s),
-        segment(&r),
-        segment(&p),
-        segment(&v)
-    );
+    let publish = endpoints::publish(&s, &r, &p, &v);
     let act = move |discard: bool| {
-        let url = content_url.clone();
+        let endpoint = publish.clone();
         error.set(None);
         leptos::task::spawn_local(async move {
-            let body = PublishRequestBody { discard };
-            match api::post::<_, FilesCount>(&url, session.csrf(), &body).await {
+            let body = PublishRequest {
+                discard: Some(discard),
+                publish_wait_for_secs: None,
+            };
+            match api::send(endpoint, session.csrf(), &body).await {
                 Ok(c) => {
                     let verb = if discard { "Discarded" } else { "Published" };
                     let n = usize::try_from(c.files).unwrap_or(0);
@@ -94,13 +72,7 @@ fn VersionView(names: RouteNames) -> impl IntoView {
     };
     let navigate = use_navigate();
     let package_page = format!("/{s}/{r}/{p}");
-    let delete_url = format!(
-        "/packages/{}/{}/{}/versions/{}",
-        segment(&s),
-        segment(&r),
-        segment(&p),
-        segment(&v)
-    );
+    let delete_version = endpoints::delete_version(&s, &r, &p, &v);
     let delete = move |_| {
         let confirmed = web_sys::window()
             .and_then(|w| {
@@ -111,11 +83,11 @@ fn VersionView(names: RouteNames) -> impl IntoView {
         if !confirmed {
             return;
         }
-        let url = delete_url.clone();
+        let endpoint = delete_version.clone();
         let navigate = navigate.clone();
         let target = package_page.clone();
         leptos::task::spawn_local(async move {
-            match api::delete::<Success>(&url, session.csrf()).await {
+            match api::delete(endpoint, session.csrf()).await {
                 Ok(_) => navigate(&target, Default::default()),
                 Err(e) => error.set(Some(e.message)),
             }

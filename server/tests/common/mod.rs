@@ -4,6 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
+use app::endpoints::{Endpoint, Get, Method, NoBody, Verb, WithBody};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
 use server::config::Config;
 use tokio::sync::oneshot;
 
@@ -256,6 +260,35 @@ impl Api {
         .await
     }
 
+    /// Sends a bodiless call of the app's contract (`app::endpoints`) with its method and
+    /// path; the status and the JSON answer.
+    pub async fn call<M: Method, R>(&self, endpoint: &Endpoint<M, NoBody, R>) -> (u16, Value) {
+        self.send(self.request(verb(endpoint.verb()), endpoint.path()))
+            .await
+    }
+
+    /// Sends a call of the app's contract with `body` as JSON, as the app does.
+    pub async fn call_with<M: WithBody, B: Serialize, R>(
+        &self,
+        endpoint: &Endpoint<M, B, R>,
+        body: &B,
+    ) -> (u16, Value) {
+        let json = serde_json::to_string(body).unwrap();
+        self.send(
+            self.request(verb(endpoint.verb()), endpoint.path())
+                .body(json),
+        )
+        .await
+    }
+
+    /// A read of the app's contract, parsed as its answer type; panics unless it is a 200.
+    pub async fn read<R: DeserializeOwned>(&self, endpoint: Endpoint<Get, NoBody, R>) -> R {
+        let (status, body) = self.call(&endpoint).await;
+        assert_eq!(status, 200, "{}: {body}", endpoint.path());
+        serde_json::from_value(body)
+            .unwrap_or_else(|e| panic!("{}: not the contract's answer: {e}", endpoint.path()))
+    }
+
     pub async fn head(&self, path: &str) -> u16 {
         self.request(reqwest::Method::HEAD, path)
             .send()
@@ -320,4 +353,9 @@ impl FailingStep {
             .await
             .unwrap();
     }
+}
+
+/// The reqwest form of a contract's method.
+pub fn verb(verb: Verb) -> reqwest::Method {
+    reqwest::Method::from_bytes(verb.as_str().as_bytes()).unwrap()
 }
