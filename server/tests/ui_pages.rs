@@ -7,8 +7,8 @@ mod common;
 
 use common::*;
 use serde_json::json;
+use server::catalog::{find_version, Caller};
 use server::db::VersionFields;
-use server::registry::{find_version, Caller};
 
 async fn put(api: &Api, path: &str, body: &str) {
     let (status, b) = api
