@@ -9,7 +9,7 @@ use rand::RngCore;
 
 use std::time::{Duration, Instant};
 
-use crate::db::{now_millis, Db, DbError, GithubIdentity, NewUser, Tx, UserId, UserRecord};
+use crate::db::{now_millis, Db, DbError, GitHubIdentity, NewUser, Tx, UserId, UserRecord};
 use crate::secrets::Secrets;
 use crate::throttle::Throttle;
 
@@ -102,9 +102,9 @@ pub async fn create_user(
 
 /// A GitHub identity waiting to become an account ("Create an account for this GitHub
 /// login"), and the browser it waits for (the HMAC of its flow cookie).
-pub struct PendingGithub {
+pub struct PendingGitHub {
     pub browser_mac: String,
-    pub identity: GithubIdentity,
+    pub identity: GitHubIdentity,
 }
 
 /// Sign-up, as one unit of work. It creates the account and, when `github` is given,
@@ -116,7 +116,7 @@ pub async fn sign_up(
     secrets: &Secrets,
     name: &str,
     password: &str,
-    github: Option<PendingGithub>,
+    github: Option<PendingGitHub>,
 ) -> Result<UserRecord, AccountError> {
     let account = NewAccount::prepare(secrets, name, password, false, false)?;
     let mut tx = db.begin().await.map_err(AccountError::Db)?;
@@ -373,8 +373,8 @@ mod tests {
         assert!(!verify_password("correct horse", "not a hash"));
     }
 
-    fn identity(github_id: i64) -> GithubIdentity {
-        GithubIdentity {
+    fn identity(github_id: i64) -> GitHubIdentity {
+        GitHubIdentity {
             github_id,
             login: format!("octo{github_id}"),
             avatar_url: None,
@@ -408,7 +408,7 @@ mod tests {
         let (dir, db) = db().await;
         let s = Secrets::for_tests(5);
         fail_inserts_into(&dir.path().join("t.db"), "github_links").await;
-        let pending = PendingGithub {
+        let pending = PendingGitHub {
             browser_mac: "mac".into(),
             identity: identity(41),
         };
@@ -435,7 +435,7 @@ mod tests {
             .await
             .unwrap();
         db.link_github(first.id, &identity(42)).await.unwrap();
-        let pending = PendingGithub {
+        let pending = PendingGitHub {
             browser_mac: "mac".into(),
             identity: identity(42),
         };

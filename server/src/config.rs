@@ -77,16 +77,16 @@ pub struct Config {
     pub download_url: Option<String>,
     /// Every account is Premium (self-hosters need no plans).
     pub all_premium: bool,
-    pub github: GithubConfig,
+    pub github: GitHubSettings,
     /// How much an archive uploaded with `explode=1` may unpack to (not configurable
     /// from outside yet; tests lower it).
-    pub explode_limits: crate::registry::ExplodeLimits,
+    pub explode_limits: crate::catalog::ExplodeLimits,
 }
 
 /// Where GitHub (or a GitHub Enterprise Server, or the stand-in) lives, and this server's
 /// OAuth app there.
 #[derive(Clone)]
-pub struct GithubConfig {
+pub struct GitHubSettings {
     /// The web host: OAuth pages live at `{web_url}/login/oauth/...`.
     pub web_url: String,
     /// The REST API: `https://api.github.com`, or `https://HOST/api/v3` for GHES.
@@ -95,14 +95,14 @@ pub struct GithubConfig {
     pub client_secret: Option<String>,
 }
 
-impl GithubConfig {
+impl GitHubSettings {
     /// The OAuth app's credentials, when both are configured.
     pub fn client(&self) -> Option<(&str, &str)> {
         Some((self.client_id.as_deref()?, self.client_secret.as_deref()?))
     }
 }
 
-impl Default for GithubConfig {
+impl Default for GitHubSettings {
     fn default() -> Self {
         Self {
             web_url: "https://github.com".to_owned(),
@@ -114,9 +114,9 @@ impl Default for GithubConfig {
 }
 
 // The client secret must never reach a log line, even through `{:?}` of the config.
-impl fmt::Debug for GithubConfig {
+impl fmt::Debug for GitHubSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GithubConfig")
+        f.debug_struct("GitHubSettings")
             .field("web_url", &self.web_url)
             .field("api_url", &self.api_url)
             .field("client_id", &self.client_id)
@@ -140,11 +140,11 @@ impl Default for Config {
             api_url: None,
             download_url: None,
             all_premium: false,
-            github: GithubConfig::default(),
+            github: GitHubSettings::default(),
             registry_domain: None,
             gc_interval_seconds: 6 * 3600,
             gc_grace_seconds: 3600,
-            explode_limits: crate::registry::ExplodeLimits::default(),
+            explode_limits: crate::catalog::ExplodeLimits::default(),
         }
     }
 }

@@ -14,8 +14,8 @@ use oauth2::{
     StandardErrorResponse, TokenResponse, TokenUrl,
 };
 
-use crate::config::GithubConfig;
-use crate::db::{now_millis, Db, DbError, GithubIdentity, OAuthFlow, UserRecord};
+use crate::config::GitHubSettings;
+use crate::db::{now_millis, Db, DbError, GitHubIdentity, OAuthFlow, UserRecord};
 use crate::github::{GitHubClient, GitHubError, GitHubToken};
 use crate::plans::Plans;
 use crate::secrets::Secrets;
@@ -31,7 +31,7 @@ pub const FLOW_LIFETIME_MS: i64 = 10 * 60 * 1000;
 
 /// Why a flow failed. `Display` is the user-facing text.
 #[derive(Debug, thiserror::Error)]
-pub enum GithubAuthError {
+pub enum GitHubAuthError {
     #[error("GitHub is not configured on this server: its administrator must set WHARF_GITHUB_CLIENT_ID and WHARF_GITHUB_CLIENT_SECRET")]
     NotConfigured,
     #[error("only Premium accounts can give access to private repositories")]
@@ -112,9 +112,12 @@ pub enum Finished {
 type OAuthClient =
     BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
 
-fn oauth_client(config: &GithubConfig, redirect_uri: &str) -> Result<OAuthClient, GithubAuthError> {
-    let (id, secret) = config.client().ok_or(GithubAuthError::NotConfigured)?;
-    let bad = |e: oauth2::url::ParseError| GithubAuthError::Unreachable(e.to_string());
+fn oauth_client(
+    config: &GitHubSettings,
+    redirect_uri: &str,
+) -> Result<OAuthClient, GitHubAuthError> {
+    let (id, secret) = config.client().ok_or(GitHubAuthError::NotConfigured)?;
+    let bad = |e: oauth2::url::ParseError| GitHubAuthError::Unreachable(e.to_string());
     Ok(BasicClient::new(ClientId::new(id.to_owned()))
         .set_client_secret(ClientSecret::new(secret.to_owned()))
         .set_auth_uri(
@@ -162,25 +165,25 @@ pub fn grants_private(scopes: &str) -> bool {
 pub async fn start(
     db: &Db,
     secrets: &Secrets,
-    config: &GithubConfig,
+    config: &GitHubSettings,
     purpose: Purpose,
     user: Option<&UserRecord>,
     plans: Plans,
     private_access: bool,
     redirect_uri: &str,
-) -> Result<Started, GithubAuthError> {
+) -> Result<Started, GitHubAuthError> {
     let client = oauth_client(config, redirect_uri)?;
     if matches!(purpose, Purpose::Link | Purpose::Grant) && user.is_none() {
-        return Err(GithubAuthError::SignedOut);
+        return Err(GitHubAuthError::SignedOut);
     }
     let private_access = private_access || purpose == Purpose::Grant;
     if private_access && !plans.caller_is_premium(user) {
-        return Err(GithubAuthError::NotPremium);
+        return Err(GitHubAuthError::NotPremium);
     }
     if purpose == Purpose::Grant {
-        let user = user.ok_or(GithubAuthError::SignedOut)?;
+        let user = user.ok_or(GitHubAuthError::SignedOut)?;
         if db.github_link(user.id).await?.is_none() {
-            return Err(GithubAuthError::NotLinked);
+            return Err(GitHubAuthError::NotLinked);
         }
     }
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -227,38 +230,38 @@ pub struct Callback<'a> {
 pub async fn finish(
     db: &Db,
     secrets: &Secrets,
-    config: &GithubConfig,
+    config: &GitHubSettings,
     github: &GitHubClient,
     cb: Callback<'_>,
-) -> Result<Finished, GithubAuthError> {
-    let state = cb.state.ok_or(GithubAuthError::StateMismatch)?;
+) -> Result<Finished, GitHubAuthError> {
+    let state = cb.state.ok_or(GitHubAuthError::StateMismatch)?;
     let flow = db
         .take_oauth_flow(&secrets.mac(STATE_PURPOSE, state))
         .await?
-        .ok_or(GithubAuthError::StateMismatch)?;
+        .ok_or(GitHubAuthError::StateMismatch)?;
     let same_browser = cb
         .browser_token
         .is_some_and(|t| secrets.verify_mac(BROWSER_PURPOSE, t, &flow.browser_mac));
     if !same_browser || flow.expires_at <= now_millis() {
-        return Err(GithubAuthError::StateMismatch);
+        return Err(GitHubAuthError::StateMismatch);
     }
     if let Some(error) = cb.error {
         return Err(if error == "access_denied" && flow.purpose == "grant" {
-            GithubAuthError::GrantDenied
+            GitHubAuthError::GrantDenied
         } else if error == "access_denied" {
-            GithubAuthError::Denied
+            GitHubAuthError::Denied
         } else {
-            GithubAuthError::Refused(error.to_owned())
+            GitHubAuthError::Refused(error.to_owned())
         });
     }
-    let code = cb.code.ok_or(GithubAuthError::StateMismatch)?;
+    let code = cb.code.ok_or(GitHubAuthError::StateMismatch)?;
     let verifier = secrets
         .open(&flow.verifier_sealed)
-        .map_err(|_| GithubAuthError::StateMismatch)?;
+        .map_err(|_| GitHubAuthError::StateMismatch)?;
     let (token, scopes) = exchange(config, &flow.redirect_uri, code, verifier).await?;
     let token = GitHubToken::new(token);
     let user = github.session(token.clone()).user().await?;
-    let identity = GithubIdentity {
+    let identity = GitHubIdentity {
         github_id: user.id as i64,
         login: user.login.clone(),
         avatar_url: user.avatar_url.clone(),
@@ -269,37 +272,37 @@ pub async fn finish(
     match flow.purpose.as_str() {
         "link" => {
             // The account that started linking must still be the one signed in.
-            let user_id = flow.user_id.ok_or(GithubAuthError::SignedOut)?;
+            let user_id = flow.user_id.ok_or(GitHubAuthError::SignedOut)?;
             if cb.session_user.map(|u| u.id) != Some(user_id) {
-                return Err(GithubAuthError::SignedOut);
+                return Err(GitHubAuthError::SignedOut);
             }
             match db.link_github(user_id, &identity).await {
                 Ok(()) => Ok(Finished::Linked {
                     login: identity.login,
                     private_access: grants_private(&identity.scopes),
                 }),
-                Err(DbError::Conflict) => Err(GithubAuthError::LinkedElsewhere),
+                Err(DbError::Conflict) => Err(GitHubAuthError::LinkedElsewhere),
                 Err(e) => Err(e.into()),
             }
         }
         "grant" => {
-            let user_id = flow.user_id.ok_or(GithubAuthError::SignedOut)?;
+            let user_id = flow.user_id.ok_or(GitHubAuthError::SignedOut)?;
             if cb.session_user.map(|u| u.id) != Some(user_id) {
-                return Err(GithubAuthError::SignedOut);
+                return Err(GitHubAuthError::SignedOut);
             }
             let linked = db
                 .github_link(user_id)
                 .await?
-                .ok_or(GithubAuthError::NotLinked)?;
+                .ok_or(GitHubAuthError::NotLinked)?;
             // Only the same GitHub account widens the link; anything else leaves it (and
             // its token) as it was, and the token just issued is given back.
             let refusal = if linked.github_id != identity.github_id {
-                Some(GithubAuthError::OtherAccount {
+                Some(GitHubAuthError::OtherAccount {
                     got: identity.login.clone(),
                     linked: linked.login.clone(),
                 })
             } else if !grants_private(&identity.scopes) {
-                Some(GithubAuthError::NotGranted)
+                Some(GitHubAuthError::NotGranted)
             } else {
                 None
             };
@@ -342,18 +345,18 @@ pub async fn finish(
 /// Trades the code for a token. GitHub reports a bad code or credentials with HTTP 200
 /// and an `error` field, which the oauth2 crate sees as an unparsable token response.
 async fn exchange(
-    config: &GithubConfig,
+    config: &GitHubSettings,
     redirect_uri: &str,
     code: &str,
     verifier: String,
-) -> Result<(String, Vec<String>), GithubAuthError> {
+) -> Result<(String, Vec<String>), GitHubAuthError> {
     let client = oauth_client(config, redirect_uri)?;
     let http = oauth2::reqwest::Client::builder()
         // The crate's advice: never follow redirects from the token endpoint (SSRF).
         .redirect(oauth2::reqwest::redirect::Policy::none())
         .timeout(std::time::Duration::from_secs(30))
         .build()
-        .map_err(|e| GithubAuthError::Unreachable(e.to_string()))?;
+        .map_err(|e| GitHubAuthError::Unreachable(e.to_string()))?;
     let result = client
         .exchange_code(AuthorizationCode::new(code.to_owned()))
         .set_pkce_verifier(PkceCodeVerifier::new(verifier))
@@ -368,17 +371,17 @@ async fn exchange(
         Err(RequestTokenError::Parse(_, body)) => {
             match serde_json::from_slice::<StandardErrorResponse<BasicErrorResponseType>>(&body) {
                 Ok(e) => Err(refused(&e)),
-                Err(_) => Err(GithubAuthError::Unreachable(
+                Err(_) => Err(GitHubAuthError::Unreachable(
                     "the token endpoint answered something that is not a token".to_owned(),
                 )),
             }
         }
-        Err(RequestTokenError::Request(e)) => Err(GithubAuthError::Unreachable(e.to_string())),
-        Err(RequestTokenError::Other(e)) => Err(GithubAuthError::Unreachable(e)),
+        Err(RequestTokenError::Request(e)) => Err(GitHubAuthError::Unreachable(e.to_string())),
+        Err(RequestTokenError::Other(e)) => Err(GitHubAuthError::Unreachable(e)),
     }
 }
 
-fn refused(e: &StandardErrorResponse<BasicErrorResponseType>) -> GithubAuthError {
+fn refused(e: &StandardErrorResponse<BasicErrorResponseType>) -> GitHubAuthError {
     let code = e.error().as_ref();
     let text = match code {
         "bad_verification_code" => "the code was already used or has expired".to_owned(),
@@ -393,7 +396,7 @@ fn refused(e: &StandardErrorResponse<BasicErrorResponseType>) -> GithubAuthError
             .cloned()
             .unwrap_or_else(|| code.to_owned()),
     };
-    GithubAuthError::Refused(text)
+    GitHubAuthError::Refused(text)
 }
 
 /// The browser's flow cookie as stored: for pending sign-ups.

@@ -5,6 +5,7 @@
 //! own their port (`127.0.0.1:0`) and their shutdown.
 
 pub mod accounts;
+pub mod catalog;
 pub mod compress;
 pub mod config;
 pub mod db;
@@ -17,7 +18,6 @@ pub mod import;
 pub mod markdown;
 pub mod oci;
 pub mod plans;
-pub mod registry;
 pub mod secrets;
 pub mod shutdown;
 pub mod spa;
@@ -118,7 +118,7 @@ pub async fn start(config: Config) -> Result<AppState, StartError> {
             "the web UI is not built; pages explain how to build it, the API works"
         );
     }
-    let github = crate::github::GitHubClient::new(crate::github::GitHubConfig {
+    let github = crate::github::GitHubClient::new(crate::github::GitHubClientOptions {
         api_base: config.github.api_url.clone(),
         ..Default::default()
     })

@@ -2,7 +2,7 @@
 //! the only place the plan rule is written. The session's `is_premium`, the OAuth flow's
 //! "Access private repositories" and every import step all call a [`Plans`].
 
-use crate::db::{GithubLink, UserRecord};
+use crate::db::{GitHubLink, UserRecord};
 use crate::github_auth::grants_private;
 
 /// The plan rule for this server. `all_premium` is `WHARF_ALL_PREMIUM`: every account
@@ -32,7 +32,7 @@ impl Plans {
     /// repositories"). A grant outlives a move back to Free, and this rule does not
     /// honour it then. The listing, the start of a job and each item of a running job
     /// all call this, with the user read afresh each time.
-    pub fn may_import_private(&self, user: &UserRecord, link: &GithubLink) -> bool {
+    pub fn may_import_private(&self, user: &UserRecord, link: &GitHubLink) -> bool {
         self.is_premium(user) && grants_private(&link.scopes)
     }
 }
@@ -40,7 +40,7 @@ impl Plans {
 #[cfg(test)]
 mod tests {
     use super::Plans;
-    use crate::db::{GithubLink, UserId, UserRecord};
+    use crate::db::{GitHubLink, UserId, UserRecord};
 
     fn user(premium: bool) -> UserRecord {
         UserRecord {
@@ -55,8 +55,8 @@ mod tests {
         }
     }
 
-    fn link(scopes: &str) -> GithubLink {
-        GithubLink {
+    fn link(scopes: &str) -> GitHubLink {
+        GitHubLink {
             user_id: UserId(1),
             github_id: 7,
             login: "octo".into(),

@@ -10,19 +10,19 @@ use github_standin::{
     DEMO_USER,
 };
 use server::github::{
-    GitHubClient, GitHubConfig, GitHubError, GitHubToken, RateLimitPolicy, RepoListOptions,
+    GitHubClient, GitHubClientOptions, GitHubError, GitHubToken, RateLimitPolicy, RepoListOptions,
     WaitReason,
 };
 
-fn config(gh: &StandInHandle) -> GitHubConfig {
-    GitHubConfig {
+fn config(gh: &StandInHandle) -> GitHubClientOptions {
+    GitHubClientOptions {
         api_base: gh.api_url.clone(),
         rate_limit: RateLimitPolicy {
             max_wait: Duration::from_secs(10),
             backoff_base: Duration::from_millis(100),
             max_retries: 4,
         },
-        ..GitHubConfig::default()
+        ..GitHubClientOptions::default()
     }
 }
 
@@ -170,7 +170,7 @@ async fn an_exhausted_budget_is_waited_out_until_its_reset() {
 #[tokio::test]
 async fn giving_up_is_a_distinct_error() {
     let (gh, _, token) = setup().await;
-    let client = GitHubClient::new(GitHubConfig {
+    let client = GitHubClient::new(GitHubClientOptions {
         rate_limit: RateLimitPolicy {
             max_wait: Duration::from_millis(500),
             ..RateLimitPolicy::default()
@@ -280,7 +280,7 @@ async fn assets_download_without_the_token_reaching_storage() {
 #[tokio::test]
 async fn slow_answers_time_out() {
     let (gh, _, token) = setup().await;
-    let client = GitHubClient::new(GitHubConfig {
+    let client = GitHubClient::new(GitHubClientOptions {
         request_timeout: Duration::from_millis(100),
         ..config(&gh)
     })
@@ -293,7 +293,7 @@ async fn slow_answers_time_out() {
 #[tokio::test]
 async fn concurrency_is_bounded_per_token() {
     let (gh, _, token) = setup().await;
-    let client = GitHubClient::new(GitHubConfig {
+    let client = GitHubClient::new(GitHubClientOptions {
         max_concurrency: 3,
         ..config(&gh)
     })
@@ -315,7 +315,7 @@ async fn concurrency_is_bounded_per_token() {
 #[tokio::test]
 async fn github_enterprise_roots_work_too() {
     let (gh, _, token) = setup().await;
-    let client = GitHubClient::new(GitHubConfig {
+    let client = GitHubClient::new(GitHubClientOptions {
         api_base: gh.api_v3_url.clone(),
         ..config(&gh)
     })

@@ -6,7 +6,7 @@ use super::{now_millis, Db, DbError, Tx, UserId, UserRecord};
 
 /// A linked GitHub account. The token stays sealed until the GitHub client needs it.
 #[derive(Debug, Clone)]
-pub struct GithubLink {
+pub struct GitHubLink {
     pub user_id: UserId,
     pub github_id: i64,
     pub login: String,
@@ -17,7 +17,7 @@ pub struct GithubLink {
 
 /// A GitHub identity, as `GET /user` and the token endpoint gave it.
 #[derive(Debug, Clone)]
-pub struct GithubIdentity {
+pub struct GitHubIdentity {
     pub github_id: i64,
     pub login: String,
     pub avatar_url: Option<String>,
@@ -37,8 +37,8 @@ pub struct OAuthFlow {
     pub expires_at: i64,
 }
 
-fn link_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<GithubLink, sqlx::Error> {
-    Ok(GithubLink {
+fn link_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<GitHubLink, sqlx::Error> {
+    Ok(GitHubLink {
         user_id: row.try_get("user_id")?,
         github_id: row.try_get("github_id")?,
         login: row.try_get("login")?,
@@ -51,13 +51,13 @@ fn link_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<GithubLink, sqlx::Erro
 impl Db {
     /// Links (or re-links, with a fresh token) a GitHub identity to an account. A GitHub
     /// account already linked to another Wharf account is a [`DbError::Conflict`].
-    pub async fn link_github(&self, user_id: UserId, id: &GithubIdentity) -> Result<(), DbError> {
+    pub async fn link_github(&self, user_id: UserId, id: &GitHubIdentity) -> Result<(), DbError> {
         let mut tx = self.begin().await?;
         tx.link_github(user_id, id).await?;
         tx.commit().await
     }
 
-    pub async fn github_link(&self, user_id: UserId) -> Result<Option<GithubLink>, DbError> {
+    pub async fn github_link(&self, user_id: UserId) -> Result<Option<GitHubLink>, DbError> {
         let row = sqlx::query("SELECT * FROM github_links WHERE user_id = $1")
             .bind(user_id)
             .fetch_optional(&self.pool)
@@ -66,7 +66,7 @@ impl Db {
     }
 
     /// The account a GitHub identity signs in to, if one linked it.
-    pub async fn github_sign_in(&self, id: &GithubIdentity) -> Result<Option<UserRecord>, DbError> {
+    pub async fn github_sign_in(&self, id: &GitHubIdentity) -> Result<Option<UserRecord>, DbError> {
         let user_id: Option<UserId> =
             sqlx::query_scalar("SELECT user_id FROM github_links WHERE github_id = $1")
                 .bind(id.github_id)
@@ -131,7 +131,7 @@ impl Db {
     pub async fn put_pending_signup(
         &self,
         browser_mac: &str,
-        id: &GithubIdentity,
+        id: &GitHubIdentity,
         expires_at: i64,
     ) -> Result<(), DbError> {
         sqlx::query("DELETE FROM github_pending_signups WHERE expires_at <= $1")
@@ -162,7 +162,7 @@ impl Db {
     pub async fn pending_signup(
         &self,
         browser_mac: &str,
-    ) -> Result<Option<GithubIdentity>, DbError> {
+    ) -> Result<Option<GitHubIdentity>, DbError> {
         let row = sqlx::query(
             "SELECT * FROM github_pending_signups WHERE browser_mac = $1 AND expires_at > $2",
         )
@@ -171,7 +171,7 @@ impl Db {
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        Ok(Some(GithubIdentity {
+        Ok(Some(GitHubIdentity {
             github_id: row.try_get("github_id")?,
             login: row.try_get("login")?,
             avatar_url: row.try_get("avatar_url")?,
@@ -187,7 +187,7 @@ impl Tx {
     pub async fn link_github(
         &mut self,
         user_id: UserId,
-        id: &GithubIdentity,
+        id: &GitHubIdentity,
     ) -> Result<(), DbError> {
         let now = now_millis();
         let other: Option<i64> =

@@ -28,7 +28,7 @@ use sqlx::{ConnectOptions, SqlitePool};
 pub use attributes::AttrOwner;
 pub use blobs::RemovedBlob;
 pub use files::{FileBatch, FileRecord, FileSearch, NewFile, PathHolder, PutFilesError};
-pub use github::{GithubIdentity, GithubLink, OAuthFlow};
+pub use github::{GitHubIdentity, GitHubLink, OAuthFlow};
 pub use ids::{FileId, PackageId, RepositoryId, UserId, VersionId};
 pub use imports::{ImportItemRecord, ImportJobRecord};
 pub use oci::{

@@ -23,7 +23,7 @@ use super::{API_VERSION, GITHUB_API};
 const JSON: &str = "application/vnd.github+json";
 
 #[derive(Clone, Debug)]
-pub struct GitHubConfig {
+pub struct GitHubClientOptions {
     /// `https://api.github.com`, or `https://HOST/api/v3` for GitHub Enterprise Server.
     pub api_base: String,
     pub user_agent: String,
@@ -41,9 +41,9 @@ pub struct GitHubConfig {
     pub rate_limit: RateLimitPolicy,
 }
 
-impl Default for GitHubConfig {
+impl Default for GitHubClientOptions {
     fn default() -> Self {
-        GitHubConfig {
+        GitHubClientOptions {
             api_base: GITHUB_API.into(),
             user_agent: format!("Wharf/{}", env!("CARGO_PKG_VERSION")),
             connect_timeout: Duration::from_secs(10),
@@ -85,7 +85,7 @@ struct TokenState {
 }
 
 struct Inner {
-    config: GitHubConfig,
+    config: GitHubClientOptions,
     api_base: String,
     /// API calls: follows redirects (GitHub moves renamed repositories with 301); reqwest
     /// drops Authorization when a redirect changes host or port.
@@ -136,7 +136,7 @@ fn seg(s: &str) -> String {
 }
 
 impl GitHubClient {
-    pub fn new(config: GitHubConfig) -> Result<GitHubClient, GitHubError> {
+    pub fn new(config: GitHubClientOptions) -> Result<GitHubClient, GitHubError> {
         let api_base = config.api_base.trim_end_matches('/').to_owned();
         reqwest::Url::parse(&api_base)
             .map_err(|e| GitHubError::Config(format!("API base URL {api_base:?}: {e}")))?;
@@ -679,9 +679,9 @@ mod tests {
 
     #[test]
     fn a_bad_base_url_is_a_config_error() {
-        let e = GitHubClient::new(GitHubConfig {
+        let e = GitHubClient::new(GitHubClientOptions {
             api_base: "not a url".into(),
-            ..GitHubConfig::default()
+            ..GitHubClientOptions::default()
         })
         .err()
         .unwrap();

@@ -27,7 +27,7 @@ pub mod models;
 mod rate_limit;
 mod token;
 
-pub use client::{GitHubClient, GitHubConfig, RepoListOptions, RequestCounts, Session};
+pub use client::{GitHubClient, GitHubClientOptions, RepoListOptions, RequestCounts, Session};
 pub use download::AssetDownload;
 pub use error::GitHubError;
 pub use links::next_link;

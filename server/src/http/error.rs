@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use crate::registry::RegistryError;
+use crate::catalog::CatalogError;
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -82,20 +82,20 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<RegistryError> for ApiError {
-    fn from(e: RegistryError) -> Self {
+impl From<CatalogError> for ApiError {
+    fn from(e: CatalogError) -> Self {
         let status = match &e {
-            RegistryError::SubjectNotFound(_)
-            | RegistryError::RepoNotFound(_)
-            | RegistryError::PackageNotFound(_)
-            | RegistryError::VersionNotFound(_)
-            | RegistryError::FileNotFound(_) => StatusCode::NOT_FOUND,
-            RegistryError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            RegistryError::Forbidden => StatusCode::FORBIDDEN,
-            RegistryError::Conflict(_) => StatusCode::CONFLICT,
-            RegistryError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            RegistryError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            RegistryError::Internal(detail) => return ApiError::internal(detail),
+            CatalogError::SubjectNotFound(_)
+            | CatalogError::RepoNotFound(_)
+            | CatalogError::PackageNotFound(_)
+            | CatalogError::VersionNotFound(_)
+            | CatalogError::FileNotFound(_) => StatusCode::NOT_FOUND,
+            CatalogError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            CatalogError::Forbidden => StatusCode::FORBIDDEN,
+            CatalogError::Conflict(_) => StatusCode::CONFLICT,
+            CatalogError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            CatalogError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            CatalogError::Internal(detail) => return ApiError::internal(detail),
         };
         ApiError::new(status, e.to_string())
     }
@@ -106,7 +106,7 @@ impl ApiError {
     /// Bintray client sends its credentials up front, and the challenge would make
     /// browsers pop up their own login dialog over the app.
     pub fn unauthenticated() -> ApiError {
-        ApiError::from(RegistryError::Unauthenticated)
+        ApiError::from(CatalogError::Unauthenticated)
     }
 
     pub fn bad_request(message: impl Into<String>) -> ApiError {

@@ -17,13 +17,13 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::state::AppState;
-use route_table::Endpoint;
+use route_table::Route;
 
 /// Every route the server answers (the SPA fallback aside): the router is built from this
 /// table, and the OpenAPI test checks the document against it.
-pub fn routes() -> Vec<Endpoint> {
-    let mut all = vec![Endpoint::get("/healthz", health::healthz).root_only()];
-    all.extend(api::endpoints());
+pub fn routes() -> Vec<Route> {
+    let mut all = vec![Route::get("/healthz", health::healthz).root_only()];
+    all.extend(api::routes());
     all
 }
 

@@ -3,7 +3,7 @@
 //! `index.html`. Always as an anonymous visitor: a private thing's name never lands in the
 //! HTML, and unknown or private paths get the plain page.
 
-use crate::registry::{self, Caller};
+use crate::catalog::{self, Caller};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +70,7 @@ pub async fn for_path(state: &AppState, base_url: &str, path: &str) -> Option<Pa
     let url = format!("{base_url}{path}");
     match segments.as_slice() {
         [s, r] => {
-            let repo = registry::find_repository(db, &anon, s, r).await.ok()?;
+            let repo = catalog::find_repository(db, &anon, s, r).await.ok()?;
             Some(PageMeta {
                 title: format!("{} · {} · Wharf", repo.name, repo.owner_name),
                 description: repo.description.unwrap_or_else(|| {
@@ -80,7 +80,7 @@ pub async fn for_path(state: &AppState, base_url: &str, path: &str) -> Option<Pa
             })
         }
         [s, r, p] => {
-            let (repo, package) = registry::find_package(db, &anon, s, r, p).await.ok()?;
+            let (repo, package) = catalog::find_package(db, &anon, s, r, p).await.ok()?;
             Some(PageMeta {
                 title: format!(
                     "{} · {}/{} · Wharf",
@@ -94,7 +94,7 @@ pub async fn for_path(state: &AppState, base_url: &str, path: &str) -> Option<Pa
         }
         [s, r, p, v] => {
             let (repo, package, version) =
-                registry::find_version(db, &anon, s, r, p, v).await.ok()?;
+                catalog::find_version(db, &anon, s, r, p, v).await.ok()?;
             Some(PageMeta {
                 title: format!(
                     "{} {} · {}/{} · Wharf",

@@ -3,8 +3,8 @@
 //! it with the published document, so a route without documentation, or documentation of
 //! a route that does not exist, fails a test.
 //!
-//! To add an endpoint: one `Endpoint::get(path, handler)` (or `post`, `put`, …) line in
-//! `http/api/mod.rs` (`endpoints`, gathered by [`crate::http::routes`]), a
+//! To add an endpoint: one `Route::get(path, handler)` (or `post`, `put`, …) line in
+//! `http/api/mod.rs` (`routes`, gathered by [`crate::http::routes`]), a
 //! `#[utoipa::path]` on the handler, and the handler in `paths(...)` of
 //! `http/api/openapi.rs`. A browser-only call is marked `.internal()` instead.
 
@@ -34,7 +34,7 @@ pub enum Exposure {
 pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
 
 /// One method on one path template (axum's syntax: `{name}`, `{*rest}`).
-pub struct Endpoint {
+pub struct Route {
     pub method: Method,
     pub path: &'static str,
     pub exposure: Exposure,
@@ -45,12 +45,12 @@ pub struct Endpoint {
 
 macro_rules! constructors {
     ($($name:ident => $method:ident),* $(,)?) => {$(
-        pub fn $name<H, T>(path: &'static str, handler: H) -> Endpoint
+        pub fn $name<H, T>(path: &'static str, handler: H) -> Route
         where
             H: Handler<T, AppState>,
             T: 'static,
         {
-            Endpoint {
+            Route {
                 method: Method::$method,
                 path,
                 exposure: Exposure::Api,
@@ -61,24 +61,24 @@ macro_rules! constructors {
     )*};
 }
 
-impl Endpoint {
+impl Route {
     // `get` also answers HEAD, as axum does.
     constructors!(get => GET, post => POST, put => PUT, patch => PATCH, delete => DELETE);
 
     /// Served at `/` only, and described in the document.
-    pub fn root_only(mut self) -> Endpoint {
+    pub fn root_only(mut self) -> Route {
         self.exposure = Exposure::Root;
         self
     }
 
     /// The browser's own call: at `/` only, not in the document.
-    pub fn internal(mut self) -> Endpoint {
+    pub fn internal(mut self) -> Route {
         self.exposure = Exposure::Internal;
         self
     }
 
     /// For uploads, which stream to storage under their own limit (`max_upload_bytes`).
-    pub fn unlimited_body(mut self) -> Endpoint {
+    pub fn unlimited_body(mut self) -> Route {
         self.unlimited_body = true;
         self
     }
@@ -93,12 +93,12 @@ impl Endpoint {
     }
 }
 
-/// The router for `endpoints`: `Api` routes at `/` and under `/api/v1`, the others at `/`.
+/// The router for `routes`: `Api` routes at `/` and under `/api/v1`, the others at `/`.
 /// Several methods on one path merge into one route (axum panics on a duplicate method).
-pub fn build(endpoints: Vec<Endpoint>) -> Router<AppState> {
+pub fn build(routes: Vec<Route>) -> Router<AppState> {
     let mut api = Router::new();
     let mut root = Router::new();
-    for e in endpoints {
+    for e in routes {
         let (exposure, path) = (e.exposure, e.path);
         match exposure {
             Exposure::Api => api = api.route(path, e.handler()),

@@ -17,10 +17,10 @@ use app::domain::import_collisions;
 use app::domain::import_selection::ReleaseChoice;
 use tokio::sync::watch;
 
+use crate::catalog::{self, Caller, CatalogError};
 use crate::db::{Db, DbError, ImportJobRecord};
 use crate::github::{GitHubClient, GitHubToken};
 use crate::plans::Plans;
-use crate::registry::{self, Caller, RegistryError};
 use crate::secrets::Secrets;
 use crate::storage::BlobStore;
 pub use rules::Refusal;
@@ -32,7 +32,7 @@ pub const MAX_REPOS_PER_JOB: usize = 10_000;
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error(transparent)]
-    Registry(#[from] RegistryError),
+    Registry(#[from] CatalogError),
     #[error("authorize Wharf with GitHub first (Profile › Accounts)")]
     NotLinked,
     #[error("{0}")]
@@ -158,9 +158,9 @@ impl Importer {
         let user = caller
             .user
             .as_ref()
-            .ok_or(ImportError::Registry(RegistryError::Unauthenticated))?;
+            .ok_or(ImportError::Registry(CatalogError::Unauthenticated))?;
         let repo =
-            registry::owned_repository(&self.db, caller, &request.subject, &request.repo).await?;
+            catalog::owned_repository(&self.db, caller, &request.subject, &request.repo).await?;
         let link = self
             .db
             .github_link(user.id)

@@ -15,15 +15,15 @@ use app::api_types::PackageChanges;
 use app::domain::import_collisions::{self, Collision, ExistingPackage};
 
 use super::Importer;
-use crate::db::{Db, DbError, GithubLink, ImportJobRecord, RepositoryId, RepositoryRecord};
+use crate::catalog::{self, Caller, CatalogError};
+use crate::db::{Db, DbError, GitHubLink, ImportJobRecord, RepositoryId, RepositoryRecord};
 use crate::github::{GitHubError, RepoListOptions, Repository, Session};
 use crate::github_auth::grants_private;
-use crate::registry::{self, Caller, RegistryError};
 
 /// Whether the linked token can read private repositories at all. Without the `repo`
 /// scope GitHub hides them (404), so nothing private can be listed or imported with it
 /// and asking GitHub which repositories are private is not needed.
-pub fn token_reads_private(link: &GithubLink) -> bool {
+pub fn token_reads_private(link: &GitHubLink) -> bool {
     grants_private(&link.scopes)
 }
 
@@ -119,7 +119,7 @@ pub enum ClaimError {
     #[error("{0}")]
     Collision(Collision),
     #[error(transparent)]
-    Registry(#[from] RegistryError),
+    Registry(#[from] CatalogError),
 }
 
 /// Creates `package` for GitHub repository `full_name`, or updates it when it was imported
@@ -145,11 +145,11 @@ pub async fn claim_package(
                 };
                 import_collisions::check_existing(full_name, package, Some(&existing))
                     .map_err(ClaimError::Collision)?;
-                registry::update_package(db, caller, subject, repo, package, changes).await?;
+                catalog::update_package(db, caller, subject, repo, package, changes).await?;
                 return Ok(());
             }
             Err(DbError::NotFound) => {
-                match registry::create_imported_package(
+                match catalog::create_imported_package(
                     db,
                     caller,
                     subject,
@@ -161,14 +161,14 @@ pub async fn claim_package(
                 {
                     Ok(_) => return Ok(()),
                     // Created since it was read: look again.
-                    Err(RegistryError::Conflict(_)) => continue,
+                    Err(CatalogError::Conflict(_)) => continue,
                     Err(e) => return Err(e.into()),
                 }
             }
-            Err(e) => return Err(RegistryError::from(e).into()),
+            Err(e) => return Err(CatalogError::from(e).into()),
         }
     }
-    Err(RegistryError::Conflict(format!("Package '{package}' keeps changing; try again")).into())
+    Err(CatalogError::Conflict(format!("Package '{package}' keeps changing; try again")).into())
 }
 
 /// Why [`Importer::admit`] refused one repository of a running job.
@@ -179,7 +179,7 @@ pub enum AdmitError {
     #[error("the GitHub account was disconnected; authorize with GitHub again and retry")]
     NotLinked,
     #[error("{0}")]
-    Registry(#[from] RegistryError),
+    Registry(#[from] CatalogError),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -198,13 +198,13 @@ impl Importer {
         let user = caller
             .user
             .as_ref()
-            .ok_or(AdmitError::Registry(RegistryError::Unauthenticated))?;
+            .ok_or(AdmitError::Registry(CatalogError::Unauthenticated))?;
         let link = self
             .db
             .github_link(user.id)
             .await?
             .ok_or(AdmitError::NotLinked)?;
-        let target = registry::owned_repository(&self.db, caller, &job.subject, &job.repo).await?;
+        let target = catalog::owned_repository(&self.db, caller, &job.subject, &job.repo).await?;
         let private = if github_repo.private {
             vec![github_repo.full_name.clone()]
         } else {
@@ -224,8 +224,8 @@ impl Importer {
 mod tests {
     use super::*;
 
-    fn link(scopes: &str) -> GithubLink {
-        GithubLink {
+    fn link(scopes: &str) -> GitHubLink {
+        GitHubLink {
             user_id: crate::db::UserId(1),
             github_id: 7,
             login: "octo".into(),

@@ -11,13 +11,13 @@ use futures_util::TryStreamExt;
 
 use super::mapping::{self, Candidate, ReleaseFacts, RepoFacts};
 use super::{rules, Importer};
+use crate::catalog::{self, Caller};
 use crate::db::{
     DbError, FileBatch, ImportItemRecord, ImportJobRecord, NewFile, PackageRecord,
     RepositoryRecord, VersionFields,
 };
 use crate::file_store;
 use crate::github::{GitHubError, GitHubToken, ReleaseAsset, Session};
-use crate::registry::{self, Caller};
 use crate::storage::{Staged, StorageError};
 
 /// Why a whole repository failed (one release's failure is only noted).
@@ -28,7 +28,7 @@ enum ItemError {
     #[error("{0}")]
     Mapping(#[from] mapping::MappingError),
     #[error("{0}")]
-    Registry(#[from] registry::RegistryError),
+    Registry(#[from] catalog::CatalogError),
     /// Refused by the import rules (plan, private into public, name collision).
     #[error("{0}")]
     Admit(#[from] rules::AdmitError),
@@ -289,10 +289,10 @@ impl Importer {
             .facts
             .published_at
             .as_deref()
-            .and_then(|p| registry::parse_released(p).ok());
+            .and_then(|p| catalog::parse_released(p).ok());
         let (version, fields) = mapping::version(&want.facts, released_at)?;
         let (repo, pkg) =
-            registry::owned_package(&self.db, caller, &job.subject, &job.repo, package).await?;
+            catalog::owned_package(&self.db, caller, &job.subject, &job.repo, package).await?;
         // The version as it was, to tell new, updated and unchanged apart.
         let before = self.db.find_version(pkg.id, version.as_str()).await.ok();
         let changed = before.as_ref().is_some_and(|b| {
@@ -388,10 +388,10 @@ impl Importer {
                 files: &file,
             })
             .await
-            .map_err(registry::RegistryError::from)?;
+            .map_err(catalog::CatalogError::from)?;
             file_store::keep_in(&mut tx, &self.blobs, &f.staged, None)
                 .await
-                .map_err(registry::RegistryError::from)?;
+                .map_err(catalog::CatalogError::from)?;
             tx.mark_file_imported(repo.id, f.path.as_str(), &blob.sha256)
                 .await?;
         }
@@ -449,7 +449,7 @@ impl Importer {
             }
         }
         // The upload-conflict table, before anything is fetched.
-        registry::check_path(&self.db, repo, package, version, &path, true)
+        catalog::check_path(&self.db, repo, package, version, &path, true)
             .await
             .map_err(|e| e.to_string())?;
         let download = session
@@ -467,7 +467,7 @@ impl Importer {
             file_store::FileStoreError::Storage(StorageError::ChecksumMismatch { .. }) => {
                 "its content does not match the sha256 digest GitHub gives; not stored".to_owned()
             }
-            other => registry::RegistryError::from(other).to_string(),
+            other => catalog::CatalogError::from(other).to_string(),
         })?;
         Ok(Some(FetchedAsset {
             path,

@@ -9,8 +9,8 @@ use app::domain::names::{PackageName, SubjectName};
 use app::domain::repo_type::RepoType;
 
 use super::{OciError, Result};
+use crate::catalog::Caller;
 use crate::db::{Db, DbError, OciLink, PackageFields, PackageRecord, RepositoryRecord, Tx};
-use crate::registry::Caller;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {

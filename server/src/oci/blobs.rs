@@ -3,8 +3,8 @@
 use super::access::Registry;
 use super::digest::OciDigest;
 use super::{OciError, Result};
+use crate::catalog::Caller;
 use crate::db::{Db, OciBlobRecord};
-use crate::registry::Caller;
 
 /// A blob found stored counts as used for this long, so the collector spares it while
 /// the push that relies on it finishes (see `gc`).

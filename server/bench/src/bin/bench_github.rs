@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use github_standin::{StandIn, StandInConfig, DEMO_USER};
-use server::github::{GitHubClient, GitHubConfig, GitHubToken, RepoListOptions, Session};
+use server::github::{GitHubClient, GitHubClientOptions, GitHubToken, RepoListOptions, Session};
 
 fn env_num(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -61,11 +61,11 @@ async fn main() -> anyhow::Result<()> {
     let token = gh
         .issue_token(DEMO_USER, &["repo"])
         .ok_or_else(|| anyhow::anyhow!("no demo user"))?;
-    let client = GitHubClient::new(GitHubConfig {
+    let client = GitHubClient::new(GitHubClientOptions {
         api_base: gh.api_url.clone(),
         max_concurrency: concurrency,
         request_timeout: Duration::from_secs(60),
-        ..GitHubConfig::default()
+        ..GitHubClientOptions::default()
     })?;
     let session = client.session(GitHubToken::new(token));
     let lower_bound = repos.div_ceil(100) + repos * releases.div_ceil(100).max(1);

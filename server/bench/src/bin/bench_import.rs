@@ -22,8 +22,8 @@ use anyhow::{bail, Context};
 use app::api_types::{ImportJob, ImportStarted};
 use github_standin::{StandIn, StandInConfig, StandInHandle, DEMO_USER};
 use serde_json::{json, Value};
-use server::config::{Config, GithubConfig};
-use server::db::GithubIdentity;
+use server::config::{Config, GitHubSettings};
+use server::db::GitHubIdentity;
 use server::github::{GitHubToken, User};
 use server::state::AppState;
 
@@ -246,7 +246,7 @@ async fn main() -> anyhow::Result<()> {
         listen: "127.0.0.1:0".parse()?,
         data_dir: dir.path().join("data"),
         dist_dir: dir.path().join("dist"),
-        github: GithubConfig {
+        github: GitHubSettings {
             web_url: gh.web_url.clone(),
             api_url: gh.api_url.clone(),
             client_id: Some(client_id),
@@ -278,7 +278,7 @@ async fn main() -> anyhow::Result<()> {
         .db
         .link_github(
             user.id,
-            &GithubIdentity {
+            &GitHubIdentity {
                 github_id: identity.id as i64,
                 login: identity.login,
                 avatar_url: identity.avatar_url,

@@ -13,9 +13,9 @@ use super::caller::ApiCaller;
 use super::json;
 use super::openapi::{AttributeClause, PackageParams, RepoParams, VersionParams};
 use super::openapi_responses::{ReadErrors, WriteErrors};
+use crate::catalog::{self, AttrTarget, Caller};
 use crate::db::AttrOwner;
 use crate::http::error::ApiError;
-use crate::registry::{self, AttrTarget, Caller};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -66,7 +66,7 @@ async fn target(
     p: &str,
     v: Option<&str>,
 ) -> Result<AttrTarget, ApiError> {
-    Ok(registry::attr_target(&state.db, caller, s, r, p, v).await?)
+    Ok(catalog::attr_target(&state.db, caller, s, r, p, v).await?)
 }
 
 async fn get(
@@ -77,7 +77,7 @@ async fn get(
 ) -> Result<Json<Vec<Attribute>>, ApiError> {
     let t = target(&state, &caller, &s, &r, &p, v.as_deref()).await?;
     Ok(Json(
-        registry::get_attributes(&state.db, &t, q.names().as_deref()).await?,
+        catalog::get_attributes(&state.db, &t, q.names().as_deref()).await?,
     ))
 }
 
@@ -90,9 +90,9 @@ async fn write(
 ) -> Result<Json<Vec<Attribute>>, ApiError> {
     let t = target(&state, &caller, &s, &r, &p, v.as_deref()).await?;
     let result = if replace {
-        registry::replace_attributes(&state.db, &caller, &t, inputs).await?
+        catalog::replace_attributes(&state.db, &caller, &t, inputs).await?
     } else {
-        registry::update_attributes(&state.db, &caller, &t, inputs).await?
+        catalog::update_attributes(&state.db, &caller, &t, inputs).await?
     };
     Ok(Json(result))
 }
@@ -104,7 +104,7 @@ async fn delete(
     q: NamesQuery,
 ) -> Result<Json<Success>, ApiError> {
     let t = target(&state, &caller, &s, &r, &p, v.as_deref()).await?;
-    registry::delete_attributes(&state.db, &caller, &t, q.names().as_deref()).await?;
+    catalog::delete_attributes(&state.db, &caller, &t, q.names().as_deref()).await?;
     Ok(Json(Success::new()))
 }
 
@@ -314,7 +314,7 @@ pub async fn shown(
         owner,
         is_publisher,
     };
-    Ok(registry::get_attributes(&state.db, &target, None).await?)
+    Ok(catalog::get_attributes(&state.db, &target, None).await?)
 }
 
 /// Search a repository's packages by attributes
@@ -346,7 +346,7 @@ pub async fn search_packages(
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Json<Vec<Package>>, ApiError> {
     let query = parse_query(&body).map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let (repo, packages) = registry::search_packages(&state.db, &caller, &s, &r, &query).await?;
+    let (repo, packages) = catalog::search_packages(&state.db, &caller, &s, &r, &query).await?;
     let is_publisher = caller.owns(repo.owner_id);
     let mut out = Vec::with_capacity(packages.len());
     for p in &packages {
@@ -390,7 +390,7 @@ pub async fn search_versions(
 ) -> Result<Json<Vec<Version>>, ApiError> {
     let query = parse_query(&body).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let (repo, package, versions) =
-        registry::search_versions(&state.db, &caller, &s, &r, &p, &query).await?;
+        catalog::search_versions(&state.db, &caller, &s, &r, &p, &query).await?;
     let is_publisher = caller.owns(repo.owner_id);
     let mut out = Vec::with_capacity(versions.len());
     for v in &versions {

@@ -10,8 +10,8 @@ use sha2::{Digest, Sha256};
 use super::caller::ApiCaller;
 use super::openapi::PackageParams;
 use super::openapi_responses::ReadErrors;
+use crate::catalog;
 use crate::http::error::ApiError;
-use crate::registry;
 use crate::state::AppState;
 
 fn escape(s: &str) -> String {
@@ -71,10 +71,9 @@ pub async fn download_badge(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let wanted = q.version.unwrap_or_else(|| "_latest".to_owned());
-    let (svg, status) = match registry::find_version(&state.db, &caller, &s, &r, &p, &wanted).await
-    {
+    let (svg, status) = match catalog::find_version(&state.db, &caller, &s, &r, &p, &wanted).await {
         Ok((_, _, v)) => (badge_svg("download", &v.name, "#0f5e9c"), StatusCode::OK),
-        Err(registry::RegistryError::VersionNotFound(_)) => {
+        Err(catalog::CatalogError::VersionNotFound(_)) => {
             (badge_svg("download", "none", "#9f9f9f"), StatusCode::OK)
         }
         Err(e) => return Err(e.into()),
@@ -125,7 +124,7 @@ pub async fn latest_version(
     Path((s, r, p)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
     let (repo, package, v) =
-        registry::find_version(&state.db, &caller, &s, &r, &p, "_latest").await?;
+        catalog::find_version(&state.db, &caller, &s, &r, &p, "_latest").await?;
     Ok(Redirect::to(&format!(
         "/{}/{}/{}/{}",
         repo.owner_name,

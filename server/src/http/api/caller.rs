@@ -12,9 +12,9 @@ use base64::Engine;
 use std::time::Instant;
 
 use crate::accounts::{self, API_KEY_PURPOSE};
+use crate::catalog::Caller;
 use crate::db::{DbError, UserRecord};
 use crate::http::error::ApiError;
-use crate::registry::Caller;
 use crate::state::AppState;
 
 /// The name of the session cookie.

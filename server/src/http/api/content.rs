@@ -12,8 +12,8 @@ use super::body::OptionalJsonBody;
 use super::caller::ApiCaller;
 use super::openapi::{FileParams, UploadHeaders, UploadQuery};
 use super::openapi_responses::{UploadErrors, WriteErrors};
+use crate::catalog::{self, Caller, UploadOptions, UploadRequest, UploadTarget};
 use crate::http::error::ApiError;
-use crate::registry::{self, Caller, UploadOptions, UploadRequest, UploadTarget};
 use crate::state::AppState;
 
 /// `X-Bintray-Package` → ("package", value), and so on. Values are read as UTF-8, as
@@ -60,7 +60,7 @@ fn refuse_announced_oversize(headers: &HeaderMap, max: u64) -> Result<(), ApiErr
         .and_then(|v| v.trim().parse::<u64>().ok());
     match announced {
         Some(len) if len > max => {
-            Err(registry::RegistryError::from(crate::storage::StorageError::TooLarge(max)).into())
+            Err(catalog::CatalogError::from(crate::storage::StorageError::TooLarge(max)).into())
         }
         _ => Ok(()),
     }
@@ -81,7 +81,7 @@ async fn store(
     body: Body,
 ) -> Result<(StatusCode, Json<Success>), ApiError> {
     let expected = expected_sha256(headers);
-    registry::upload(
+    catalog::upload(
         &state.db,
         &state.blobs,
         caller,
@@ -143,7 +143,7 @@ pub async fn upload(
         }
         UploadRequest::Explode(target) => {
             let expected = expected_sha256(&headers);
-            registry::upload_exploded(
+            catalog::upload_exploded(
                 &state.db,
                 &state.blobs,
                 &caller,
@@ -243,7 +243,7 @@ pub async fn maven_deploy(
 ) -> Result<(StatusCode, Json<Success>), ApiError> {
     refuse_announced_oversize(&headers, state.config.max_upload_bytes)?;
     let options = upload_options(&headers, query.as_deref());
-    let repository = registry::owned_repository(&state.db, &caller, &subject, &repo).await?;
+    let repository = catalog::owned_repository(&state.db, &caller, &subject, &repo).await?;
     if repository.repo_type != "maven" {
         return Err(ApiError::bad_request(format!(
             "Repository '{repo}' is of type {}; Maven deploys go to a maven repository",
@@ -291,7 +291,7 @@ pub async fn publish(
     let [package, version, "publish"] = segments[..] else {
         return Err(ApiError::not_found());
     };
-    let files = registry::publish(
+    let files = catalog::publish(
         &state.db,
         &caller,
         &subject,
@@ -325,7 +325,7 @@ pub async fn delete(
     ApiCaller(caller): ApiCaller,
     Path((subject, repo, rest)): Path<(String, String, String)>,
 ) -> Result<Json<Success>, ApiError> {
-    registry::delete_file(&state.db, &caller, &subject, &repo, &rest).await?;
+    catalog::delete_file(&state.db, &caller, &subject, &repo, &rest).await?;
     Ok(Json(Success::new()))
 }
 

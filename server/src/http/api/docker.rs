@@ -12,9 +12,9 @@ use axum::Json;
 
 use super::caller::ApiCaller;
 use super::json::iso;
+use crate::catalog::{self, CatalogError};
 use crate::db::TagRecord;
 use crate::http::error::ApiError;
-use crate::registry::{self, RegistryError};
 use crate::state::AppState;
 
 /// Wharf's host as users reach it: the public URL's, else the request's.
@@ -63,9 +63,9 @@ pub async fn registry(
     Path((subject, repo)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Json<DockerRegistry>, ApiError> {
-    let found = registry::find_repository(&state.db, &caller, &subject, &repo).await?;
+    let found = catalog::find_repository(&state.db, &caller, &subject, &repo).await?;
     if found.repo_type != RepoType::Docker.as_str() {
-        return Err(RegistryError::BadRequest(format!(
+        return Err(CatalogError::BadRequest(format!(
             "Repository '{repo}' is of type {}, not docker",
             found.repo_type
         ))

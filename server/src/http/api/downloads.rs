@@ -11,9 +11,9 @@ use futures_util::TryStreamExt;
 use super::caller::ApiCaller;
 use super::openapi::FileParams;
 use super::openapi_responses::ReadErrors;
+use crate::catalog;
 use crate::http::error::ApiError;
 use crate::http::range::{self, RangeRequest};
-use crate::registry;
 use crate::state::AppState;
 
 /// Download a file
@@ -59,11 +59,10 @@ pub async fn download(
     Path((subject, repo, path)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let file = match registry::downloadable_file(&state.db, &caller, &subject, &repo, &path).await {
+    let file = match catalog::downloadable_file(&state.db, &caller, &subject, &repo, &path).await {
         Ok(file) => file,
-        Err(not_found @ registry::RegistryError::FileNotFound(_)) => {
-            return match registry::maven_metadata(&state.db, &caller, &subject, &repo, &path)
-                .await?
+        Err(not_found @ catalog::CatalogError::FileNotFound(_)) => {
+            return match catalog::maven_metadata(&state.db, &caller, &subject, &repo, &path).await?
             {
                 Some(text) => Ok(generated(&method, &path, text)),
                 None => Err(not_found.into()),

@@ -12,9 +12,9 @@ use super::caller::ApiCaller;
 use super::json;
 use super::openapi::FileParams;
 use super::openapi_responses::{ReadErrors, WriteErrors};
+use crate::catalog;
 use crate::db::AttrOwner;
 use crate::http::error::ApiError;
-use crate::registry;
 use crate::state::AppState;
 
 type FilePathParams = Path<(String, String, String)>;
@@ -37,7 +37,7 @@ pub async fn package(
     ApiCaller(caller): ApiCaller,
     Path((s, r, path)): FilePathParams,
 ) -> Result<Json<Package>, ApiError> {
-    let (repo, package, _) = registry::file_owner(&state.db, &caller, &s, &r, &path).await?;
+    let (repo, package, _) = catalog::file_owner(&state.db, &caller, &s, &r, &path).await?;
     let attrs = shown(
         &state,
         AttrOwner::Package(package.id),
@@ -69,7 +69,7 @@ pub async fn version(
     ApiCaller(caller): ApiCaller,
     Path((s, r, path)): FilePathParams,
 ) -> Result<Json<Version>, ApiError> {
-    let (repo, package, version) = registry::file_owner(&state.db, &caller, &s, &r, &path).await?;
+    let (repo, package, version) = catalog::file_owner(&state.db, &caller, &s, &r, &path).await?;
     let attrs = shown(
         &state,
         AttrOwner::Version(version.id),
@@ -113,6 +113,6 @@ pub async fn metadata(
     let listed = body
         .list_in_downloads
         .ok_or_else(|| ApiError::bad_request("list_in_downloads is required"))?;
-    registry::set_list_in_downloads(&state.db, &caller, &s, &r, &path, listed).await?;
+    catalog::set_list_in_downloads(&state.db, &caller, &s, &r, &path, listed).await?;
     Ok(Json(Success::new()))
 }

@@ -10,8 +10,8 @@ use super::caller::ApiCaller;
 use super::json;
 use super::openapi::{PackageParams, VersionParams};
 use super::openapi_responses::ReadErrors;
+use crate::catalog;
 use crate::http::error::ApiError;
-use crate::registry;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -52,7 +52,7 @@ pub async fn of_package(
     Path((s, r, p)): Path<(String, String, String)>,
     Query(q): Query<FilesQuery>,
 ) -> Result<Json<Vec<File>>, ApiError> {
-    let (repo, files) = registry::list_files(
+    let (repo, files) = catalog::list_files(
         &state.db,
         &caller,
         &s,
@@ -84,7 +84,7 @@ pub async fn of_version(
     Path((s, r, p, v)): Path<(String, String, String, String)>,
     Query(q): Query<FilesQuery>,
 ) -> Result<Json<Vec<File>>, ApiError> {
-    let (repo, files) = registry::list_files(
+    let (repo, files) = catalog::list_files(
         &state.db,
         &caller,
         &s,

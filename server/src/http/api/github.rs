@@ -12,18 +12,18 @@ use serde::Deserialize;
 
 use super::body::JsonBody;
 use super::caller::{cookie, ApiCaller};
-use crate::github_auth::{self, Callback, Finished, GithubAuthError, Purpose, FLOW_COOKIE};
+use crate::github_auth::{self, Callback, Finished, GitHubAuthError, Purpose, FLOW_COOKIE};
 use crate::http::error::ApiError;
 use crate::state::AppState;
 
-impl From<GithubAuthError> for ApiError {
-    fn from(e: GithubAuthError) -> Self {
+impl From<GitHubAuthError> for ApiError {
+    fn from(e: GitHubAuthError) -> Self {
         match &e {
-            GithubAuthError::NotConfigured => ApiError::new(StatusCode::CONFLICT, e.to_string()),
-            GithubAuthError::NotPremium => ApiError::new(StatusCode::FORBIDDEN, e.to_string()),
-            GithubAuthError::SignedOut => ApiError::unauthenticated(),
-            GithubAuthError::NotLinked => ApiError::new(StatusCode::CONFLICT, e.to_string()),
-            GithubAuthError::Db(_) => ApiError::internal(e),
+            GitHubAuthError::NotConfigured => ApiError::new(StatusCode::CONFLICT, e.to_string()),
+            GitHubAuthError::NotPremium => ApiError::new(StatusCode::FORBIDDEN, e.to_string()),
+            GitHubAuthError::SignedOut => ApiError::unauthenticated(),
+            GitHubAuthError::NotLinked => ApiError::new(StatusCode::CONFLICT, e.to_string()),
+            GitHubAuthError::Db(_) => ApiError::internal(e),
             _ => ApiError::bad_request(e.to_string()),
         }
     }
@@ -187,7 +187,7 @@ pub async fn callback(
             Redirect::to(&format!("/signup?github={}", encode(&login))).into_response()
         }
         Err(e) => {
-            if let GithubAuthError::Db(_) | GithubAuthError::Unreachable(_) = &e {
+            if let GitHubAuthError::Db(_) | GitHubAuthError::Unreachable(_) = &e {
                 tracing::warn!(error = ?e, "GitHub authorization failed");
             }
             let page = if caller.user.is_some() {

@@ -19,11 +19,11 @@ use futures_util::stream::{self, StreamExt};
 
 use super::body::JsonBody;
 use super::caller::ApiCaller;
+use crate::catalog::{self, Caller};
 use crate::github::{GitHubError, GitHubToken, RateState, RepoListOptions, Session};
 use crate::http::error::ApiError;
 use crate::import::mapping::{self, Candidate};
 use crate::import::{rules, ImportError, Refusal};
-use crate::registry::{self, Caller};
 use crate::state::AppState;
 
 /// Releases asked for in one request, at most.
@@ -234,7 +234,7 @@ pub async fn target(
     ApiCaller(caller): ApiCaller,
     Path((subject, repo)): Path<(String, String)>,
 ) -> Result<Json<ImportTarget>, ApiError> {
-    let repo = registry::owned_repository(&state.db, &caller, &subject, &repo).await?;
+    let repo = catalog::owned_repository(&state.db, &caller, &subject, &repo).await?;
     let packages = rules::existing_packages(&state.db, repo.id)
         .await
         .map_err(ApiError::internal)?;

@@ -4,8 +4,8 @@ use app::api_types::{AttributeValues, File, Package, Repository, RepositorySumma
 use app::domain::attributes::Attribute;
 use app::domain::dates::Timestamp;
 
+use crate::catalog::VersionOrder;
 use crate::db::{Db, DbError, FileRecord, PackageRecord, RepositoryRecord, VersionRecord};
-use crate::registry::VersionOrder;
 
 /// Bintray's timestamp format, the one form every answer uses: `2019-07-01T20:51:42.879Z`
 /// ([`Timestamp`]'s). Instants outside the years 0–9999 (never stored) read as the epoch.
@@ -64,11 +64,11 @@ pub async fn package(
     attrs: &[Attribute],
     with_values: bool,
 ) -> Result<Package, DbError> {
-    let order = crate::registry::version_order(db, p.id).await?;
+    let order = crate::catalog::version_order(db, p.id).await?;
     Ok(package_with(r, p, attrs, with_values, order))
 }
 
-/// [`package`] with its versions already read (`registry::version_orders` for a list).
+/// [`package`] with its versions already read (`catalog::version_orders` for a list).
 pub fn package_with(
     r: &RepositoryRecord,
     p: &PackageRecord,

@@ -2,8 +2,8 @@
 //! operations of one kind share.
 //!
 //! Every error is Bintray's `{"message": "..."}` (`http::error`). Each status comes from one
-//! place in the server: 400 from `RegistryError::BadRequest` and `http::url_checks`, 401 and
-//! the session's 403 from `api::caller`, 403/404/409/413 from the other `RegistryError`s, 500
+//! place in the server: 400 from `CatalogError::BadRequest` and `http::url_checks`, 401 and
+//! the session's 403 from `api::caller`, 403/404/409/413 from the other `CatalogError`s, 500
 //! from `ApiError::internal`. A handler's `#[utoipa::path]` lists its success responses and
 //! one set (`responses((status = 200, ...), WriteErrors)`); a status particular to it is
 //! listed beside the set. What any request may get before its handler runs (400 for a

@@ -13,9 +13,9 @@ use super::caller::ApiCaller;
 use super::json;
 use super::openapi::{PackageParams, RepoParams};
 use super::openapi_responses::{CreateErrors, ReadErrors, WriteErrors};
+use crate::catalog;
 use crate::db::AttrOwner;
 use crate::http::error::ApiError;
-use crate::registry;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -62,7 +62,7 @@ pub async fn list(
     };
     let prefix = q.start_name.as_deref().filter(|s| !s.is_empty());
     let (_, page) =
-        registry::list_packages(&state.db, &caller, &subject, &repo, start_pos, prefix).await?;
+        catalog::list_packages(&state.db, &caller, &subject, &repo, start_pos, prefix).await?;
     let mut headers = HeaderMap::new();
     let count = page.items.len() as i64;
     let end = if count == 0 {
@@ -111,7 +111,7 @@ pub async fn get(
     Query(vq): Query<ValuesQuery>,
 ) -> Result<Json<Package>, ApiError> {
     let (repo, package) =
-        registry::find_package(&state.db, &caller, &subject, &repo, &package).await?;
+        catalog::find_package(&state.db, &caller, &subject, &repo, &package).await?;
     let is_publisher = caller.owns(repo.owner_id);
     let attrs = attributes::shown(&state, AttrOwner::Package(package.id), is_publisher).await?;
     Ok(Json(
@@ -142,7 +142,7 @@ pub async fn create(
     JsonBody(changes): JsonBody<PackageChanges>,
 ) -> Result<(StatusCode, Json<Package>), ApiError> {
     let (repo, package) =
-        registry::create_package(&state.db, &caller, &subject, &repo, changes).await?;
+        catalog::create_package(&state.db, &caller, &subject, &repo, changes).await?;
     let body = json::package(&state.db, &repo, &package, &[], false)
         .await
         .map_err(ApiError::internal)?;
@@ -171,7 +171,7 @@ pub async fn update(
     Path((subject, repo, package)): Path<(String, String, String)>,
     JsonBody(changes): JsonBody<PackageChanges>,
 ) -> Result<Json<Success>, ApiError> {
-    registry::update_package(&state.db, &caller, &subject, &repo, &package, changes).await?;
+    catalog::update_package(&state.db, &caller, &subject, &repo, &package, changes).await?;
     Ok(Json(Success::new()))
 }
 
@@ -195,6 +195,6 @@ pub async fn delete(
     ApiCaller(caller): ApiCaller,
     Path((subject, repo, package)): Path<(String, String, String)>,
 ) -> Result<Json<Success>, ApiError> {
-    registry::delete_package(&state.db, &caller, &subject, &repo, &package).await?;
+    catalog::delete_package(&state.db, &caller, &subject, &repo, &package).await?;
     Ok(Json(Success::new()))
 }

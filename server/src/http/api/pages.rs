@@ -12,9 +12,9 @@ use serde::Deserialize;
 
 use super::caller::ApiCaller;
 use super::json::{self, iso};
+use crate::catalog;
 use crate::db::PackageId;
 use crate::http::error::ApiError;
-use crate::registry;
 use crate::state::AppState;
 
 /// `GET /api/ui/versions/:s/:r/:p`: newest first by the latest rule, the latest one and
@@ -24,8 +24,8 @@ pub async fn versions(
     ApiCaller(caller): ApiCaller,
     Path((s, r, p)): Path<(String, String, String)>,
 ) -> Result<Json<PackageVersions>, ApiError> {
-    let (_, package) = registry::find_package(&state.db, &caller, &s, &r, &p).await?;
-    let (rows, latest) = registry::ordered_versions(&state.db, package.id)
+    let (_, package) = catalog::find_package(&state.db, &caller, &s, &r, &p).await?;
+    let (rows, latest) = catalog::ordered_versions(&state.db, package.id)
         .await
         .map_err(ApiError::internal)?;
     let latest_name = latest.map(|i| rows[i].name.clone());
@@ -55,8 +55,7 @@ pub async fn files(
     ApiCaller(caller): ApiCaller,
     Path((s, r, p, v)): Path<(String, String, String, String)>,
 ) -> Result<Json<VersionFiles>, ApiError> {
-    let (repo, files) =
-        registry::list_files(&state.db, &caller, &s, &r, &p, Some(&v), true).await?;
+    let (repo, files) = catalog::list_files(&state.db, &caller, &s, &r, &p, Some(&v), true).await?;
     Ok(Json(VersionFiles {
         files: files
             .iter()
@@ -88,10 +87,10 @@ pub async fn packages(
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
-    let (_, page) = registry::list_packages(&state.db, &caller, &s, &r, start, prefix).await?;
+    let (_, page) = catalog::list_packages(&state.db, &caller, &s, &r, start, prefix).await?;
     let web = state.config.github.web_url.trim_end_matches('/');
     let ids: Vec<PackageId> = page.items.iter().map(|p| p.id).collect();
-    let mut orders = registry::version_orders(&state.db, &ids)
+    let mut orders = catalog::version_orders(&state.db, &ids)
         .await
         .map_err(ApiError::internal)?;
     let mut packages = Vec::with_capacity(page.items.len());
@@ -115,6 +114,6 @@ pub async fn packages(
     Ok(Json(PackageCards {
         packages,
         total: page.total.max(0) as u64,
-        page_size: registry::PAGE_SIZE as u64,
+        page_size: catalog::PAGE_SIZE as u64,
     }))
 }

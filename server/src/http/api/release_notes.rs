@@ -10,8 +10,8 @@ use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::openapi::VersionParams;
 use super::openapi_responses::{ReadErrors, WriteErrors};
+use crate::catalog;
 use crate::http::error::ApiError;
-use crate::registry;
 use crate::state::AppState;
 
 type VersionPath = Path<(String, String, String, String)>;
@@ -36,7 +36,7 @@ pub async fn get(
     ApiCaller(caller): ApiCaller,
     Path((s, r, p, v)): VersionPath,
 ) -> Result<Json<ReleaseNotes>, ApiError> {
-    let (_, _, version) = registry::find_version(&state.db, &caller, &s, &r, &p, &v).await?;
+    let (_, _, version) = catalog::find_version(&state.db, &caller, &s, &r, &p, &v).await?;
     Ok(Json(ReleaseNotes {
         bintray: ReleaseNotesText {
             syntax: Some("MARKDOWN".to_owned()),
@@ -76,7 +76,7 @@ pub async fn set(
             "Release notes syntax '{syntax}' is not supported (use markdown or plain_text)"
         )));
     }
-    let (_, _, version) = registry::owned_version(&state.db, &caller, &s, &r, &p, &v).await?;
+    let (_, _, version) = catalog::owned_version(&state.db, &caller, &s, &r, &p, &v).await?;
     let content = notes.bintray.content.trim();
     state
         .db
@@ -92,7 +92,7 @@ pub async fn rendered(
     ApiCaller(caller): ApiCaller,
     Path((s, r, p, v)): VersionPath,
 ) -> Result<Json<RenderedNotes>, ApiError> {
-    let (_, _, version) = registry::find_version(&state.db, &caller, &s, &r, &p, &v).await?;
+    let (_, _, version) = catalog::find_version(&state.db, &caller, &s, &r, &p, &v).await?;
     Ok(Json(RenderedNotes {
         html: version
             .release_notes

@@ -12,8 +12,8 @@ use super::caller::ApiCaller;
 use super::json;
 use super::openapi::{RepoParams, SubjectParams};
 use super::openapi_responses::{CreateErrors, ReadErrors, SearchErrors, WriteErrors};
+use crate::catalog;
 use crate::http::error::ApiError;
-use crate::registry;
 use crate::state::AppState;
 
 /// List a subject's repositories
@@ -37,7 +37,7 @@ pub async fn list(
     ApiCaller(caller): ApiCaller,
     Path(subject): Path<String>,
 ) -> Result<Json<Vec<RepositorySummary>>, ApiError> {
-    let repos = registry::list_repositories(&state.db, &caller, &subject).await?;
+    let repos = catalog::list_repositories(&state.db, &caller, &subject).await?;
     Ok(Json(repos.iter().map(json::repository_summary).collect()))
 }
 
@@ -59,7 +59,7 @@ pub async fn get(
     ApiCaller(caller): ApiCaller,
     Path((subject, repo)): Path<(String, String)>,
 ) -> Result<Json<Repository>, ApiError> {
-    let repo = registry::find_repository(&state.db, &caller, &subject, &repo).await?;
+    let repo = catalog::find_repository(&state.db, &caller, &subject, &repo).await?;
     Ok(Json(json::repository(&repo)))
 }
 
@@ -85,7 +85,7 @@ pub async fn create(
     Path((subject, repo)): Path<(String, String)>,
     JsonBody(changes): JsonBody<RepositoryChanges>,
 ) -> Result<(StatusCode, Json<Repository>), ApiError> {
-    let repo = registry::create_repository(&state.db, &caller, &subject, &repo, changes).await?;
+    let repo = catalog::create_repository(&state.db, &caller, &subject, &repo, changes).await?;
     Ok((StatusCode::CREATED, Json(json::repository(&repo))))
 }
 
@@ -111,7 +111,7 @@ pub async fn update(
     Path((subject, repo)): Path<(String, String)>,
     JsonBody(changes): JsonBody<RepositoryChanges>,
 ) -> Result<Json<Success>, ApiError> {
-    registry::update_repository(&state.db, &caller, &subject, &repo, changes).await?;
+    catalog::update_repository(&state.db, &caller, &subject, &repo, changes).await?;
     Ok(Json(Success::new()))
 }
 
@@ -135,7 +135,7 @@ pub async fn delete(
     ApiCaller(caller): ApiCaller,
     Path((subject, repo)): Path<(String, String)>,
 ) -> Result<Json<Success>, ApiError> {
-    registry::delete_repository(&state.db, &caller, &subject, &repo).await?;
+    catalog::delete_repository(&state.db, &caller, &subject, &repo).await?;
     Ok(Json(Success::new()))
 }
 

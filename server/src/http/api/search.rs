@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use super::caller::ApiCaller;
 use super::json;
 use super::openapi_responses::{ReadErrors, SearchErrors};
+use crate::catalog::{self, PAGE_SIZE};
 use crate::db::{FileSearch, RepositoryRecord};
 use crate::http::error::ApiError;
-use crate::registry::{self, PAGE_SIZE};
 use crate::state::AppState;
 
 /// The `subject` filter in the form names are compared in (see `SubjectName::key`).
@@ -52,13 +52,13 @@ pub async fn packages(
     State(state): State<AppState>,
     Query(q): Query<PackageSearch>,
 ) -> Result<Json<Vec<Package>>, ApiError> {
-    let query = registry::PackageQuery {
+    let query = catalog::PackageQuery {
         name: q.name.as_deref(),
         desc: q.desc.as_deref(),
         subject: q.subject.as_deref(),
         repo: q.repo.as_deref(),
     };
-    let out = registry::search_public_packages(&state.db, &query)
+    let out = catalog::search_public_packages(&state.db, &query)
         .await?
         .into_iter()
         .map(|f| json::package_with(&f.repository, &f.package, &[], false, f.versions))
@@ -184,8 +184,8 @@ pub async fn user(
     Path(name): Path<String>,
 ) -> Result<Json<UserJson>, ApiError> {
     let repos: Vec<RepositoryRecord> =
-        registry::list_repositories(&state.db, &caller, &name).await?;
-    let user = registry::find_subject(&state.db, &name).await?;
+        catalog::list_repositories(&state.db, &caller, &name).await?;
+    let user = catalog::find_subject(&state.db, &name).await?;
     Ok(Json(UserJson {
         name: user.name,
         full_name: None,

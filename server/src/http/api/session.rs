@@ -174,7 +174,7 @@ pub async fn sign_up(
         }
         _ => None,
     };
-    let github = pending.map(|(browser_mac, identity)| accounts::PendingGithub {
+    let github = pending.map(|(browser_mac, identity)| accounts::PendingGitHub {
         browser_mac,
         identity,
     });
@@ -216,7 +216,7 @@ pub async fn sign_out(
     Ok(response)
 }
 
-fn signed_in_user(caller: &crate::registry::Caller) -> Result<&UserRecord, ApiError> {
+fn signed_in_user(caller: &crate::catalog::Caller) -> Result<&UserRecord, ApiError> {
     caller.user.as_ref().ok_or_else(ApiError::unauthenticated)
 }
 

@@ -12,9 +12,9 @@ use super::caller::ApiCaller;
 use super::json;
 use super::openapi::{PackageParams, VersionParams};
 use super::openapi_responses::{CreateErrors, ReadErrors, WriteErrors};
+use crate::catalog;
 use crate::db::AttrOwner;
 use crate::http::error::ApiError;
-use crate::registry;
 use crate::state::AppState;
 
 type VersionPath = Path<(String, String, String, String)>;
@@ -39,7 +39,7 @@ pub async fn get(
     Query(vq): Query<ValuesQuery>,
 ) -> Result<Json<Version>, ApiError> {
     let (repo, package, version) =
-        registry::find_version(&state.db, &caller, &s, &r, &p, &v).await?;
+        catalog::find_version(&state.db, &caller, &s, &r, &p, &v).await?;
     let is_publisher = caller.owns(repo.owner_id);
     let attrs = attributes::shown(&state, AttrOwner::Version(version.id), is_publisher).await?;
     Ok(Json(json::version(
@@ -74,7 +74,7 @@ pub async fn create(
     JsonBody(changes): JsonBody<VersionChanges>,
 ) -> Result<(StatusCode, Json<Version>), ApiError> {
     let (repo, package, version) =
-        registry::create_version(&state.db, &caller, &s, &r, &p, changes).await?;
+        catalog::create_version(&state.db, &caller, &s, &r, &p, changes).await?;
     Ok((
         StatusCode::CREATED,
         Json(json::version(&repo, &package, &version, &[], false)),
@@ -103,7 +103,7 @@ pub async fn update(
     Path((s, r, p, v)): VersionPath,
     JsonBody(changes): JsonBody<VersionChanges>,
 ) -> Result<Json<Success>, ApiError> {
-    registry::update_version(&state.db, &caller, &s, &r, &p, &v, changes).await?;
+    catalog::update_version(&state.db, &caller, &s, &r, &p, &v, changes).await?;
     Ok(Json(Success::new()))
 }
 
@@ -127,6 +127,6 @@ pub async fn delete(
     ApiCaller(caller): ApiCaller,
     Path((s, r, p, v)): VersionPath,
 ) -> Result<Json<Success>, ApiError> {
-    registry::delete_version(&state.db, &caller, &s, &r, &p, &v).await?;
+    catalog::delete_version(&state.db, &caller, &s, &r, &p, &v).await?;
     Ok(Json(Success::new()))
 }

@@ -11,10 +11,10 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use super::error::OciHttpError;
+use crate::catalog::Caller;
 use crate::db::DbError;
 use crate::http::api::caller::{parse_basic, verify_api_key, KeyRefused};
 use crate::oci::{route, token, OciError};
-use crate::registry::Caller;
 use crate::state::AppState;
 
 /// The caller, and whether they proved anything (a key or a token, even an anonymous

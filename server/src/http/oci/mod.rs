@@ -23,9 +23,9 @@ use axum::Router;
 use self::address::Target;
 use self::auth::OciCaller;
 use self::error::{HttpResult, OciHttpError};
+use crate::catalog::Caller;
 use crate::oci::route::{self, Endpoint};
 use crate::oci::OciError;
-use crate::registry::Caller;
 use crate::state::AppState;
 
 /// What every resource handler gets.

@@ -10,7 +10,7 @@ use futures_util::Stream;
 
 use super::versions::version_in;
 use super::{
-    find_package, find_repository, found, owned_package, owned_version, Caller, RegistryError,
+    find_package, find_repository, found, owned_package, owned_version, Caller, CatalogError,
     Result,
 };
 use app::domain::upload_rules::Decision;
@@ -25,18 +25,18 @@ use crate::db::{
 };
 use crate::storage::{BlobStore, StorageError, Want};
 
-impl From<StorageError> for RegistryError {
+impl From<StorageError> for CatalogError {
     fn from(e: StorageError) -> Self {
         match e {
-            StorageError::TooLarge(_) => RegistryError::PayloadTooLarge(e.to_string()),
-            StorageError::ChecksumMismatch { .. } => RegistryError::Conflict(e.to_string()),
-            StorageError::Interrupted(_) => RegistryError::BadRequest(e.to_string()),
-            StorageError::Store(_) => RegistryError::Internal(e.to_string()),
+            StorageError::TooLarge(_) => CatalogError::PayloadTooLarge(e.to_string()),
+            StorageError::ChecksumMismatch { .. } => CatalogError::Conflict(e.to_string()),
+            StorageError::Interrupted(_) => CatalogError::BadRequest(e.to_string()),
+            StorageError::Store(_) => CatalogError::Internal(e.to_string()),
         }
     }
 }
 
-impl From<crate::file_store::FileStoreError> for RegistryError {
+impl From<crate::file_store::FileStoreError> for CatalogError {
     fn from(e: crate::file_store::FileStoreError) -> Self {
         match e {
             crate::file_store::FileStoreError::Storage(e) => e.into(),
@@ -110,7 +110,7 @@ impl Sources<'_> {
         match value {
             None => Ok(false),
             Some(v) => parse_flag(v).ok_or_else(|| {
-                RegistryError::BadRequest(format!(
+                CatalogError::BadRequest(format!(
                     "'{name}' must be 1 (or true, yes, on) or 0 (false, no, off), not {v:?}"
                 ))
             }),
@@ -151,14 +151,14 @@ impl UploadRequest {
                 )
             }
             (None, None) => {
-                return Err(RegistryError::BadRequest(
+                return Err(CatalogError::BadRequest(
                     "Upload to /content/:subject/:repo/:package/:version/:file_path, or name \
                      the package and version with X-Bintray-Package and X-Bintray-Version"
                         .to_owned(),
                 ))
             }
             _ => {
-                return Err(RegistryError::BadRequest(
+                return Err(CatalogError::BadRequest(
                     "Both the package and the version must be given".to_owned(),
                 ))
             }
@@ -190,7 +190,7 @@ impl ExplodeTarget {
         } else {
             Some(
                 FilePath::from_segments(dir)
-                    .map_err(|e| RegistryError::BadRequest(e.to_string()))?,
+                    .map_err(|e| CatalogError::BadRequest(e.to_string()))?,
             )
         };
         Ok(ExplodeTarget {
@@ -212,12 +212,12 @@ impl UploadTarget {
         use app::domain::maven::{self, MavenPath};
         let matrix = MatrixPath::parse(rest);
         let (package, maven_path) = matrix.segments.split_first().ok_or_else(|| {
-            RegistryError::BadRequest(
+            CatalogError::BadRequest(
                 "Deploy to /maven/:subject/:repo/:package/<maven path>".to_owned(),
             )
         })?;
         let parsed =
-            maven::parse(maven_path).map_err(|e| RegistryError::BadRequest(e.to_string()))?;
+            maven::parse(maven_path).map_err(|e| CatalogError::BadRequest(e.to_string()))?;
         let MavenPath::Artifact { version, .. } = parsed else {
             return Ok(None);
         };
@@ -226,7 +226,7 @@ impl UploadTarget {
             options,
         };
         if src.flag("explode")? {
-            return Err(RegistryError::BadRequest(
+            return Err(CatalogError::BadRequest(
                 "explode=1 is for /content uploads; Maven deploys store each file as sent"
                     .to_owned(),
             ));
@@ -241,7 +241,7 @@ impl UploadTarget {
         src: &Sources<'_>,
     ) -> Result<UploadTarget> {
         let path =
-            FilePath::from_segments(path).map_err(|e| RegistryError::BadRequest(e.to_string()))?;
+            FilePath::from_segments(path).map_err(|e| CatalogError::BadRequest(e.to_string()))?;
         Ok(UploadTarget {
             package: package.to_owned(),
             version: version.to_owned(),
@@ -252,10 +252,10 @@ impl UploadTarget {
     }
 }
 
-impl From<PutFilesError> for RegistryError {
+impl From<PutFilesError> for CatalogError {
     fn from(e: PutFilesError) -> Self {
         match e {
-            PutFilesError::Refused { .. } => RegistryError::Conflict(e.to_string()),
+            PutFilesError::Refused { .. } => CatalogError::Conflict(e.to_string()),
             PutFilesError::Db(e) => e.into(),
         }
     }
@@ -273,7 +273,7 @@ pub(crate) async fn check_path(
 ) -> Result<()> {
     if let Some(holder) = db.path_holder(repo.id, path.as_str()).await? {
         if let Decision::Refuse(conflict) = holder.decide(package, version, override_) {
-            return Err(RegistryError::Conflict(
+            return Err(CatalogError::Conflict(
                 holder.refusal(path.as_str(), conflict),
             ));
         }
@@ -302,8 +302,8 @@ where
     E: std::fmt::Display,
 {
     let (repo, package) = owned_package(db, caller, subject, repo, &target.package).await?;
-    let version_name = VersionName::parse(&target.version)
-        .map_err(|e| RegistryError::BadRequest(e.to_string()))?;
+    let version_name =
+        VersionName::parse(&target.version).map_err(|e| CatalogError::BadRequest(e.to_string()))?;
     check_path(
         db,
         &repo,
@@ -349,20 +349,20 @@ where
     result
 }
 
-impl From<ExplodeError> for RegistryError {
+impl From<ExplodeError> for CatalogError {
     fn from(e: ExplodeError) -> Self {
         if e.is_internal() {
-            RegistryError::Internal(e.to_string())
+            CatalogError::Internal(e.to_string())
         } else if e.is_too_large() {
-            RegistryError::PayloadTooLarge(e.to_string())
+            CatalogError::PayloadTooLarge(e.to_string())
         } else {
-            RegistryError::BadRequest(e.to_string())
+            CatalogError::BadRequest(e.to_string())
         }
     }
 }
 
-fn io_internal(e: std::io::Error) -> RegistryError {
-    RegistryError::Internal(format!("spooling an archive: {e}"))
+fn io_internal(e: std::io::Error) -> CatalogError {
+    CatalogError::Internal(format!("spooling an archive: {e}"))
 }
 
 /// Writes `body` (at most `max` bytes) to an anonymous temporary file, checking
@@ -381,7 +381,7 @@ where
     use tokio::io::AsyncWriteExt;
     let file = tokio::task::spawn_blocking(tempfile::tempfile)
         .await
-        .map_err(|e| RegistryError::Internal(e.to_string()))?
+        .map_err(|e| CatalogError::Internal(e.to_string()))?
         .map_err(io_internal)?;
     let mut file = tokio::fs::File::from_std(file);
     let mut body = std::pin::pin!(body);
@@ -435,8 +435,8 @@ where
 {
     use futures_util::StreamExt;
     let (repo, package) = owned_package(db, caller, subject, repo, &target.package).await?;
-    let version_name = VersionName::parse(&target.version)
-        .map_err(|e| RegistryError::BadRequest(e.to_string()))?;
+    let version_name =
+        VersionName::parse(&target.version).map_err(|e| CatalogError::BadRequest(e.to_string()))?;
     // The first bytes tell the format; they go back in front of the rest.
     let mut body = Box::pin(body);
     let mut head: Vec<Bytes> = Vec::new();
@@ -506,7 +506,7 @@ where
         })
         .await
     };
-    let extracted = unpacked.map_err(|e| RegistryError::Internal(e.to_string()))??;
+    let extracted = unpacked.map_err(|e| CatalogError::Internal(e.to_string()))??;
     // Every path passes the table before any blob is stored.
     for entry in &extracted {
         check_path(
@@ -575,7 +575,7 @@ async fn stage_all(
                 .await
                 .map_err(io_internal)?;
             let stream = tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024);
-            Ok::<_, RegistryError>(blobs.stage(stream, max, Want::FILE).await?)
+            Ok::<_, CatalogError>(blobs.stage(stream, max, Want::FILE).await?)
         }
         .await;
         match result {
@@ -621,7 +621,7 @@ pub async fn delete_file(
     let repo = super::owned_repository(db, caller, subject, repo).await?;
     // The path as sent, never split into matrix parameters: a `;` here would otherwise
     // name (and delete) another file. File paths never hold `;`, so it is refused.
-    let path = FilePath::parse(rest).map_err(|e| RegistryError::BadRequest(e.to_string()))?;
+    let path = FilePath::parse(rest).map_err(|e| CatalogError::BadRequest(e.to_string()))?;
     let file = owned_file(db, &repo, &path).await?;
     Ok(db.delete_file(file.id).await?)
 }
@@ -629,7 +629,7 @@ pub async fn delete_file(
 /// The file at `path` of a repository the caller owns.
 async fn owned_file(db: &Db, repo: &RepositoryRecord, path: &FilePath) -> Result<FileRecord> {
     found(db.find_file(repo.id, path.as_str()).await, || {
-        RegistryError::FileNotFound(path.to_string())
+        CatalogError::FileNotFound(path.to_string())
     })
 }
 
@@ -664,7 +664,7 @@ pub async fn downloadable_file(
     repo: &str,
     path: &str,
 ) -> Result<FileRecord> {
-    let not_found = || RegistryError::FileNotFound(path.to_owned());
+    let not_found = || CatalogError::FileNotFound(path.to_owned());
     let repo = find_repository(db, caller, subject, repo)
         .await
         .map_err(|_| not_found())?;
@@ -707,7 +707,7 @@ pub async fn set_list_in_downloads(
     listed: bool,
 ) -> Result<()> {
     let owned = super::owned_repository(db, caller, subject, repo).await?;
-    let path = FilePath::parse(path).map_err(|e| RegistryError::BadRequest(e.to_string()))?;
+    let path = FilePath::parse(path).map_err(|e| CatalogError::BadRequest(e.to_string()))?;
     let file = owned_file(db, &owned, &path).await?;
     Ok(db.set_list_in_downloads(file.id, listed).await?)
 }
@@ -852,7 +852,7 @@ mod tests {
             ("p/1/../x;explode=1", opts(&[], &[])),
         ] {
             assert!(
-                matches!(parse_file(rest, &o), Err(RegistryError::BadRequest(_))),
+                matches!(parse_file(rest, &o), Err(CatalogError::BadRequest(_))),
                 "{rest}"
             );
         }

@@ -4,7 +4,7 @@ use app::api_types::RepositoryChanges;
 use app::domain::names::RepositoryName;
 use app::domain::repo_type::RepoType;
 
-use super::{clean_list, clean_text, find_subject, found, Caller, RegistryError, Result};
+use super::{clean_list, clean_text, find_subject, found, Caller, CatalogError, Result};
 use crate::db::{Db, DbError, RepositoryFields, RepositoryRecord};
 
 /// The repositories of `subject` the caller may see.
@@ -27,7 +27,7 @@ pub async fn find_repository(
     let owner = find_subject(db, subject).await?;
     found(
         db.find_repository(owner.id, repo, caller.viewer()).await,
-        || RegistryError::RepoNotFound(repo.to_owned()),
+        || CatalogError::RepoNotFound(repo.to_owned()),
     )
 }
 
@@ -53,10 +53,10 @@ pub async fn create_repository(
 ) -> Result<RepositoryRecord> {
     let owner = find_subject(db, subject).await?;
     caller.require_owner(owner.id)?;
-    let name = RepositoryName::parse(repo).map_err(|e| RegistryError::BadRequest(e.to_string()))?;
+    let name = RepositoryName::parse(repo).map_err(|e| CatalogError::BadRequest(e.to_string()))?;
     if let Some(body_name) = &changes.name {
         if body_name != name.as_str() {
-            return Err(RegistryError::BadRequest(format!(
+            return Err(CatalogError::BadRequest(format!(
                 "The repository name in the body ('{body_name}') differs from the one in the URL ('{name}')"
             )));
         }
@@ -64,7 +64,7 @@ pub async fn create_repository(
     let repo_type = match changes.repo_type.as_deref() {
         None => RepoType::Generic,
         Some(t) => RepoType::parse(t).ok_or_else(|| {
-            RegistryError::BadRequest(format!(
+            CatalogError::BadRequest(format!(
                 "Unsupported repository type '{t}'; use one of: {}",
                 RepoType::ALL.map(RepoType::as_str).join(", ")
             ))
@@ -79,7 +79,7 @@ pub async fn create_repository(
     match db.insert_repository(owner.id, name.as_str(), &fields).await {
         Ok(_) => {}
         Err(DbError::Conflict) => {
-            return Err(RegistryError::Conflict(format!(
+            return Err(CatalogError::Conflict(format!(
                 "Repository '{name}' already exists"
             )))
         }
@@ -98,7 +98,7 @@ pub async fn update_repository(
     let found = owned_repository(db, caller, subject, repo).await?;
     if let Some(t) = changes.repo_type.as_deref() {
         if RepoType::parse(t).map(RepoType::as_str) != Some(found.repo_type.as_str()) {
-            return Err(RegistryError::BadRequest(
+            return Err(CatalogError::BadRequest(
                 "A repository's type cannot be changed".to_owned(),
             ));
         }

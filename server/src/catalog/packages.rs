@@ -5,7 +5,7 @@ use app::domain::names::PackageName;
 
 use super::{
     clean_list, clean_text, clean_url, find_repository, found, owned_repository, Caller,
-    RegistryError, Result,
+    CatalogError, Result,
 };
 use crate::db::{Db, DbError, PackageFields, PackageRecord, Page, RepositoryRecord};
 
@@ -46,7 +46,7 @@ pub(super) async fn package_in(
     package: &str,
 ) -> Result<PackageRecord> {
     found(db.find_package(repo.id, package).await, || {
-        RegistryError::PackageNotFound(package.to_owned())
+        CatalogError::PackageNotFound(package.to_owned())
     })
 }
 
@@ -128,8 +128,8 @@ async fn create_package_from(
     let name = changes
         .name
         .clone()
-        .ok_or_else(|| RegistryError::BadRequest("The package needs a name".to_owned()))?;
-    let name = PackageName::parse(&name).map_err(|e| RegistryError::BadRequest(e.to_string()))?;
+        .ok_or_else(|| CatalogError::BadRequest("The package needs a name".to_owned()))?;
+    let name = PackageName::parse(&name).map_err(|e| CatalogError::BadRequest(e.to_string()))?;
     let fields = PackageFields {
         imported_from_github: imported_from_github.map(str::to_owned),
         ..apply(changes, PackageFields::default())?
@@ -137,7 +137,7 @@ async fn create_package_from(
     match db.insert_package(repo.id, name.as_str(), &fields).await {
         Ok(_) => {}
         Err(DbError::Conflict) => {
-            return Err(RegistryError::Conflict(format!(
+            return Err(CatalogError::Conflict(format!(
                 "Package '{name}' already exists"
             )))
         }
@@ -158,7 +158,7 @@ pub async fn update_package(
     let (_, package) = owned_package(db, caller, subject, repo, package).await?;
     if let Some(name) = &changes.name {
         if name != &package.name {
-            return Err(RegistryError::BadRequest(
+            return Err(CatalogError::BadRequest(
                 "A package cannot be renamed".to_owned(),
             ));
         }

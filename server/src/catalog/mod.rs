@@ -1,5 +1,6 @@
-//! The registry's rules: who may see and change which repository, package and version,
-//! and what a valid one is. Handlers parse and map; everything they decide lives here.
+//! The catalogue's rules (Bintray's subject › repository › package › version › file): who may
+//! see and change what, and what a valid one is. Handlers parse and map; everything they decide
+//! lives here. (The Docker registry's rules are `oci`.)
 
 mod attributes;
 mod content;
@@ -25,7 +26,7 @@ use crate::db::{Db, DbError, UserId, UserRecord, Viewer};
 
 /// What went wrong, in words a client can act on. Mapped to HTTP in `http::error`.
 #[derive(Debug, thiserror::Error)]
-pub enum RegistryError {
+pub enum CatalogError {
     #[error("Subject '{0}' was not found")]
     SubjectNotFound(String),
     #[error("Repo '{0}' was not found")]
@@ -50,13 +51,13 @@ pub enum RegistryError {
     Internal(String),
 }
 
-impl From<DbError> for RegistryError {
+impl From<DbError> for CatalogError {
     fn from(e: DbError) -> Self {
-        RegistryError::Internal(e.to_string())
+        CatalogError::Internal(e.to_string())
     }
 }
 
-pub type Result<T> = std::result::Result<T, RegistryError>;
+pub type Result<T> = std::result::Result<T, CatalogError>;
 
 /// Who is making a request: a user proven by API key or session, or nobody.
 #[derive(Debug, Clone, Default)]
@@ -82,9 +83,9 @@ impl Caller {
     /// 403 when someone else.
     pub fn require_owner(&self, owner_id: UserId) -> Result<&UserRecord> {
         match &self.user {
-            None => Err(RegistryError::Unauthenticated),
+            None => Err(CatalogError::Unauthenticated),
             Some(u) if u.id == owner_id => Ok(u),
-            Some(_) => Err(RegistryError::Forbidden),
+            Some(_) => Err(CatalogError::Forbidden),
         }
     }
 }
@@ -92,9 +93,9 @@ impl Caller {
 /// The subject named in a URL; an invalid name cannot exist, so it is "not found" too.
 pub async fn find_subject(db: &Db, name: &str) -> Result<UserRecord> {
     let parsed =
-        SubjectName::parse(name).map_err(|_| RegistryError::SubjectNotFound(name.to_owned()))?;
+        SubjectName::parse(name).map_err(|_| CatalogError::SubjectNotFound(name.to_owned()))?;
     found(db.find_user_by_name(&parsed.key()).await, || {
-        RegistryError::SubjectNotFound(name.to_owned())
+        CatalogError::SubjectNotFound(name.to_owned())
     })
 }
 
@@ -102,7 +103,7 @@ pub async fn find_subject(db: &Db, name: &str) -> Result<UserRecord> {
 /// kind of thing reports itself in Bintray's words.
 fn found<T>(
     result: std::result::Result<T, DbError>,
-    missing: impl FnOnce() -> RegistryError,
+    missing: impl FnOnce() -> CatalogError,
 ) -> Result<T> {
     match result {
         Ok(v) => Ok(v),
@@ -133,7 +134,7 @@ fn clean_url(field: &str, value: Option<String>) -> Result<Option<String>> {
     match clean_text(value) {
         None => Ok(None),
         Some(u) if u.starts_with("https://") || u.starts_with("http://") => Ok(Some(u)),
-        Some(u) => Err(RegistryError::BadRequest(format!(
+        Some(u) => Err(CatalogError::BadRequest(format!(
             "{field} must be an http:// or https:// URL, not {u:?}"
         ))),
     }

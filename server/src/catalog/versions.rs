@@ -7,7 +7,7 @@ use app::domain::dates::Timestamp;
 use app::domain::latest::{self, VersionFacts};
 use app::domain::names::VersionName;
 
-use super::{clean_text, find_package, found, owned_package, Caller, RegistryError, Result};
+use super::{clean_text, find_package, found, owned_package, Caller, CatalogError, Result};
 use crate::db::{
     Db, DbError, PackageId, PackageRecord, RepositoryRecord, VersionFields, VersionId,
     VersionOrderRow, VersionRecord,
@@ -105,9 +105,9 @@ pub(super) async fn version_in(
         let order = version_order(db, package.id).await?;
         let latest = order
             .latest
-            .ok_or_else(|| RegistryError::VersionNotFound(version.to_owned()))?;
+            .ok_or_else(|| CatalogError::VersionNotFound(version.to_owned()))?;
         return found(db.find_version_by_id(latest.0).await, || {
-            RegistryError::VersionNotFound(version.to_owned())
+            CatalogError::VersionNotFound(version.to_owned())
         });
     }
     version_named(db, package, version).await
@@ -122,7 +122,7 @@ pub(super) async fn version_named(
 ) -> Result<VersionRecord> {
     let key = app::domain::names::version_lookup_key(name);
     found(db.find_version(package.id, &key).await, || {
-        RegistryError::VersionNotFound(name.to_owned())
+        CatalogError::VersionNotFound(name.to_owned())
     })
 }
 
@@ -132,7 +132,7 @@ pub(super) async fn version_named(
 pub fn parse_released(s: &str) -> Result<i64> {
     Timestamp::parse(s)
         .map(Timestamp::millis)
-        .map_err(|e| RegistryError::BadRequest(format!("'released': {e}")))
+        .map_err(|e| CatalogError::BadRequest(format!("'released': {e}")))
 }
 
 fn apply(changes: VersionChanges, base: VersionFields) -> Result<VersionFields> {
@@ -166,13 +166,13 @@ pub async fn create_version(
     let name = changes
         .name
         .clone()
-        .ok_or_else(|| RegistryError::BadRequest("The version needs a name".to_owned()))?;
-    let name = VersionName::parse(&name).map_err(|e| RegistryError::BadRequest(e.to_string()))?;
+        .ok_or_else(|| CatalogError::BadRequest("The version needs a name".to_owned()))?;
+    let name = VersionName::parse(&name).map_err(|e| CatalogError::BadRequest(e.to_string()))?;
     let fields = apply(changes, VersionFields::default())?;
     match db.insert_version(package.id, name.as_str(), &fields).await {
         Ok(_) => {}
         Err(DbError::Conflict) => {
-            return Err(RegistryError::Conflict(format!(
+            return Err(CatalogError::Conflict(format!(
                 "Version {name} for package '{}' already exists",
                 package.name
             )))

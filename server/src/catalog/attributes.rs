@@ -3,14 +3,14 @@
 use app::domain::attributes::{self, Attribute, AttributeError, AttributeInput, Query};
 
 use super::versions::version_in;
-use super::{find_package, find_repository, Caller, RegistryError, Result};
+use super::{find_package, find_repository, Caller, CatalogError, Result};
 use crate::db::{
     AttrOwner, Db, PackageId, PackageRecord, RepositoryRecord, VersionId, VersionRecord,
 };
 
-impl From<AttributeError> for RegistryError {
+impl From<AttributeError> for CatalogError {
     fn from(e: AttributeError) -> Self {
-        RegistryError::BadRequest(e.to_string())
+        CatalogError::BadRequest(e.to_string())
     }
 }
 
@@ -68,8 +68,8 @@ pub async fn get_attributes(
 
 fn require_publisher(caller: &Caller, target: &AttrTarget) -> Result<()> {
     match (&caller.user, target.is_publisher) {
-        (None, _) => Err(RegistryError::Unauthenticated),
-        (Some(_), false) => Err(RegistryError::Forbidden),
+        (None, _) => Err(CatalogError::Unauthenticated),
+        (Some(_), false) => Err(CatalogError::Forbidden),
         (Some(_), true) => Ok(()),
     }
 }

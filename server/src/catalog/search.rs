@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{RegistryError, Result, VersionOrder};
+use super::{CatalogError, Result, VersionOrder};
 use crate::db::{Db, PackageId, PackageRecord, RepositoryId, RepositoryRecord, Viewer};
 
 /// What to look for. Empty strings count as absent; at least one field is needed.
@@ -28,7 +28,7 @@ pub struct FoundPackage {
 
 /// Public packages matching `query`, by subject, repository and name (at most 1,000).
 /// Three reads whatever the count: the packages, their repositories, their versions.
-/// Errors: [`RegistryError::BadRequest`] when every field is empty.
+/// Errors: [`CatalogError::BadRequest`] when every field is empty.
 pub async fn search_public_packages(
     db: &Db,
     query: &PackageQuery<'_>,
@@ -39,7 +39,7 @@ pub async fn search_public_packages(
     let (name, desc, repo) = (given(query.name), given(query.desc), given(query.repo));
     let subject = given(query.subject).map(str::to_ascii_lowercase);
     if name.is_none() && desc.is_none() && subject.is_none() && repo.is_none() {
-        return Err(RegistryError::BadRequest(
+        return Err(CatalogError::BadRequest(
             "Search needs at least one of 'name', 'desc', 'subject' and 'repo'".into(),
         ));
     }
