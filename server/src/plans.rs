@@ -22,9 +22,10 @@ impl Plans {
         self.all_premium || user.is_premium
     }
 
-    /// [`Plans::is_premium`] for whoever asks; someone who is signed out is on Free.
+    /// [`Plans::is_premium`] for whoever asks. Someone who is signed out is on Free,
+    /// unless every account is Premium.
     pub fn caller_is_premium(&self, user: Option<&UserRecord>) -> bool {
-        user.is_some_and(|u| self.is_premium(u))
+        self.all_premium || user.is_some_and(|u| u.is_premium)
     }
 
     /// Whether `user` may list and import private GitHub repositories. They need a
@@ -71,7 +72,8 @@ mod tests {
         assert!(Plans::new(false).is_premium(&user(true)));
         assert!(!Plans::new(false).is_premium(&user(false)));
         assert!(Plans::new(true).is_premium(&user(false)));
-        assert!(!Plans::new(true).caller_is_premium(None));
+        assert!(Plans::new(true).caller_is_premium(None));
+        assert!(!Plans::new(false).caller_is_premium(None));
         assert!(Plans::new(true).caller_is_premium(Some(&user(false))));
     }
 

@@ -336,9 +336,10 @@ where
             files: &files,
         })
         .await?;
-        let file = tx.find_file(repo.id, target.path.as_str()).await?;
-        // Last, so a refused path never places an object.
+        // After the files, so a refused path never places an object.
         crate::file_store::keep_in(&mut tx, blobs, &staged, None).await?;
+        // Last: the blob's row may just have gained the sha1 and md5 it lacked.
+        let file = tx.find_file(repo.id, target.path.as_str()).await?;
         tx.commit().await?;
         Ok(file)
     }

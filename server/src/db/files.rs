@@ -455,6 +455,15 @@ impl Tx {
         publish_files(self.conn(), version_id).await
     }
 
+    /// [`Db::path_holder`] inside the unit of work.
+    pub async fn path_holder(
+        &mut self,
+        repository_id: RepositoryId,
+        path: &str,
+    ) -> Result<Option<PathHolder>, DbError> {
+        Ok(path_holder(self.conn(), repository_id, path).await?)
+    }
+
     /// [`Db::find_file`] inside the unit of work: it sees the unit's own writes.
     pub async fn find_file(
         &mut self,

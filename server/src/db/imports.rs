@@ -285,18 +285,35 @@ impl Db {
         repository_id: RepositoryId,
         path: &str,
     ) -> Result<Option<bool>, DbError> {
-        Ok(sqlx::query_scalar(
-            "SELECT coalesce(imported_sha256 = blob_sha256, FALSE) FROM files \
-             WHERE repository_id = $1 AND path = $2",
-        )
-        .bind(repository_id)
-        .bind(path)
-        .fetch_optional(&self.pool)
-        .await?)
+        file_is_imported(&self.pool, repository_id, path).await
     }
 }
 
+async fn file_is_imported<'e>(
+    ex: impl sqlx::SqliteExecutor<'e>,
+    repository_id: RepositoryId,
+    path: &str,
+) -> Result<Option<bool>, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT coalesce(imported_sha256 = blob_sha256, FALSE) FROM files \
+         WHERE repository_id = $1 AND path = $2",
+    )
+    .bind(repository_id)
+    .bind(path)
+    .fetch_optional(ex)
+    .await?)
+}
+
 impl Tx {
+    /// [`Db::file_is_imported`] inside the unit of work.
+    pub async fn file_is_imported(
+        &mut self,
+        repository_id: RepositoryId,
+        path: &str,
+    ) -> Result<Option<bool>, DbError> {
+        file_is_imported(self.conn(), repository_id, path).await
+    }
+
     /// Records that an import wrote `sha256` at `path` of repository `repository_id`.
     pub async fn mark_file_imported(
         &mut self,

@@ -289,21 +289,23 @@ impl Tx {
         Ok(id)
     }
 
-    /// Marks a version, and its package, as just changed (`updated_at`).
+    /// Marks a version as just changed (`updated_at`).
     pub async fn touch_version(&mut self, id: VersionId) -> Result<(), DbError> {
-        let now = now_millis();
         sqlx::query("UPDATE versions SET updated_at = $1 WHERE id = $2")
-            .bind(now)
+            .bind(now_millis())
             .bind(id)
             .execute(self.conn())
             .await?;
-        sqlx::query(
-            "UPDATE packages SET updated_at = $1 WHERE id = (SELECT package_id FROM versions WHERE id = $2)",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(self.conn())
-        .await?;
+        Ok(())
+    }
+
+    /// Marks a package as just changed (`updated_at`).
+    pub async fn touch_package(&mut self, id: PackageId) -> Result<(), DbError> {
+        sqlx::query("UPDATE packages SET updated_at = $1 WHERE id = $2")
+            .bind(now_millis())
+            .bind(id)
+            .execute(self.conn())
+            .await?;
         Ok(())
     }
 }

@@ -7,18 +7,19 @@ use app::domain::file_path::FilePath;
 use app::domain::import_outcome::{VersionOutcome, VersionOutcomes};
 use app::domain::import_selection::ReleaseChoice;
 use app::domain::names::VersionName;
+use app::domain::upload_rules::Decision;
 use futures_util::TryStreamExt;
 
 use super::mapping::{self, Candidate, ReleaseFacts, RepoFacts};
 use super::{rules, Importer};
 use crate::catalog::{self, Caller};
 use crate::db::{
-    DbError, FileBatch, ImportItemRecord, ImportJobRecord, NewFile, PackageRecord,
+    DbError, FileBatch, ImportItemRecord, ImportJobRecord, NewFile, PackageRecord, PathHolder,
     RepositoryRecord, VersionFields,
 };
 use crate::file_store;
 use crate::github::{GitHubError, GitHubToken, ReleaseAsset, Session};
-use crate::storage::{Staged, StorageError};
+use crate::storage::{StorageError, StoredBlob};
 
 /// Why a whole repository failed (one release's failure is only noted).
 #[derive(Debug, thiserror::Error)]
@@ -45,12 +46,38 @@ enum ItemError {
 /// One release (or tag) to import, with its assets.
 type Wanted = Candidate;
 
-/// An asset fetched into staging, waiting for its release's unit of work.
+/// An asset fetched and stored as a blob, waiting for its release's unit of work to
+/// become a file. Until then it is an unreferenced blob, which the collector removes
+/// after its grace period if the release is never written.
 struct FetchedAsset {
+    name: String,
     path: FilePath,
-    staged: Staged,
+    blob: StoredBlob,
     /// The sha256 of the file that was at `path` before, if any.
     had: Option<String>,
+}
+
+/// Why an asset may not be written at its path, in words, or `None` when it may: the
+/// rule that a published file someone uploaded by hand stays as it is, then the
+/// upload-conflict table (with `override`: an import replaces what it wrote).
+/// `imported` is whether the file at the path holds what an import wrote there.
+fn asset_refusal(
+    holder: Option<&PathHolder>,
+    imported: Option<bool>,
+    path: &FilePath,
+    package: &str,
+    version: &str,
+) -> Option<String> {
+    let holder = holder?;
+    if holder.is_published && !imported.unwrap_or(false) {
+        return Some(
+            "a published file uploaded by hand is at this path; it is left as it is".to_owned(),
+        );
+    }
+    match holder.decide(package, version, true) {
+        Decision::Refuse(conflict) => Some(holder.refusal(path.as_str(), conflict)),
+        _ => None,
+    }
 }
 
 impl Importer {
@@ -317,28 +344,14 @@ impl Importer {
                 }
             }
         }
-        let written = self
-            .write_release(
-                job,
-                &repo,
-                &pkg,
-                &version,
-                &fields,
-                &fetched,
-                failures.len(),
-            )
-            .await;
-        if written.is_err() {
-            for f in &fetched {
-                self.blobs.discard(&f.staged.path).await;
-            }
-        }
-        let published_now = written?;
-        *files += kept + fetched.len() as i64;
+        let (published_now, written) = self
+            .write_release(job, &repo, &pkg, &version, &fields, fetched, &mut failures)
+            .await?;
+        *files += kept + written.len() as i64;
         // The same bytes fetched again (GitHub gave no digest) change nothing.
-        let new_content = fetched
+        let new_content = written
             .iter()
-            .filter(|f| f.had.as_deref() != Some(f.staged.blob.sha256.as_str()))
+            .filter(|f| f.had.as_deref() != Some(f.blob.sha256.as_str()))
             .count();
         // Publishing a version that was not published changes it too.
         let newly_published = before
@@ -353,8 +366,11 @@ impl Importer {
         Ok((version.as_str().to_owned(), outcome, failures))
     }
 
-    /// Writes one release as a unit of work (see [`Importer::import_release`]); whether
-    /// the version has a published file afterwards.
+    /// Writes one release as a unit of work (see [`Importer::import_release`]). Each
+    /// asset's path is checked again inside it. An asset that may no longer be written
+    /// there (a hand upload came meanwhile) is added to `failures` and left out. Only a
+    /// database error fails the release. Returns whether the version has a published
+    /// file afterwards, and the assets written.
     #[allow(clippy::too_many_arguments)]
     async fn write_release(
         &self,
@@ -363,13 +379,26 @@ impl Importer {
         pkg: &PackageRecord,
         version: &VersionName,
         fields: &VersionFields,
-        fetched: &[FetchedAsset],
-        missing: usize,
-    ) -> Result<bool, ItemError> {
+        fetched: Vec<FetchedAsset>,
+        failures: &mut Vec<String>,
+    ) -> Result<(bool, Vec<FetchedAsset>), ItemError> {
         let mut tx = self.db.begin().await?;
         let version_id = tx.upsert_version(pkg.id, version.as_str(), fields).await?;
+        let mut written = Vec::with_capacity(fetched.len());
         for f in fetched {
-            let blob = &f.staged.blob;
+            let holder = tx.path_holder(repo.id, f.path.as_str()).await?;
+            let imported = tx.file_is_imported(repo.id, f.path.as_str()).await?;
+            if let Some(why) = asset_refusal(
+                holder.as_ref(),
+                imported,
+                &f.path,
+                &pkg.name,
+                version.as_str(),
+            ) {
+                failures.push(format!("{}: {}: {why}", version, f.name));
+                continue;
+            }
+            let blob = &f.blob;
             let file = [NewFile {
                 path: f.path.as_str(),
                 name: f.path.file_name(),
@@ -389,28 +418,29 @@ impl Importer {
             })
             .await
             .map_err(catalog::CatalogError::from)?;
-            file_store::keep_in(&mut tx, &self.blobs, &f.staged, None)
-                .await
-                .map_err(catalog::CatalogError::from)?;
             tx.mark_file_imported(repo.id, f.path.as_str(), &blob.sha256)
                 .await?;
+            written.push(f);
         }
         if job.publish {
             tx.publish_files(version_id).await?;
         }
         // A version counts as imported only with all its files (Db::imported_tags).
-        tx.set_import_files_missing(version_id, missing as i64)
+        tx.set_import_files_missing(version_id, failures.len() as i64)
             .await?;
         tx.commit().await?;
-        Ok(self
+        let published = self
             .db
             .find_version_by_id(version_id)
             .await
-            .is_ok_and(|v| v.published))
+            .is_ok_and(|v| v.published);
+        Ok((published, written))
     }
 
-    /// Fetches one asset into staging, or `None` when the file is already here with the
-    /// digest GitHub gives (re-imports). Errors are the asset's failure, in words.
+    /// Fetches one asset and stores it as a blob (a short unit of work of its own, so
+    /// no release holds the write lock while objects are placed), or `None` when the
+    /// file is already here with the digest GitHub gives (re-imports). Errors are the
+    /// asset's failure, in words.
     async fn fetch_asset(
         &self,
         job: &ImportJobRecord,
@@ -432,26 +462,22 @@ impl Importer {
                 return Ok(None);
             }
         }
-        // Never replace a published file a person uploaded (or replaced) by hand: only a
-        // file this import path wrote itself, or an unpublished one, may get new bytes.
-        if let Some(existing) = &existing {
-            let imported = self
-                .db
-                .file_is_imported(job.repository_id, path.as_str())
-                .await
-                .map_err(|e| e.to_string())?
-                .unwrap_or(false);
-            if existing.is_published && !imported {
-                return Err(
-                    "a published file uploaded by hand is at this path; it is left as it is"
-                        .to_owned(),
-                );
-            }
-        }
-        // The upload-conflict table, before anything is fetched.
-        catalog::check_path(&self.db, repo, package, version, &path, true)
+        // Never replace a published file a person uploaded (or replaced) by hand, nor
+        // take a path the upload-conflict table refuses: checked before anything is
+        // fetched, and again when the release is written.
+        let holder = self
+            .db
+            .path_holder(repo.id, path.as_str())
             .await
             .map_err(|e| e.to_string())?;
+        let imported = self
+            .db
+            .file_is_imported(repo.id, path.as_str())
+            .await
+            .map_err(|e| e.to_string())?;
+        if let Some(why) = asset_refusal(holder.as_ref(), imported, &path, package, version) {
+            return Err(why);
+        }
         let download = session
             .download_asset(asset)
             .await
@@ -469,9 +495,13 @@ impl Importer {
             }
             other => catalog::CatalogError::from(other).to_string(),
         })?;
+        file_store::keep(&self.db, &self.blobs, &staged, None)
+            .await
+            .map_err(|e| catalog::CatalogError::from(e).to_string())?;
         Ok(Some(FetchedAsset {
+            name: asset.name.clone(),
             path,
-            staged,
+            blob: staged.blob,
             had: existing.map(|f| f.sha256),
         }))
     }

@@ -252,6 +252,8 @@ pub async fn put(
             )
             .await?;
         }
+        // A push by digest alone changes the package too.
+        tx.touch_package(package.id).await?;
         tx.commit().await?;
         Ok::<(), OciError>(())
     }
