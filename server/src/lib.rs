@@ -4,36 +4,22 @@
 //! secrets, the built UI); [`serve`] answers HTTP on a listener the caller bound, so tests
 //! own their port (`127.0.0.1:0`) and their shutdown.
 
-pub mod accounts;
-pub mod catalog;
-pub mod compress;
-pub mod config;
-pub mod db;
-pub mod file_store;
-pub mod gc;
-pub mod github;
-pub mod github_auth;
+pub mod domain;
 pub mod http;
-pub mod import;
-pub mod markdown;
-pub mod oci;
-pub mod plans;
-pub mod secrets;
-pub mod shutdown;
-pub mod spa;
+pub mod infra;
 pub mod state;
-pub mod storage;
-pub mod throttle;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
 
 use tokio::net::TcpListener;
 
-use crate::config::Config;
-use crate::db::{Db, DbError};
-use crate::secrets::{Secrets, SecretsError};
-use crate::spa::{Spa, SpaError};
+use crate::domain::gc;
+
+use crate::infra::config::Config;
+use crate::infra::db::{Db, DbError};
+use crate::infra::secrets::{Secrets, SecretsError};
+use crate::infra::spa::{Spa, SpaError};
 use crate::state::{AppState, Inner};
 
 /// Why the server could not start. Each message is one line for the person running it.
@@ -51,7 +37,7 @@ pub enum StartError {
     #[error(transparent)]
     Spa(#[from] SpaError),
     #[error("cannot open the blob store: {0}")]
-    Storage(#[from] crate::storage::StorageError),
+    Storage(#[from] crate::infra::storage::StorageError),
     #[error("cannot set up the GitHub client: {0}")]
     Github(String),
 }
@@ -96,7 +82,7 @@ pub async fn collect_garbage(
     grace: std::time::Duration,
 ) -> Result<gc::GcReport, String> {
     let (db, _) = open_storage(config).await.map_err(|e| e.to_string())?;
-    let blobs = crate::storage::BlobStore::local(&blobs_dir(&config.data_dir))
+    let blobs = crate::infra::storage::BlobStore::local(&blobs_dir(&config.data_dir))
         .map_err(|e| e.to_string())?;
     let report = gc::collect(&db, &blobs, gc::GcSettings::with_grace(grace))
         .await
@@ -108,7 +94,7 @@ pub async fn collect_garbage(
 /// Everything [`serve`] needs, ready.
 pub async fn start(config: Config) -> Result<AppState, StartError> {
     let (db, secrets) = open_storage(&config).await?;
-    let blobs = crate::storage::BlobStore::local(&blobs_dir(&config.data_dir))?;
+    let blobs = crate::infra::storage::BlobStore::local(&blobs_dir(&config.data_dir))?;
     let spa = Spa::load(&config.dist_dir)?;
     if spa.is_built() {
         spa.compress_in_background();
@@ -118,18 +104,19 @@ pub async fn start(config: Config) -> Result<AppState, StartError> {
             "the web UI is not built; pages explain how to build it, the API works"
         );
     }
-    let github = crate::github::GitHubClient::new(crate::github::GitHubClientOptions {
-        api_base: config.github.api_url.clone(),
-        ..Default::default()
-    })
-    .map_err(|e| StartError::Github(e.to_string()))?;
-    let importer = crate::import::Importer::new(
+    let github =
+        crate::infra::github::GitHubClient::new(crate::infra::github::GitHubClientOptions {
+            api_base: config.github.api_url.clone(),
+            ..Default::default()
+        })
+        .map_err(|e| StartError::Github(e.to_string()))?;
+    let importer = crate::domain::import::Importer::new(
         db.clone(),
         blobs.clone(),
         secrets.clone(),
         github.clone(),
         config.max_upload_bytes,
-        crate::plans::Plans::new(config.all_premium),
+        crate::domain::plans::Plans::new(config.all_premium),
     );
     Ok(AppState::new(Inner {
         config,

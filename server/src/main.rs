@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use server::config::{Config, LogFormat};
+use server::infra::config::{Config, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -167,11 +167,11 @@ async fn run_server(config: Config, stop_on_stdin_eof: bool) -> Result<(), Strin
     let shutdown = async move {
         if stop_on_stdin_eof {
             tokio::select! {
-                () = server::shutdown::signal() => {}
-                () = server::shutdown::stdin_closed() => {}
+                () = server::infra::shutdown::signal() => {}
+                () = server::infra::shutdown::stdin_closed() => {}
             }
         } else {
-            server::shutdown::signal().await;
+            server::infra::shutdown::signal().await;
         }
     };
     server::serve(listener, state, shutdown)
@@ -187,7 +187,9 @@ async fn set_plan(config: Config, name: &str, premium: bool) -> Result<(), Strin
         .map_err(|e| e.to_string())?;
     let user = match db.find_user_by_name(&name.to_ascii_lowercase()).await {
         Ok(u) => u,
-        Err(server::db::DbError::NotFound) => return Err(format!("no user is called {name:?}")),
+        Err(server::infra::db::DbError::NotFound) => {
+            return Err(format!("no user is called {name:?}"))
+        }
         Err(e) => return Err(format!("cannot read user {name:?}: {e}")),
     };
     db.set_premium(user.id, premium)
@@ -213,9 +215,10 @@ async fn add_user(
     let (db, secrets) = server::open_storage(&config)
         .await
         .map_err(|e| e.to_string())?;
-    let (user, key) = server::accounts::create_user(&db, &secrets, name, &password, admin, premium)
-        .await
-        .map_err(|e| format!("cannot create user {name:?}: {e}"))?;
+    let (user, key) =
+        server::domain::accounts::create_user(&db, &secrets, name, &password, admin, premium)
+            .await
+            .map_err(|e| format!("cannot create user {name:?}: {e}"))?;
     db.close().await;
     let mut roles = Vec::new();
     if user.is_admin {

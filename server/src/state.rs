@@ -3,11 +3,11 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use crate::config::Config;
-use crate::db::Db;
-use crate::secrets::Secrets;
-use crate::spa::Spa;
-use crate::storage::BlobStore;
+use crate::infra::config::Config;
+use crate::infra::db::Db;
+use crate::infra::secrets::Secrets;
+use crate::infra::spa::Spa;
+use crate::infra::storage::BlobStore;
 
 #[derive(Clone, Debug)]
 pub struct AppState(Arc<Inner>);
@@ -20,12 +20,12 @@ pub struct Inner {
     pub spa: Spa,
     pub blobs: BlobStore,
     /// Failed sign-ins and API-key attempts, by user name.
-    pub throttle: crate::throttle::Throttle,
+    pub throttle: crate::infra::throttle::Throttle,
     /// GitHub's REST API (or GitHub Enterprise's, or the stand-in's).
-    pub github: crate::github::GitHubClient,
-    pub importer: std::sync::Arc<crate::import::Importer>,
+    pub github: crate::infra::github::GitHubClient,
+    pub importer: std::sync::Arc<crate::domain::import::Importer>,
     /// Running digests of Docker uploads in progress.
-    pub uploads: crate::oci::uploads::Uploads,
+    pub uploads: crate::domain::oci::uploads::Uploads,
 }
 
 impl AppState {
@@ -34,8 +34,8 @@ impl AppState {
     }
 
     /// The plan rule under this server's configuration.
-    pub fn plans(&self) -> crate::plans::Plans {
-        crate::plans::Plans::new(self.config.all_premium)
+    pub fn plans(&self) -> crate::domain::plans::Plans {
+        crate::domain::plans::Plans::new(self.config.all_premium)
     }
 }
 

@@ -81,7 +81,7 @@ async fn start_copy(snapshot: &Path, dist: &Path, plan: Plan) -> Instance {
     let data = dir.path().join("data");
     copy_dir(snapshot, &data);
     if plan != Plan::AsCreated {
-        let db = server::db::Db::open_sqlite(&data.join("wharf.db"))
+        let db = server::infra::db::Db::open_sqlite(&data.join("wharf.db"))
             .await
             .unwrap();
         let alice = db.find_user_by_name("alice").await.unwrap();
@@ -90,7 +90,7 @@ async fn start_copy(snapshot: &Path, dist: &Path, plan: Plan) -> Instance {
             .unwrap();
         db.close().await;
     }
-    let config = server::config::Config {
+    let config = server::infra::config::Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: data,
         dist_dir: dist.to_path_buf(),
@@ -99,7 +99,7 @@ async fn start_copy(snapshot: &Path, dist: &Path, plan: Plan) -> Instance {
         api_url: Some("http://api.test".into()),
         download_url: Some("http://dl.test".into()),
         registry_domain: Some("registry.test".into()),
-        ..server::config::Config::default()
+        ..server::infra::config::Config::default()
     };
     let state = server::start(config).await.expect("server starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -212,12 +212,12 @@ async fn push_image(api: &Api, name: &str, tag: &str, marker: &str) -> Image {
 }
 
 async fn session_of(data: &Path, name: &str) -> (String, String) {
-    let db = server::db::Db::open_sqlite(&data.join("wharf.db"))
+    let db = server::infra::db::Db::open_sqlite(&data.join("wharf.db"))
         .await
         .unwrap();
-    let secrets = server::secrets::Secrets::load_or_create(data).unwrap();
+    let secrets = server::infra::secrets::Secrets::load_or_create(data).unwrap();
     let user = db.find_user_by_name(name).await.unwrap();
-    let s = server::accounts::start_session(&db, &secrets, user.id)
+    let s = server::domain::accounts::start_session(&db, &secrets, user.id)
         .await
         .unwrap();
     db.close().await;
@@ -446,12 +446,16 @@ async fn seed(dist: &Path) -> World {
     // Straight into the tables (the job's other columns keep their defaults): linking
     // GitHub is not what this test is about.
     let import_job = {
-        let db = server::db::Db::open_sqlite(&data.join("wharf.db"))
+        let db = server::infra::db::Db::open_sqlite(&data.join("wharf.db"))
             .await
             .unwrap();
         let alice = db.find_user_by_name("alice").await.unwrap();
         let repo = db
-            .find_repository(alice.id, "zqprivrepo", server::db::Viewer(Some(alice.id)))
+            .find_repository(
+                alice.id,
+                "zqprivrepo",
+                server::infra::db::Viewer(Some(alice.id)),
+            )
             .await
             .unwrap();
         db.close().await;

@@ -124,13 +124,17 @@ fn user_add_prints_the_api_key_last_and_stores_the_account() {
     }
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let db = server::db::Db::open_sqlite(&dir.path().join("wharf.db"))
+        let db = server::infra::db::Db::open_sqlite(&dir.path().join("wharf.db"))
             .await
             .unwrap();
         let user = db.find_user_by_name("alice").await.unwrap();
         assert!(user.is_admin);
-        let secrets = server::secrets::Secrets::load_or_create(dir.path()).unwrap();
-        assert!(secrets.verify_mac(server::accounts::API_KEY_PURPOSE, key, &user.api_key_mac));
+        let secrets = server::infra::secrets::Secrets::load_or_create(dir.path()).unwrap();
+        assert!(secrets.verify_mac(
+            server::domain::accounts::API_KEY_PURPOSE,
+            key,
+            &user.api_key_mac
+        ));
     });
 
     // The same name again, in another case, is refused without a second account.
@@ -157,7 +161,7 @@ fn user_plan_moves_an_account_between_free_and_premium() {
     let premium = |dir: &std::path::Path| {
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async {
-            let db = server::db::Db::open_sqlite(&dir.join("wharf.db"))
+            let db = server::infra::db::Db::open_sqlite(&dir.join("wharf.db"))
                 .await
                 .unwrap();
             let p = db.find_user_by_name("carol").await.unwrap().is_premium;

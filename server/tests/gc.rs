@@ -8,7 +8,7 @@ use std::time::Duration;
 use common::oci::{data, header, sha256, Registry};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use server::gc::{self, GcSettings};
+use server::domain::gc::{self, GcSettings};
 
 /// The content objects on disk, by sha256 hex.
 fn stored(r: &Registry) -> Vec<String> {

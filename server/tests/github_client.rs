@@ -9,7 +9,7 @@ use github_standin::{
     sha256_digest, DataFile, Fault, ReleaseSpec, RepoSpec, StandIn, StandInConfig, StandInHandle,
     DEMO_USER,
 };
-use server::github::{
+use server::infra::github::{
     GitHubClient, GitHubClientOptions, GitHubError, GitHubToken, RateLimitPolicy, RepoListOptions,
     WaitReason,
 };

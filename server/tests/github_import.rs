@@ -19,7 +19,10 @@ struct World {
     _dist: tempfile::TempDir,
 }
 
-fn configure(gh: &StandInHandle, all_premium: bool) -> impl FnOnce(&mut server::config::Config) {
+fn configure(
+    gh: &StandInHandle,
+    all_premium: bool,
+) -> impl FnOnce(&mut server::infra::config::Config) {
     let web = gh.web_url.clone();
     let api = gh.api_url.clone();
     move |c| {
@@ -185,10 +188,10 @@ fn decode(s: &str) -> String {
 /// The GitHub token Wharf keeps for `user`, read the way only the server can.
 async fn stored_token(server: &TestServer, user: &str) -> Option<String> {
     let data = server.data_dir.path().join("data");
-    let db = server::db::Db::open_sqlite(&data.join("wharf.db"))
+    let db = server::infra::db::Db::open_sqlite(&data.join("wharf.db"))
         .await
         .unwrap();
-    let secrets = server::secrets::Secrets::load_or_create(&data).unwrap();
+    let secrets = server::infra::secrets::Secrets::load_or_create(&data).unwrap();
     let u = db.find_user_by_name(user).await.unwrap();
     let link = db.github_link(u.id).await.unwrap();
     db.close().await;

@@ -17,7 +17,7 @@ struct World {
     _dist: tempfile::TempDir,
 }
 
-async fn world_with(tweak: impl FnOnce(&mut server::config::Config)) -> World {
+async fn world_with(tweak: impl FnOnce(&mut server::infra::config::Config)) -> World {
     let (dist_keep, dist) = fake_dist();
     let server = TestServer::start_with(&dist, tweak).await;
     let alice_key = server.add_user("alice").await;

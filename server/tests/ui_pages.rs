@@ -10,8 +10,8 @@ use app::api_types::PackageChanges;
 use app::endpoints;
 use common::*;
 use serde_json::json;
-use server::catalog::{find_version, Caller};
-use server::db::VersionFields;
+use server::domain::catalog::{find_version, Caller};
+use server::infra::db::VersionFields;
 
 async fn put(api: &Api, path: &str, body: &str) {
     let (status, b) = api

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use crate::catalog::CatalogError;
+use crate::domain::catalog::CatalogError;
 
 #[derive(Debug)]
 pub struct ApiError {

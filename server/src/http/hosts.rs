@@ -5,7 +5,7 @@ use axum::extract::Request;
 use axum::http::uri::PathAndQuery;
 use axum::http::{header, Uri};
 
-use crate::config::{host_of, Config};
+use crate::infra::config::{host_of, Config};
 
 /// The configured hosts, lower-cased `host[:port]`.
 #[derive(Clone, Debug, Default)]

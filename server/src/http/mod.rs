@@ -30,7 +30,7 @@ pub fn routes() -> Vec<Route> {
 /// The address users reach this server at, without a trailing slash: the configured public
 /// URL, else `http://` and the request's `Host`.
 pub(crate) fn public_base(
-    config: &crate::config::Config,
+    config: &crate::infra::config::Config,
     headers: &axum::http::HeaderMap,
 ) -> String {
     config.public_url.clone().unwrap_or_else(|| {

@@ -3,7 +3,7 @@
 //! `index.html`. Always as an anonymous visitor: a private thing's name never lands in the
 //! HTML, and unknown or private paths get the plain page.
 
-use crate::catalog::{self, Caller};
+use crate::domain::catalog::{self, Caller};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

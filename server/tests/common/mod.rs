@@ -8,7 +8,7 @@ use app::endpoints::{Endpoint, Get, Method, NoBody, Verb, WithBody};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use server::config::Config;
+use server::infra::config::Config;
 use tokio::sync::oneshot;
 
 pub mod oci;
@@ -85,26 +85,32 @@ impl TestServer {
     }
 
     /// The server's database and blob store, opened beside it (for the garbage collector).
-    pub async fn storage(&self) -> (server::db::Db, server::storage::BlobStore) {
+    pub async fn storage(&self) -> (server::infra::db::Db, server::infra::storage::BlobStore) {
         let data = self.data_dir.path().join("data");
-        let db = server::db::Db::open_sqlite(&data.join("wharf.db"))
+        let db = server::infra::db::Db::open_sqlite(&data.join("wharf.db"))
             .await
             .unwrap();
-        let blobs = server::storage::BlobStore::local(&data.join("blobs")).unwrap();
+        let blobs = server::infra::storage::BlobStore::local(&data.join("blobs")).unwrap();
         (db, blobs)
     }
 
     /// Creates an account straight in the server's database; returns its API key.
     pub async fn add_user(&self, name: &str) -> String {
         let data = self.data_dir.path().join("data");
-        let db = server::db::Db::open_sqlite(&data.join("wharf.db"))
+        let db = server::infra::db::Db::open_sqlite(&data.join("wharf.db"))
             .await
             .unwrap();
-        let secrets = server::secrets::Secrets::load_or_create(&data).unwrap();
-        let (_, key) =
-            server::accounts::create_user(&db, &secrets, name, "password-of-test", false, false)
-                .await
-                .unwrap();
+        let secrets = server::infra::secrets::Secrets::load_or_create(&data).unwrap();
+        let (_, key) = server::domain::accounts::create_user(
+            &db,
+            &secrets,
+            name,
+            "password-of-test",
+            false,
+            false,
+        )
+        .await
+        .unwrap();
         db.close().await;
         key.expose().to_owned()
     }

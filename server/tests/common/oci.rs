@@ -50,7 +50,7 @@ impl Registry {
     pub async fn start_with(
         private: bool,
         dist: std::path::PathBuf,
-        tweak: impl FnOnce(&mut server::config::Config),
+        tweak: impl FnOnce(&mut server::infra::config::Config),
     ) -> Registry {
         let server = TestServer::start_with(&dist, tweak).await;
         let key = server.add_user("alice").await;

@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use github_standin::{StandIn, StandInConfig, DEMO_USER};
-use server::github::{GitHubClient, GitHubClientOptions, GitHubToken, RepoListOptions, Session};
+use server::infra::github::{
+    GitHubClient, GitHubClientOptions, GitHubToken, RepoListOptions, Session,
+};
 
 fn env_num(name: &str, default: usize) -> usize {
     std::env::var(name)

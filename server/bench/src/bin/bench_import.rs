@@ -22,9 +22,9 @@ use anyhow::{bail, Context};
 use app::api_types::{ImportJob, ImportStarted};
 use github_standin::{StandIn, StandInConfig, StandInHandle, DEMO_USER};
 use serde_json::{json, Value};
-use server::config::{Config, GitHubSettings};
-use server::db::GitHubIdentity;
-use server::github::{GitHubToken, User};
+use server::infra::config::{Config, GitHubSettings};
+use server::infra::db::GitHubIdentity;
+use server::infra::github::{GitHubToken, User};
 use server::state::AppState;
 
 const USER: &str = "bench";
@@ -61,7 +61,7 @@ struct Bench {
     gh: StandInHandle,
     state: AppState,
     url: String,
-    user_id: server::db::UserId,
+    user_id: server::infra::db::UserId,
     api_key: String,
     client: reqwest::Client,
     repos: usize,
@@ -263,9 +263,15 @@ async fn main() -> anyhow::Result<()> {
     }));
 
     // The account, and its GitHub link as the OAuth callback would have stored it.
-    let (user, key) =
-        server::accounts::create_user(&state.db, &state.secrets, USER, PASSWORD, false, false)
-            .await?;
+    let (user, key) = server::domain::accounts::create_user(
+        &state.db,
+        &state.secrets,
+        USER,
+        PASSWORD,
+        false,
+        false,
+    )
+    .await?;
     let token = gh
         .issue_token(DEMO_USER, &["read:user"])
         .context("the stand-in has no demo user")?;

@@ -19,7 +19,7 @@ fn main() -> ExitCode {
         .filter(|p| matches!(p.extension().and_then(|x| x.to_str()), Some("wasm" | "js")))
         .filter_map(|p| {
             let data = std::fs::read(&p).ok()?;
-            let br = server::compress::brotli(&data).len();
+            let br = server::infra::compress::brotli(&data).len();
             Some((
                 p.file_name()?.to_string_lossy().into_owned(),
                 data.len(),

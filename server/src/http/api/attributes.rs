@@ -13,9 +13,9 @@ use super::caller::ApiCaller;
 use super::json;
 use super::openapi::{AttributeClause, PackageParams, RepoParams, VersionParams};
 use super::openapi_responses::{ReadErrors, WriteErrors};
-use crate::catalog::{self, AttrTarget, Caller};
-use crate::db::AttrOwner;
+use crate::domain::catalog::{self, AttrTarget, Caller};
 use crate::http::error::ApiError;
+use crate::infra::db::AttrOwner;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

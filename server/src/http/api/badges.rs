@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use super::caller::ApiCaller;
 use super::openapi::PackageParams;
 use super::openapi_responses::ReadErrors;
-use crate::catalog;
+use crate::domain::catalog;
 use crate::http::error::ApiError;
 use crate::state::AppState;
 

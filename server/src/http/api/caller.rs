@@ -11,10 +11,10 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use base64::Engine;
 use std::time::Instant;
 
-use crate::accounts::{self, API_KEY_PURPOSE};
-use crate::catalog::Caller;
-use crate::db::{DbError, UserRecord};
+use crate::domain::accounts::{self, API_KEY_PURPOSE};
+use crate::domain::catalog::Caller;
 use crate::http::error::ApiError;
+use crate::infra::db::{DbError, UserRecord};
 use crate::state::AppState;
 
 /// The name of the session cookie.

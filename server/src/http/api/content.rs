@@ -12,7 +12,7 @@ use super::body::OptionalJsonBody;
 use super::caller::ApiCaller;
 use super::openapi::{FileParams, UploadHeaders, UploadQuery};
 use super::openapi_responses::{UploadErrors, WriteErrors};
-use crate::catalog::{self, Caller, UploadOptions, UploadRequest, UploadTarget};
+use crate::domain::catalog::{self, Caller, UploadOptions, UploadRequest, UploadTarget};
 use crate::http::error::ApiError;
 use crate::state::AppState;
 
@@ -59,9 +59,10 @@ fn refuse_announced_oversize(headers: &HeaderMap, max: u64) -> Result<(), ApiErr
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     match announced {
-        Some(len) if len > max => {
-            Err(catalog::CatalogError::from(crate::storage::StorageError::TooLarge(max)).into())
-        }
+        Some(len) if len > max => Err(catalog::CatalogError::from(
+            crate::infra::storage::StorageError::TooLarge(max),
+        )
+        .into()),
         _ => Ok(()),
     }
 }

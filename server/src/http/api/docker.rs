@@ -12,9 +12,9 @@ use axum::Json;
 
 use super::caller::ApiCaller;
 use super::json::iso;
-use crate::catalog::{self, CatalogError};
-use crate::db::TagRecord;
+use crate::domain::catalog::{self, CatalogError};
 use crate::http::error::ApiError;
+use crate::infra::db::TagRecord;
 use crate::state::AppState;
 
 /// Wharf's host as users reach it: the public URL's, else the request's.

@@ -11,7 +11,7 @@ use futures_util::TryStreamExt;
 use super::caller::ApiCaller;
 use super::openapi::FileParams;
 use super::openapi_responses::ReadErrors;
-use crate::catalog;
+use crate::domain::catalog;
 use crate::http::error::ApiError;
 use crate::http::range::{self, RangeRequest};
 use crate::state::AppState;

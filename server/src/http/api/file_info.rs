@@ -12,9 +12,9 @@ use super::caller::ApiCaller;
 use super::json;
 use super::openapi::FileParams;
 use super::openapi_responses::{ReadErrors, WriteErrors};
-use crate::catalog;
-use crate::db::AttrOwner;
+use crate::domain::catalog;
 use crate::http::error::ApiError;
+use crate::infra::db::AttrOwner;
 use crate::state::AppState;
 
 type FilePathParams = Path<(String, String, String)>;

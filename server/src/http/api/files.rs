@@ -10,7 +10,7 @@ use super::caller::ApiCaller;
 use super::json;
 use super::openapi::{PackageParams, VersionParams};
 use super::openapi_responses::ReadErrors;
-use crate::catalog;
+use crate::domain::catalog;
 use crate::http::error::ApiError;
 use crate::state::AppState;
 

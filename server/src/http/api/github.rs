@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::body::JsonBody;
 use super::caller::{cookie, ApiCaller};
-use crate::github_auth::{self, Callback, Finished, GitHubAuthError, Purpose, FLOW_COOKIE};
+use crate::domain::github_auth::{self, Callback, Finished, GitHubAuthError, Purpose, FLOW_COOKIE};
 use crate::http::error::ApiError;
 use crate::state::AppState;
 
@@ -218,7 +218,7 @@ pub async fn disconnect(
         ) {
             // Unlinking must work even when GitHub cannot be reached: the token is
             // forgotten here either way, and the user can revoke it on GitHub too.
-            let token = crate::github::GitHubToken::new(token);
+            let token = crate::infra::github::GitHubToken::new(token);
             if let Err(e) = state.github.revoke_token(id, secret, &token).await {
                 tracing::warn!(error = %e, "could not revoke a GitHub token");
             }

@@ -19,11 +19,11 @@ use futures_util::stream::{self, StreamExt};
 
 use super::body::JsonBody;
 use super::caller::ApiCaller;
-use crate::catalog::{self, Caller};
-use crate::github::{GitHubError, GitHubToken, RateState, RepoListOptions, Session};
+use crate::domain::catalog::{self, Caller};
+use crate::domain::import::mapping::{self, Candidate};
+use crate::domain::import::{rules, ImportError, Refusal};
 use crate::http::error::ApiError;
-use crate::import::mapping::{self, Candidate};
-use crate::import::{rules, ImportError, Refusal};
+use crate::infra::github::{GitHubError, GitHubToken, RateState, RepoListOptions, Session};
 use crate::state::AppState;
 
 /// Releases asked for in one request, at most.
@@ -63,7 +63,7 @@ fn budget(rate: RateState) -> RateBudget {
 }
 
 /// The signed-in user's GitHub session, whether they may import private repositories
-/// ([`crate::plans::Plans::may_import_private`]), and whether the token could read private ones anyway.
+/// ([`crate::domain::plans::Plans::may_import_private`]), and whether the token could read private ones anyway.
 async fn github_token(
     state: &AppState,
     caller: &Caller,

@@ -4,8 +4,8 @@ use app::api_types::{AttributeValues, File, Package, Repository, RepositorySumma
 use app::domain::attributes::Attribute;
 use app::domain::dates::Timestamp;
 
-use crate::catalog::VersionOrder;
-use crate::db::{Db, DbError, FileRecord, PackageRecord, RepositoryRecord, VersionRecord};
+use crate::domain::catalog::VersionOrder;
+use crate::infra::db::{Db, DbError, FileRecord, PackageRecord, RepositoryRecord, VersionRecord};
 
 /// Bintray's timestamp format, the one form every answer uses: `2019-07-01T20:51:42.879Z`
 /// ([`Timestamp`]'s). Instants outside the years 0–9999 (never stored) read as the epoch.
@@ -64,7 +64,7 @@ pub async fn package(
     attrs: &[Attribute],
     with_values: bool,
 ) -> Result<Package, DbError> {
-    let order = crate::catalog::version_order(db, p.id).await?;
+    let order = crate::domain::catalog::version_order(db, p.id).await?;
     Ok(package_with(r, p, attrs, with_values, order))
 }
 

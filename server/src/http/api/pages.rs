@@ -12,9 +12,9 @@ use serde::Deserialize;
 
 use super::caller::ApiCaller;
 use super::json::{self, iso};
-use crate::catalog;
-use crate::db::PackageId;
+use crate::domain::catalog;
 use crate::http::error::ApiError;
+use crate::infra::db::PackageId;
 use crate::state::AppState;
 
 /// `GET /api/ui/versions/:s/:r/:p`: newest first by the latest rule, the latest one and

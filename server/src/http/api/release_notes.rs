@@ -10,7 +10,7 @@ use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::openapi::VersionParams;
 use super::openapi_responses::{ReadErrors, WriteErrors};
-use crate::catalog;
+use crate::domain::catalog;
 use crate::http::error::ApiError;
 use crate::state::AppState;
 
@@ -97,6 +97,6 @@ pub async fn rendered(
         html: version
             .release_notes
             .as_deref()
-            .map(crate::markdown::render),
+            .map(crate::domain::markdown::render),
     }))
 }

@@ -12,7 +12,7 @@ use super::caller::ApiCaller;
 use super::json;
 use super::openapi::{RepoParams, SubjectParams};
 use super::openapi_responses::{CreateErrors, ReadErrors, SearchErrors, WriteErrors};
-use crate::catalog;
+use crate::domain::catalog;
 use crate::http::error::ApiError;
 use crate::state::AppState;
 

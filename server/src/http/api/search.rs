@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use super::caller::ApiCaller;
 use super::json;
 use super::openapi_responses::{ReadErrors, SearchErrors};
-use crate::catalog::{self, PAGE_SIZE};
-use crate::db::{FileSearch, RepositoryRecord};
+use crate::domain::catalog::{self, PAGE_SIZE};
 use crate::http::error::ApiError;
+use crate::infra::db::{FileSearch, RepositoryRecord};
 use crate::state::AppState;
 
 /// The `subject` filter in the form names are compared in (see `SubjectName::key`).

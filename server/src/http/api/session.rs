@@ -12,10 +12,10 @@ use axum::Json;
 
 use super::body::JsonBody;
 use super::caller::{cookie as request_cookie, session_cookie, ApiCaller, SESSION_COOKIE};
-use crate::accounts::{self, AccountError, SESSION_LIFETIME};
-use crate::db::UserRecord;
-use crate::github_auth;
+use crate::domain::accounts::{self, AccountError, SESSION_LIFETIME};
+use crate::domain::github_auth;
 use crate::http::error::ApiError;
+use crate::infra::db::UserRecord;
 use crate::state::AppState;
 
 impl From<AccountError> for ApiError {
@@ -216,7 +216,7 @@ pub async fn sign_out(
     Ok(response)
 }
 
-fn signed_in_user(caller: &crate::catalog::Caller) -> Result<&UserRecord, ApiError> {
+fn signed_in_user(caller: &crate::domain::catalog::Caller) -> Result<&UserRecord, ApiError> {
     caller.user.as_ref().ok_or_else(ApiError::unauthenticated)
 }
 

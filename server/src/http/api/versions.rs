@@ -12,9 +12,9 @@ use super::caller::ApiCaller;
 use super::json;
 use super::openapi::{PackageParams, VersionParams};
 use super::openapi_responses::{CreateErrors, ReadErrors, WriteErrors};
-use crate::catalog;
-use crate::db::AttrOwner;
+use crate::domain::catalog;
 use crate::http::error::ApiError;
+use crate::infra::db::AttrOwner;
 use crate::state::AppState;
 
 type VersionPath = Path<(String, String, String, String)>;

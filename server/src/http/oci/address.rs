@@ -7,9 +7,9 @@ use app::domain::names::{RepositoryName, SubjectName};
 use axum::http::header::HOST;
 use axum::http::HeaderMap;
 
-use crate::catalog::Caller;
-use crate::oci::access::{self, Need, Registry};
-use crate::oci::{OciError, Result};
+use crate::domain::catalog::Caller;
+use crate::domain::oci::access::{self, Need, Registry};
+use crate::domain::oci::{OciError, Result};
 use crate::state::AppState;
 
 /// A registry and an image in it, as the request named them.

@@ -11,10 +11,10 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use super::error::OciHttpError;
-use crate::catalog::Caller;
-use crate::db::DbError;
+use crate::domain::catalog::Caller;
+use crate::domain::oci::{route, token, OciError};
 use crate::http::api::caller::{parse_basic, verify_api_key, KeyRefused};
-use crate::oci::{route, token, OciError};
+use crate::infra::db::DbError;
 use crate::state::AppState;
 
 /// The caller, and whether they proved anything (a key or a token, even an anonymous
@@ -64,7 +64,7 @@ pub async fn check_key(
     state: &AppState,
     name: &str,
     key: &str,
-) -> Result<crate::db::UserRecord, OciError> {
+) -> Result<crate::infra::db::UserRecord, OciError> {
     match verify_api_key(state, name, key).await {
         Ok(user) => Ok(user),
         Err(KeyRefused::Wrong) => Err(OciError::Unauthorized),

@@ -8,7 +8,7 @@ use axum::Json;
 
 use super::auth::OciCaller;
 use super::error::OciHttpError;
-use crate::oci::OciError;
+use crate::domain::oci::OciError;
 
 pub async fn base(OciCaller { authenticated, .. }: OciCaller) -> Response {
     if authenticated {

@@ -7,10 +7,10 @@ use futures_util::TryStreamExt;
 
 use super::error::HttpResult;
 use super::Ctx;
+use crate::domain::oci::access::Need;
+use crate::domain::oci::blobs;
+use crate::domain::oci::OciError;
 use crate::http::range::{self, RangeRequest};
-use crate::oci::access::Need;
-use crate::oci::blobs;
-use crate::oci::OciError;
 
 /// `Range` for a blob: what downloads accept, and a backwards range (`bytes=500-0`) is
 /// unsatisfiable rather than ignored, as registry clients expect.

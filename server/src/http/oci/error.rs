@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use crate::oci::OciError;
+use crate::domain::oci::OciError;
 
 /// An [`OciError`] with the headers its response needs (`Location`, `Range`, …).
 #[derive(Debug)]
@@ -98,14 +98,14 @@ impl IntoResponse for OciHttpError {
 
 pub type HttpResult<T> = std::result::Result<T, OciHttpError>;
 
-impl From<crate::db::DbError> for OciHttpError {
-    fn from(e: crate::db::DbError) -> Self {
+impl From<crate::infra::db::DbError> for OciHttpError {
+    fn from(e: crate::infra::db::DbError) -> Self {
         OciError::from(e).into()
     }
 }
 
-impl From<crate::storage::StorageError> for OciHttpError {
-    fn from(e: crate::storage::StorageError) -> Self {
+impl From<crate::infra::storage::StorageError> for OciHttpError {
+    fn from(e: crate::infra::storage::StorageError) -> Self {
         OciError::from(e).into()
     }
 }

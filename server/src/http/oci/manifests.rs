@@ -8,11 +8,11 @@ use futures_util::{StreamExt, TryStreamExt};
 
 use super::error::{HttpResult, OciHttpError};
 use super::Ctx;
-use crate::oci::access::Need;
-use crate::oci::manifest::MAX_MANIFEST_BYTES;
-use crate::oci::manifests;
-use crate::oci::reference::{Reference, ReferenceError};
-use crate::oci::OciError;
+use crate::domain::oci::access::Need;
+use crate::domain::oci::manifest::MAX_MANIFEST_BYTES;
+use crate::domain::oci::manifests;
+use crate::domain::oci::reference::{Reference, ReferenceError};
+use crate::domain::oci::OciError;
 
 /// The reference of a pull: a bad digest is a bad request, a bad tag cannot exist.
 fn pull_reference(r: &str) -> HttpResult<Reference> {

@@ -23,9 +23,9 @@ use axum::Router;
 use self::address::Target;
 use self::auth::OciCaller;
 use self::error::{HttpResult, OciHttpError};
-use crate::catalog::Caller;
-use crate::oci::route::{self, Endpoint};
-use crate::oci::OciError;
+use crate::domain::catalog::Caller;
+use crate::domain::oci::route::{self, Endpoint};
+use crate::domain::oci::OciError;
 use crate::state::AppState;
 
 /// What every resource handler gets.

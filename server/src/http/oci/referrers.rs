@@ -5,9 +5,9 @@ use axum::response::{IntoResponse, Response};
 
 use super::error::HttpResult;
 use super::Ctx;
-use crate::oci::access::Need;
-use crate::oci::manifest::OCI_INDEX;
-use crate::oci::{blobs, referrers};
+use crate::domain::oci::access::Need;
+use crate::domain::oci::manifest::OCI_INDEX;
+use crate::domain::oci::{blobs, referrers};
 
 pub async fn list(ctx: &Ctx, digest: &str) -> HttpResult<Response> {
     let subject = blobs::parse_digest(digest)?;

@@ -7,8 +7,8 @@ use serde_json::json;
 
 use super::error::HttpResult;
 use super::Ctx;
-use crate::oci::access::Need;
-use crate::oci::tags;
+use crate::domain::oci::access::Need;
+use crate::domain::oci::tags;
 
 pub async fn list(ctx: &Ctx) -> HttpResult<Response> {
     let n = tags::parse_n(ctx.param("n"))?;

@@ -11,10 +11,10 @@ use serde_json::json;
 
 use super::auth::check_key;
 use super::error::{HttpResult, OciHttpError};
-use crate::db::UserRecord;
+use crate::domain::oci::token::{self, Claims};
+use crate::domain::oci::OciError;
 use crate::http::api::caller::parse_basic;
-use crate::oci::token::{self, Claims};
-use crate::oci::OciError;
+use crate::infra::db::UserRecord;
 use crate::state::AppState;
 
 fn token_response(state: &AppState, user: Option<&UserRecord>) -> Response {

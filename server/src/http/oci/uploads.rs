@@ -8,11 +8,11 @@ use axum::response::Response;
 
 use super::error::{HttpResult, OciHttpError};
 use super::Ctx;
-use crate::oci::access::Need;
-use crate::oci::content_range::{self, ContentRangeError};
-use crate::oci::digest::{Algorithm, OciDigest};
-use crate::oci::uploads::{self, Chunk, UploadStatus};
-use crate::oci::{blobs, OciError};
+use crate::domain::oci::access::Need;
+use crate::domain::oci::content_range::{self, ContentRangeError};
+use crate::domain::oci::digest::{Algorithm, OciDigest};
+use crate::domain::oci::uploads::{self, Chunk, UploadStatus};
+use crate::domain::oci::{blobs, OciError};
 
 fn created(ctx: &Ctx, digest: &OciDigest) -> Response {
     Response::builder()
