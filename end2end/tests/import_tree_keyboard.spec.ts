@@ -80,8 +80,7 @@ test("import tree: one tab stop, arrows, Home/End and Space as the tree view pat
   // Left closes an open repository, then Down skips its hidden releases.
   await page.keyboard.press("ArrowLeft");
   await expect(alpha).toHaveAttribute("aria-expanded", "false");
-  await expect(alpha.locator(".twisty")).toHaveAccessibleName(`Expand ${login}/alpha`);
-  await expect(alpha.locator(".twisty")).toHaveAttribute("aria-expanded", "false");
+  await expect(alpha.locator(".twisty")).toHaveAttribute("title", `Expand ${login}/alpha`);
   await expect(item("a3")).toHaveCount(0);
   await page.keyboard.press("ArrowDown");
   await expect(beta).toBeFocused();
