@@ -14,11 +14,11 @@
 use std::marker::PhantomData;
 
 use crate::api_types::{
-    ApiKeyBody, AuthorizeUrl, Credentials, DockerRegistry, Explore, FilesCount, GhReleaseList,
-    GhRepoList, GithubAuthorize, GithubStatus, Health, ImportJob, ImportRequest, ImportStarted,
-    ImportTarget, Package, PackageCards, PackageChanges, PackageVersions, PasswordConfirmation,
-    PublishRequest, ReleasesRequest, RenderedNotes, Repository, RepositoryChanges,
-    RepositorySummary, SessionInfo, Success, Version, VersionFiles,
+    ApiKeyBody, AuthorizeUrl, Credentials, DockerRegistry, Explore, FilesCount, GitHubAuthorize,
+    GitHubReleaseList, GitHubRepoList, GitHubStatus, Health, ImportJob, ImportRequest,
+    ImportStarted, ImportTarget, Package, PackageCards, PackageChanges, PackageVersions,
+    PasswordConfirmation, PublishRequest, ReleasesRequest, RenderedNotes, Repository,
+    RepositoryChanges, RepositorySummary, SessionInfo, Success, Version, VersionFiles,
 };
 use crate::domain::url::path_segment;
 
@@ -446,12 +446,12 @@ pub fn docker_registry(subject: &str, repo: &str) -> Endpoint<Get, NoBody, Docke
 }
 
 /// `GET /api/ui/github`: GitHub as the signed-in user sees it.
-pub fn github_status() -> Endpoint<Get, NoBody, GithubStatus> {
+pub fn github_status() -> Endpoint<Get, NoBody, GitHubStatus> {
     fixed("/api/ui/github")
 }
 
 /// `POST /api/ui/github/authorize`: where to send the browser to authorize.
-pub fn github_authorize() -> Endpoint<Post, GithubAuthorize, AuthorizeUrl> {
+pub fn github_authorize() -> Endpoint<Post, GitHubAuthorize, AuthorizeUrl> {
     fixed("/api/ui/github/authorize")
 }
 
@@ -461,12 +461,12 @@ pub fn github_disconnect() -> Endpoint<Post, (), Success> {
 }
 
 /// `GET /api/ui/github/repos`: the GitHub repositories the user can import.
-pub fn github_repos() -> Endpoint<Get, NoBody, GhRepoList> {
+pub fn github_repos() -> Endpoint<Get, NoBody, GitHubRepoList> {
     fixed("/api/ui/github/repos")
 }
 
 /// `POST /api/ui/github/releases`: the releases of a batch of them.
-pub fn github_releases() -> Endpoint<Post, ReleasesRequest, GhReleaseList> {
+pub fn github_releases() -> Endpoint<Post, ReleasesRequest, GitHubReleaseList> {
     fixed("/api/ui/github/releases")
 }
 

@@ -22,7 +22,7 @@ pub struct RateBudget {
 
 /// A GitHub repository the user can import.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GhRepo {
+pub struct GitHubRepo {
     pub full_name: String,
     pub description: Option<String>,
     pub private: bool,
@@ -32,8 +32,8 @@ pub struct GhRepo {
 
 /// `GET /api/ui/github/repos`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GhRepoList {
-    pub repos: Vec<GhRepo>,
+pub struct GitHubRepoList {
+    pub repos: Vec<GitHubRepo>,
     /// Whether private repositories are included (Premium, granted `repo`).
     pub private_access: bool,
     pub rate: RateBudget,
@@ -41,7 +41,7 @@ pub struct GhRepoList {
 
 /// A release (or, for a repository without releases, a tag).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GhRelease {
+pub struct GitHubRelease {
     pub tag: String,
     pub title: Option<String>,
     pub prerelease: bool,
@@ -51,17 +51,17 @@ pub struct GhRelease {
 
 /// The releases of one repository.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GhReleases {
+pub struct GitHubReleases {
     /// `true` when the repository has no releases and these are its tags.
     pub tags_only: bool,
-    pub releases: Vec<GhRelease>,
+    pub releases: Vec<GitHubRelease>,
 }
 
 /// `POST /api/ui/github/releases` with [`ReleasesRequest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GhReleaseList {
+pub struct GitHubReleaseList {
     /// By repository `full_name`; a repository that could not be read is in `failed`.
-    pub repos: BTreeMap<String, GhReleases>,
+    pub repos: BTreeMap<String, GitHubReleases>,
     #[serde(default)]
     pub failed: BTreeMap<String, String>,
     pub rate: RateBudget,

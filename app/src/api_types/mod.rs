@@ -101,19 +101,19 @@ pub struct Credentials {
 
 /// `GET /api/ui/github`: GitHub as the signed-in user (or visitor) sees it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GithubStatus {
+pub struct GitHubStatus {
     /// Whether this server has a GitHub OAuth app configured.
     pub configured: bool,
     /// Whether the user may give access to private repositories (Premium).
     pub premium: bool,
-    pub linked: Option<GithubAccount>,
+    pub linked: Option<GitHubAccount>,
     /// A GitHub login that signed in here but has no account yet (sign-up offers it).
     pub pending_signup: Option<String>,
 }
 
 /// A linked GitHub account. Never the token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GithubAccount {
+pub struct GitHubAccount {
     pub login: String,
     pub avatar_url: Option<String>,
     /// Whether imports may include private repositories now: a Premium account whose
@@ -123,7 +123,7 @@ pub struct GithubAccount {
 
 /// `POST /api/ui/github/authorize`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GithubAuthorize {
+pub struct GitHubAuthorize {
     /// `"link"` (Profile › Accounts), `"grant"` (the linked account again, with access to
     /// private repositories) or `"signin"`.
     pub purpose: String,

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api;
-use crate::components::github::GithubMark;
+use crate::components::github::GitHubMark;
 use crate::domain::url::path_segment as segment;
 use crate::endpoints;
 
@@ -24,7 +24,7 @@ pub fn ImportButton(
 ) -> impl IntoView {
     view! {
         <A href=import_href(&subject, &repo) attr:class=class attr:data-testid="import-button">
-            <GithubMark />" Import from GitHub"
+            <GitHubMark />" Import from GitHub"
         </A>
     }
 }
@@ -60,7 +60,7 @@ pub fn ImportTargets(user: String) -> impl IntoView {
                         .map(|r| view! {
                             <li>
                                 <A href=import_href(&r.owner, &r.name) attr:class="button button-small button-ghost">
-                                    <GithubMark />{format!(" Import into {}", r.name)}
+                                    <GitHubMark />{format!(" Import into {}", r.name)}
                                 </A>
                             </li>
                         })

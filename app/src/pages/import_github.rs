@@ -12,11 +12,11 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::api;
 use crate::api_types::{
-    GhRelease, GhReleases, GhRepo, GithubStatus, ImportJob, ImportRequest, ImportTarget,
-    RateBudget, ReleasesRequest,
+    GitHubRelease, GitHubReleases, GitHubRepo, GitHubStatus, ImportJob, ImportRequest,
+    ImportTarget, RateBudget, ReleasesRequest,
 };
 use crate::components::form::ErrorNote;
-use crate::components::github::{github_status, GithubMark};
+use crate::components::github::{github_status, GitHubMark};
 use crate::components::load::Load;
 use crate::components::session::use_session;
 use crate::domain::display::count;
@@ -97,7 +97,7 @@ pub fn ImportPage() -> impl IntoView {
 fn ImportPicker(subject: String, repo: String) -> impl IntoView {
     let status = github_status();
     view! {
-        <Load resource=status render={move |s: GithubStatus| {
+        <Load resource=status render={move |s: GitHubStatus| {
             if !s.configured {
                 return view! {
                     <section class="card">
@@ -115,7 +115,7 @@ fn ImportPicker(subject: String, repo: String) -> impl IntoView {
                     <section class="card">
                         <h1>"Import from GitHub"</h1>
                         <p>"Wharf needs your authorization to read your GitHub repositories and releases."</p>
-                        <A href="/profile#accounts" attr:class="button"><GithubMark />"Authorize with GitHub"</A>
+                        <A href="/profile#accounts" attr:class="button"><GitHubMark />"Authorize with GitHub"</A>
                     </section>
                 }
                 .into_any();
@@ -155,8 +155,8 @@ fn aria_checked(state: Tri) -> &'static str {
 /// What the tree's rows read and change, in one place (all of it `Copy`).
 #[derive(Clone, Copy)]
 struct Tree {
-    repos: RwSignal<Option<Vec<GhRepo>>>,
-    releases: RwSignal<HashMap<String, GhReleases>>,
+    repos: RwSignal<Option<Vec<GitHubRepo>>>,
+    releases: RwSignal<HashMap<String, GitHubReleases>>,
     failures: RwSignal<HashMap<String, String>>,
     selection: RwSignal<Selection>,
     expanded: RwSignal<HashSet<String>>,
@@ -237,8 +237,8 @@ impl Tree {
 fn Picker(subject: String, repo: String) -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
-    let repos = RwSignal::new(None::<Vec<GhRepo>>);
-    let releases = RwSignal::new(HashMap::<String, GhReleases>::new());
+    let repos = RwSignal::new(None::<Vec<GitHubRepo>>);
+    let releases = RwSignal::new(HashMap::<String, GitHubReleases>::new());
     let release_failures = RwSignal::new(HashMap::<String, String>::new());
     let rate = RwSignal::new(RateBudget::default());
     let private_access = RwSignal::new(false);
@@ -567,7 +567,7 @@ fn Picker(subject: String, repo: String) -> impl IntoView {
 
     view! {
         <section class="card import">
-            <h1><GithubMark />"Import GitHub packages"</h1>
+            <h1><GitHubMark />"Import GitHub packages"</h1>
             <p class="muted">
                 "Repositories become packages of "<strong>{format!("{subject}/{repo}")}</strong>
                 " and their releases become versions. Ticking a release ticks its repository; ticking a repository ticks all its releases, and single releases can still be unticked."
@@ -904,7 +904,7 @@ fn ReleaseRow(
     tree: Tree,
 ) -> impl IntoView {
     let repo_name = tree.name(repo_index);
-    let found: Option<(GhRelease, bool, usize)> = tree.releases.with_untracked(|m| {
+    let found: Option<(GitHubRelease, bool, usize)> = tree.releases.with_untracked(|m| {
         m.get(&repo_name).and_then(|r| {
             r.releases
                 .get(index)
@@ -1089,7 +1089,7 @@ fn ImportProgress(id: i64, subject: String, repo: String) -> impl IntoView {
         // The tab says how it ended too (after the page's own title, so this one wins).
         <Title text=tab_title />
         <section class="card import-progress">
-            <h1 data-testid="import-title"><GithubMark />{heading}</h1>
+            <h1 data-testid="import-title"><GitHubMark />{heading}</h1>
             <ErrorNote error=error />
             {move || job.get().map(|j| {
                 let pct = (j.progress() * 100.0).round();

@@ -8,10 +8,10 @@ use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::api;
-use crate::api_types::{ApiKeyBody, GithubStatus, PasswordConfirmation};
+use crate::api_types::{ApiKeyBody, GitHubStatus, PasswordConfirmation};
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{ErrorNote, SuccessNote, TextField};
-use crate::components::github::{github_status, start_github, GithubMark};
+use crate::components::github::{github_status, start_github, GitHubMark};
 use crate::components::import_links::ImportTargets;
 use crate::components::load::Load;
 use crate::components::session::use_session;
@@ -66,7 +66,7 @@ pub fn ProfilePage() -> impl IntoView {
                     </dl>
                     <p><A href=format!("/{user}")>"Your repositories"</A></p>
                 </section>
-                <GithubSection />
+                <GitHubSection />
                 <ApiKeySection />
             }
             .into_any(),
@@ -160,7 +160,7 @@ fn ApiKeySection() -> impl IntoView {
 /// Profile › Accounts: link a GitHub account (the seeds' "Authorize with GitHub"), see it,
 /// disconnect it.
 #[component]
-fn GithubSection() -> impl IntoView {
+fn GitHubSection() -> impl IntoView {
     let session = use_session();
     let query = use_query_map();
     let status = github_status();
@@ -212,7 +212,7 @@ fn GithubSection() -> impl IntoView {
         <section class="card" id="accounts" aria-labelledby="accounts-title">
             <h2 id="accounts-title">"Accounts"</h2>
             <SuccessNote message=Signal::derive(move || notice.get().map(str::to_owned)) />
-            <Load resource=status render={move |s: GithubStatus| {
+            <Load resource=status render={move |s: GitHubStatus| {
                 if !s.configured {
                     return view! {
                         <p class="muted" data-testid="github-not-configured">
@@ -229,7 +229,7 @@ fn GithubSection() -> impl IntoView {
                         <div class="github-account" data-testid="github-linked">
                             {account.avatar_url.clone().map(|src| view! { <img class="avatar" src=src alt="" width="40" height="40" /> })}
                             <div>
-                                <p><GithubMark />" Linked to GitHub as "<strong>{account.login.clone()}</strong></p>
+                                <p><GitHubMark />" Linked to GitHub as "<strong>{account.login.clone()}</strong></p>
                                 <p class="muted">
                                     {if account.private_access {
                                         "Public and private repositories can be imported."
@@ -270,7 +270,7 @@ fn GithubSection() -> impl IntoView {
                                     class="button"
                                     on:click=move |_| start_github("link", private_access.get_untracked(), error)
                                 >
-                                    <GithubMark />" Authorize with GitHub"
+                                    <GitHubMark />" Authorize with GitHub"
                                 </button>
                             </div>
                         }
@@ -298,14 +298,14 @@ fn GrantPrivate(premium: bool, error: RwSignal<Option<String>>) -> impl IntoView
             {if premium {
                 view! {
                     <button class="button" on:click=move |_| start_github("grant", true, error)>
-                        <GithubMark />" Grant access to private repositories"
+                        <GitHubMark />" Grant access to private repositories"
                     </button>
                 }
                 .into_any()
             } else {
                 view! {
                     <button class="button" disabled=true>
-                        <GithubMark />" Grant access to private repositories"
+                        <GitHubMark />" Grant access to private repositories"
                     </button>
                     <p class="field-hint">"Private repositories are for Premium accounts. Once your account is Premium, this button works; the page notices the change by itself."</p>
                 }

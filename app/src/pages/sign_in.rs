@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api;
 use crate::api_types::Credentials;
 use crate::components::form::{ErrorNote, TextField};
-use crate::components::github::{start_github, GithubMark};
+use crate::components::github::{start_github, GitHubMark};
 use crate::components::session::use_session;
 use crate::domain::form_text::{
     check_name, check_new_password, name_rules, safe_next, server_error, Field, FormKind,
@@ -121,7 +121,7 @@ fn AccountForm(sign_up: bool) -> impl IntoView {
             <h1>{title}</h1>
             {github_login.map(|login| view! {
                 <p class="notice" data-testid="github-signup">
-                    <GithubMark />" GitHub user "<strong>{login}</strong>
+                    <GitHubMark />" GitHub user "<strong>{login}</strong>
                     " has no Wharf account yet. Choose a user name and password to create one linked to it."
                 </p>
             })}
@@ -155,7 +155,7 @@ fn AccountForm(sign_up: bool) -> impl IntoView {
                 view! {
                     <div class="or-divider"><span>"or"</span></div>
                     <button class="button button-ghost button-wide" on:click=move |_| start_github("signin", false, github_error)>
-                        <GithubMark />" Sign in with GitHub"
+                        <GitHubMark />" Sign in with GitHub"
                     </button>
                 }
             })}

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use crate::api;
 use crate::api_types::RepositorySummary;
 use crate::components::entity_page::EntityHeader;
-use crate::components::github::GithubMark;
+use crate::components::github::GitHubMark;
 use crate::components::import_links::ImportTargets;
 use crate::components::load::Load;
 use crate::components::route_names::{use_route_names, RouteNames};
@@ -48,7 +48,7 @@ fn Subject(names: RouteNames) -> impl IntoView {
                         <A href="/new" attr:class="button">"New repository"</A>
                         // Import from GitHub, into a repository chosen here (issue 10 item 3).
                         <details class="import-chooser">
-                            <summary class="button button-ghost" data-testid="import-chooser"><GithubMark />" Import from GitHub"</summary>
+                            <summary class="button button-ghost" data-testid="import-chooser"><GitHubMark />" Import from GitHub"</summary>
                             <div class="import-chooser-panel card">
                                 <p>"Choose the repository that receives the packages:"</p>
                                 <ImportTargets user=names.subject.to_string() />

@@ -3,7 +3,7 @@
 //! login, the avatar and whether private repositories are readable.
 
 use super::extract::Query;
-use app::api_types::{AuthorizeUrl, GithubAccount, GithubAuthorize, GithubStatus, Success};
+use app::api_types::{AuthorizeUrl, GitHubAccount, GitHubAuthorize, GitHubStatus, Success};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -52,14 +52,14 @@ pub async fn status(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     headers: HeaderMap,
-) -> Result<Json<GithubStatus>, ApiError> {
+) -> Result<Json<GitHubStatus>, ApiError> {
     let linked = match &caller.user {
         Some(user) => state
             .db
             .github_link(user.id)
             .await
             .map_err(ApiError::internal)?
-            .map(|l| GithubAccount {
+            .map(|l| GitHubAccount {
                 // What imports may do now (a grant outlives a move back to Free).
                 private_access: state.plans().may_import_private(user, &l),
                 login: l.login,
@@ -76,7 +76,7 @@ pub async fn status(
             .map(|p| p.login),
         _ => None,
     };
-    Ok(Json(GithubStatus {
+    Ok(Json(GitHubStatus {
         configured: state.config.github.client().is_some(),
         premium: state.plans().caller_is_premium(caller.user.as_ref()),
         linked,
@@ -89,7 +89,7 @@ pub async fn authorize(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     headers: HeaderMap,
-    JsonBody(body): JsonBody<GithubAuthorize>,
+    JsonBody(body): JsonBody<GitHubAuthorize>,
 ) -> Result<Response, ApiError> {
     let purpose = match body.purpose.as_str() {
         "link" => Purpose::Link,

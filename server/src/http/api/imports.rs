@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use super::extract::Path;
 use app::api_types::{
-    GhRelease, GhReleaseList, GhReleases, GhRepo, GhRepoList, ImportJob, ImportRequest,
-    ImportStarted, ImportTarget, RateBudget, ReleasesRequest,
+    GitHubRelease, GitHubReleaseList, GitHubReleases, GitHubRepo, GitHubRepoList, ImportJob,
+    ImportRequest, ImportStarted, ImportTarget, RateBudget, ReleasesRequest,
 };
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -91,7 +91,7 @@ async fn github_token(
 pub async fn repos(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-) -> Result<Json<GhRepoList>, ApiError> {
+) -> Result<Json<GitHubRepoList>, ApiError> {
     let (session, private_access, _) = github_token(&state, &caller).await?;
     let options = RepoListOptions {
         visibility: Some(if private_access { "all" } else { "public" }.to_owned()),
@@ -102,7 +102,7 @@ pub async fn repos(
     let repos = list
         .into_iter()
         .filter(|r| private_access || !r.private)
-        .map(|r| GhRepo {
+        .map(|r| GitHubRepo {
             full_name: r.full_name,
             description: r.description,
             private: r.private,
@@ -110,7 +110,7 @@ pub async fn repos(
             archived: r.archived,
         })
         .collect();
-    Ok(Json(GhRepoList {
+    Ok(Json(GitHubRepoList {
         repos,
         private_access,
         rate: budget(session.rate_state()),
@@ -123,7 +123,7 @@ pub async fn releases(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     JsonBody(body): JsonBody<ReleasesRequest>,
-) -> Result<Json<GhReleaseList>, ApiError> {
+) -> Result<Json<GitHubReleaseList>, ApiError> {
     if body.repos.len() > MAX_RELEASE_REPOS {
         return Err(ApiError::bad_request(format!(
             "Ask for the releases of at most {MAX_RELEASE_REPOS} repositories at a time"
@@ -141,7 +141,7 @@ pub async fn releases(
     let (hidden, shown): (Vec<String>, Vec<String>) =
         body.repos.into_iter().partition(|n| hidden.contains(n));
     // The session bounds the requests in flight; this only keeps them coming.
-    let fetched: Vec<(String, Result<GhReleases, GitHubError>)> =
+    let fetched: Vec<(String, Result<GitHubReleases, GitHubError>)> =
         stream::iter(shown.into_iter().map(|full_name| {
             let session = session.clone();
             async move {
@@ -152,7 +152,7 @@ pub async fn releases(
         .buffer_unordered(8)
         .collect()
         .await;
-    let mut answer = GhReleaseList {
+    let mut answer = GitHubReleaseList {
         repos: Default::default(),
         failed: Default::default(),
         rate: RateBudget::default(),
@@ -176,7 +176,7 @@ pub async fn releases(
     Ok(Json(answer))
 }
 
-async fn releases_of(session: &Session, full_name: &str) -> Result<GhReleases, GitHubError> {
+async fn releases_of(session: &Session, full_name: &str) -> Result<GitHubReleases, GitHubError> {
     let (owner, name) = full_name.split_once('/').unwrap_or((full_name, ""));
     // Offered as they will be imported: one entry per tag, twins merged.
     let published = session
@@ -186,9 +186,9 @@ async fn releases_of(session: &Session, full_name: &str) -> Result<GhReleases, G
         .filter(|r| !r.draft)
         .map(Candidate::from)
         .collect();
-    let releases: Vec<GhRelease> = mapping::one_per_tag(published)
+    let releases: Vec<GitHubRelease> = mapping::one_per_tag(published)
         .into_iter()
-        .map(|c| GhRelease {
+        .map(|c| GitHubRelease {
             tag: c.facts.tag,
             title: c.facts.title,
             prerelease: c.facts.prerelease,
@@ -197,17 +197,17 @@ async fn releases_of(session: &Session, full_name: &str) -> Result<GhReleases, G
         })
         .collect();
     if !releases.is_empty() {
-        return Ok(GhReleases {
+        return Ok(GitHubReleases {
             tags_only: false,
             releases,
         });
     }
     let tags = session.tags(owner, name).await?;
-    Ok(GhReleases {
+    Ok(GitHubReleases {
         tags_only: true,
         releases: tags
             .into_iter()
-            .map(|t| GhRelease {
+            .map(|t| GitHubRelease {
                 tag: t.name,
                 title: None,
                 prerelease: false,
