@@ -10,7 +10,7 @@ use app::api_types::PackageChanges;
 use app::endpoints;
 use common::*;
 use serde_json::json;
-use server::domain::catalog::{find_version, Caller};
+use server::domain::catalog::{find_version, Caller, RepoCoord};
 use server::infra::db::VersionFields;
 
 async fn put(api: &Api, path: &str, body: &str) {
@@ -59,16 +59,10 @@ async fn the_version_list_shows_dates_marks_and_agrees_with_latest_and_the_pin()
     version(&alice, "2.0.0", None, false).await;
     // 1.2.0-rc.1 is a pre-release (as an import of a GitHub pre-release marks it).
     let (db, _) = server.storage().await;
-    let (_, _, rc) = find_version(
-        &db,
-        &Caller::anonymous(),
-        "alice",
-        "generic",
-        "tool",
-        "1.2.0-rc.1",
-    )
-    .await
-    .unwrap();
+    let at = RepoCoord::new("alice", "generic")
+        .package("tool")
+        .version("1.2.0-rc.1");
+    let (_, _, rc) = find_version(&db, &Caller::anonymous(), &at).await.unwrap();
     let fields = VersionFields {
         is_prerelease: true,
         ..VersionFields::from(&rc)

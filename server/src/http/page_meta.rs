@@ -70,7 +70,13 @@ pub async fn for_path(state: &AppState, base_url: &str, path: &str) -> Option<Pa
     let url = format!("{base_url}{path}");
     match segments.as_slice() {
         [s, r] => {
-            let repo = catalog::find_repository(db, &anon, s, r).await.ok()?;
+            let repo = catalog::find_repository(
+                db,
+                &anon,
+                &catalog::RepoCoord::new(s.as_str(), r.as_str()),
+            )
+            .await
+            .ok()?;
             Some(PageMeta {
                 title: format!("{} · {} · Wharf", repo.name, repo.owner_name),
                 description: repo.description.unwrap_or_else(|| {
@@ -80,7 +86,13 @@ pub async fn for_path(state: &AppState, base_url: &str, path: &str) -> Option<Pa
             })
         }
         [s, r, p] => {
-            let (repo, package) = catalog::find_package(db, &anon, s, r, p).await.ok()?;
+            let (repo, package) = catalog::find_package(
+                db,
+                &anon,
+                &catalog::RepoCoord::new(s.as_str(), r.as_str()).package(p.as_str()),
+            )
+            .await
+            .ok()?;
             Some(PageMeta {
                 title: format!(
                     "{} · {}/{} · Wharf",
@@ -93,8 +105,15 @@ pub async fn for_path(state: &AppState, base_url: &str, path: &str) -> Option<Pa
             })
         }
         [s, r, p, v] => {
-            let (repo, package, version) =
-                catalog::find_version(db, &anon, s, r, p, v).await.ok()?;
+            let (repo, package, version) = catalog::find_version(
+                db,
+                &anon,
+                &catalog::RepoCoord::new(s.as_str(), r.as_str())
+                    .package(p.as_str())
+                    .version(v.as_str()),
+            )
+            .await
+            .ok()?;
             Some(PageMeta {
                 title: format!(
                     "{} {} · {}/{} · Wharf",

@@ -3,7 +3,7 @@
 use app::domain::attributes::{self, Attribute, AttributeError, AttributeInput, Query};
 
 use super::versions::version_in;
-use super::{find_package, find_repository, Caller, CatalogError, Result};
+use super::{find_package, find_repository, Caller, CatalogError, PackageCoord, RepoCoord, Result};
 use crate::infra::db::{
     AttrOwner, Db, PackageId, PackageRecord, RepositoryRecord, VersionId, VersionRecord,
 };
@@ -24,12 +24,10 @@ pub struct AttrTarget {
 pub async fn attr_target(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
-    package: &str,
+    at: &PackageCoord,
     version: Option<&str>,
 ) -> Result<AttrTarget> {
-    let (repo, package) = find_package(db, caller, subject, repo, package).await?;
+    let (repo, package) = find_package(db, caller, at).await?;
     let is_publisher = caller.owns(repo.owner_id);
     let owner = match version {
         Some(v) => AttrOwner::Version(version_in(db, &package, v).await?.id),
@@ -127,11 +125,10 @@ pub async fn delete_attributes(
 pub async fn search_packages(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
+    at: &RepoCoord,
     query: &Query,
 ) -> Result<(RepositoryRecord, Vec<PackageRecord>)> {
-    let repo = find_repository(db, caller, subject, repo).await?;
+    let repo = find_repository(db, caller, at).await?;
     let is_publisher = caller.owns(repo.owner_id);
     let mut by_package: std::collections::BTreeMap<PackageId, Vec<Attribute>> = Default::default();
     for (id, a) in db.package_attributes_in(repo.id).await? {
@@ -151,12 +148,10 @@ pub async fn search_packages(
 pub async fn search_versions(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
-    package: &str,
+    at: &PackageCoord,
     query: &Query,
 ) -> Result<(RepositoryRecord, PackageRecord, Vec<VersionRecord>)> {
-    let (repo, package) = find_package(db, caller, subject, repo, package).await?;
+    let (repo, package) = find_package(db, caller, at).await?;
     let is_publisher = caller.owns(repo.owner_id);
     let mut by_version: std::collections::BTreeMap<VersionId, Vec<Attribute>> = Default::default();
     for (id, a) in db.version_attributes_in(package.id).await? {

@@ -11,7 +11,7 @@ use futures_util::Stream;
 use super::versions::version_in;
 use super::{
     find_package, find_repository, found, owned_package, owned_version, Caller, CatalogError,
-    Result,
+    PackageCoord, RepoCoord, Result, VersionCoord,
 };
 use app::domain::upload_rules::Decision;
 
@@ -290,8 +290,7 @@ pub async fn upload<S, E>(
     db: &Db,
     blobs: &BlobStore,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
+    at: &RepoCoord,
     target: &UploadTarget,
     expected_sha256: Option<&str>,
     body: S,
@@ -301,7 +300,7 @@ where
     S: Stream<Item = std::result::Result<Bytes, E>> + Send,
     E: std::fmt::Display,
 {
-    let (repo, package) = owned_package(db, caller, subject, repo, &target.package).await?;
+    let (repo, package) = owned_package(db, caller, &at.package(&target.package)).await?;
     let version_name =
         VersionName::parse(&target.version).map_err(|e| CatalogError::BadRequest(e.to_string()))?;
     check_path(
@@ -422,8 +421,7 @@ pub async fn upload_exploded<S, E>(
     db: &Db,
     blobs: &BlobStore,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
+    at: &RepoCoord,
     target: &ExplodeTarget,
     expected_sha256: Option<&str>,
     body: S,
@@ -435,7 +433,7 @@ where
     E: std::fmt::Display + Send + 'static,
 {
     use futures_util::StreamExt;
-    let (repo, package) = owned_package(db, caller, subject, repo, &target.package).await?;
+    let (repo, package) = owned_package(db, caller, &at.package(&target.package)).await?;
     let version_name =
         VersionName::parse(&target.version).map_err(|e| CatalogError::BadRequest(e.to_string()))?;
     // The first bytes tell the format; they go back in front of the rest.
@@ -593,16 +591,8 @@ async fn stage_all(
 }
 
 /// Publishes (or with `discard`, deletes) the version's unpublished files; the count.
-pub async fn publish(
-    db: &Db,
-    caller: &Caller,
-    subject: &str,
-    repo: &str,
-    package: &str,
-    version: &str,
-    discard: bool,
-) -> Result<i64> {
-    let (_, _, version) = owned_version(db, caller, subject, repo, package, version).await?;
+pub async fn publish(db: &Db, caller: &Caller, at: &VersionCoord, discard: bool) -> Result<i64> {
+    let (_, _, version) = owned_version(db, caller, at).await?;
     Ok(if discard {
         db.discard_files(version.id).await?
     } else {
@@ -612,14 +602,8 @@ pub async fn publish(
 
 /// Deletes the file at `rest`, the path exactly as sent (Bintray's DELETE takes no
 /// matrix parameters).
-pub async fn delete_file(
-    db: &Db,
-    caller: &Caller,
-    subject: &str,
-    repo: &str,
-    rest: &str,
-) -> Result<()> {
-    let repo = super::owned_repository(db, caller, subject, repo).await?;
+pub async fn delete_file(db: &Db, caller: &Caller, at: &RepoCoord, rest: &str) -> Result<()> {
+    let repo = super::owned_repository(db, caller, at).await?;
     // The path as sent, never split into matrix parameters: a `;` here would otherwise
     // name (and delete) another file. File paths never hold `;`, so it is refused.
     let path = FilePath::parse(rest).map_err(|e| CatalogError::BadRequest(e.to_string()))?;
@@ -638,13 +622,11 @@ async fn owned_file(db: &Db, repo: &RepositoryRecord, path: &FilePath) -> Result
 pub async fn list_files(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
-    package: &str,
+    at: &PackageCoord,
     version: Option<&str>,
     include_unpublished: bool,
 ) -> Result<(crate::infra::db::RepositoryRecord, Vec<FileRecord>)> {
-    let (repo, package) = find_package(db, caller, subject, repo, package).await?;
+    let (repo, package) = find_package(db, caller, at).await?;
     let version_id = match version {
         Some(v) => Some(version_in(db, &package, v).await?.id),
         None => None,
@@ -661,12 +643,11 @@ pub async fn list_files(
 pub async fn downloadable_file(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
+    at: &RepoCoord,
     path: &str,
 ) -> Result<FileRecord> {
     let not_found = || CatalogError::FileNotFound(path.to_owned());
-    let repo = find_repository(db, caller, subject, repo)
+    let repo = find_repository(db, caller, at)
         .await
         .map_err(|_| not_found())?;
     let path = FilePath::parse(path).map_err(|_| not_found())?;
@@ -682,32 +663,23 @@ pub async fn downloadable_file(
 pub async fn file_owner(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
+    at: &RepoCoord,
     path: &str,
 ) -> Result<(RepositoryRecord, PackageRecord, VersionRecord)> {
-    let file = downloadable_file(db, caller, subject, repo, path).await?;
-    super::find_version(
-        db,
-        caller,
-        subject,
-        repo,
-        &file.package_name,
-        &file.version_name,
-    )
-    .await
+    let file = downloadable_file(db, caller, at, path).await?;
+    let version = at.package(&file.package_name).version(&file.version_name);
+    super::find_version(db, caller, &version).await
 }
 
 /// Shows or hides a file in its package's download list (owner only).
 pub async fn set_list_in_downloads(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
+    at: &RepoCoord,
     path: &str,
     listed: bool,
 ) -> Result<()> {
-    let owned = super::owned_repository(db, caller, subject, repo).await?;
+    let owned = super::owned_repository(db, caller, at).await?;
     let path = FilePath::parse(path).map_err(|e| CatalogError::BadRequest(e.to_string()))?;
     let file = owned_file(db, &owned, &path).await?;
     Ok(db.set_list_in_downloads(file.id, listed).await?)

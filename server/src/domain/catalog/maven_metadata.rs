@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use app::domain::maven::{metadata_xml, MetadataFile};
 use sha2::Digest;
 
-use super::{find_repository, Caller, Result};
+use super::{find_repository, Caller, RepoCoord, Result};
 use crate::infra::db::Db;
 
 /// The generated metadata (or its checksum) at `path`, or `None` when `path` is not the
@@ -14,8 +14,7 @@ use crate::infra::db::Db;
 pub async fn maven_metadata(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
+    at: &RepoCoord,
     path: &str,
 ) -> Result<Option<String>> {
     let segments: Vec<&str> = path.split('/').collect();
@@ -28,7 +27,7 @@ pub async fn maven_metadata(
     if dir.len() < 2 || dir.iter().any(|s| s.is_empty() || *s == "..") {
         return Ok(None);
     }
-    let Ok(repo) = find_repository(db, caller, subject, repo).await else {
+    let Ok(repo) = find_repository(db, caller, at).await else {
         return Ok(None);
     };
     if repo.repo_type != "maven" {

@@ -4,6 +4,7 @@
 
 mod attributes;
 mod content;
+mod coordinates;
 pub mod explode;
 mod maven_metadata;
 mod packages;
@@ -13,6 +14,7 @@ mod versions;
 
 pub use attributes::*;
 pub use content::*;
+pub use coordinates::*;
 pub use explode::ExplodeLimits;
 pub use maven_metadata::maven_metadata;
 pub use packages::*;

@@ -5,7 +5,7 @@ use app::domain::names::PackageName;
 
 use super::{
     clean_list, clean_text, clean_url, find_repository, found, owned_repository, Caller,
-    CatalogError, Result,
+    CatalogError, PackageCoord, RepoCoord, Result,
 };
 use crate::infra::db::{Db, DbError, PackageFields, PackageRecord, Page, RepositoryRecord};
 
@@ -15,12 +15,11 @@ pub const PAGE_SIZE: i64 = 50;
 pub async fn list_packages(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
+    at: &RepoCoord,
     start_pos: i64,
     start_name: Option<&str>,
 ) -> Result<(RepositoryRecord, Page<PackageRecord>)> {
-    let repo = find_repository(db, caller, subject, repo).await?;
+    let repo = find_repository(db, caller, at).await?;
     let page = db
         .list_packages(repo.id, start_name, start_pos.max(0), PAGE_SIZE)
         .await?;
@@ -31,11 +30,10 @@ pub async fn list_packages(
 pub async fn find_package(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
-    package: &str,
+    at: &PackageCoord,
 ) -> Result<(RepositoryRecord, PackageRecord)> {
-    let repo = find_repository(db, caller, subject, repo).await?;
+    let package = at.package.as_str();
+    let repo = find_repository(db, caller, &at.repository()).await?;
     let package = package_in(db, &repo, package).await?;
     Ok((repo, package))
 }
@@ -54,11 +52,10 @@ pub(super) async fn package_in(
 pub async fn owned_package(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
-    package: &str,
+    at: &PackageCoord,
 ) -> Result<(RepositoryRecord, PackageRecord)> {
-    let repo = owned_repository(db, caller, subject, repo).await?;
+    let package = at.package.as_str();
+    let repo = owned_repository(db, caller, &at.repository()).await?;
     let package = package_in(db, &repo, package).await?;
     Ok((repo, package))
 }
@@ -95,11 +92,10 @@ fn apply(changes: PackageChanges, base: PackageFields) -> Result<PackageFields> 
 pub async fn create_package(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
+    at: &RepoCoord,
     changes: PackageChanges,
 ) -> Result<(RepositoryRecord, PackageRecord)> {
-    create_package_from(db, caller, subject, repo, changes, None).await
+    create_package_from(db, caller, at, changes, None).await
 }
 
 /// [`create_package`] for an import of GitHub repository `full_name`: the package records
@@ -108,23 +104,21 @@ pub async fn create_package(
 pub async fn create_imported_package(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
+    at: &RepoCoord,
     changes: PackageChanges,
     full_name: &str,
 ) -> Result<(RepositoryRecord, PackageRecord)> {
-    create_package_from(db, caller, subject, repo, changes, Some(full_name)).await
+    create_package_from(db, caller, at, changes, Some(full_name)).await
 }
 
 async fn create_package_from(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
+    at: &RepoCoord,
     changes: PackageChanges,
     imported_from_github: Option<&str>,
 ) -> Result<(RepositoryRecord, PackageRecord)> {
-    let repo = owned_repository(db, caller, subject, repo).await?;
+    let repo = owned_repository(db, caller, at).await?;
     let name = changes
         .name
         .clone()
@@ -150,12 +144,10 @@ async fn create_package_from(
 pub async fn update_package(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
-    package: &str,
+    at: &PackageCoord,
     changes: PackageChanges,
 ) -> Result<()> {
-    let (_, package) = owned_package(db, caller, subject, repo, package).await?;
+    let (_, package) = owned_package(db, caller, at).await?;
     if let Some(name) = &changes.name {
         if name != &package.name {
             return Err(CatalogError::BadRequest(
@@ -177,14 +169,8 @@ pub async fn update_package(
     Ok(())
 }
 
-pub async fn delete_package(
-    db: &Db,
-    caller: &Caller,
-    subject: &str,
-    repo: &str,
-    package: &str,
-) -> Result<()> {
-    let (_, found) = owned_package(db, caller, subject, repo, package).await?;
+pub async fn delete_package(db: &Db, caller: &Caller, at: &PackageCoord) -> Result<()> {
+    let (_, found) = owned_package(db, caller, at).await?;
     db.delete_package(found.id).await?;
     Ok(())
 }

@@ -4,7 +4,7 @@ use app::api_types::RepositoryChanges;
 use app::domain::names::RepositoryName;
 use app::domain::repo_type::RepoType;
 
-use super::{clean_list, clean_text, find_subject, found, Caller, CatalogError, Result};
+use super::{clean_list, clean_text, find_subject, found, Caller, CatalogError, RepoCoord, Result};
 use crate::infra::db::{Db, DbError, RepositoryFields, RepositoryRecord};
 
 /// The repositories of `subject` the caller may see.
@@ -18,12 +18,8 @@ pub async fn list_repositories(
 }
 
 /// A repository the caller may see; a private one of someone else is "not found".
-pub async fn find_repository(
-    db: &Db,
-    caller: &Caller,
-    subject: &str,
-    repo: &str,
-) -> Result<RepositoryRecord> {
+pub async fn find_repository(db: &Db, caller: &Caller, at: &RepoCoord) -> Result<RepositoryRecord> {
+    let (subject, repo) = (at.subject.as_str(), at.repo.as_str());
     let owner = find_subject(db, subject).await?;
     found(
         db.find_repository(owner.id, repo, caller.viewer()).await,
@@ -36,10 +32,9 @@ pub async fn find_repository(
 pub async fn owned_repository(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
+    at: &RepoCoord,
 ) -> Result<RepositoryRecord> {
-    let found = find_repository(db, caller, subject, repo).await?;
+    let found = find_repository(db, caller, at).await?;
     caller.require_owner(found.owner_id)?;
     Ok(found)
 }
@@ -47,10 +42,10 @@ pub async fn owned_repository(
 pub async fn create_repository(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
+    at: &RepoCoord,
     changes: RepositoryChanges,
 ) -> Result<RepositoryRecord> {
+    let (subject, repo) = (at.subject.as_str(), at.repo.as_str());
     let owner = find_subject(db, subject).await?;
     caller.require_owner(owner.id)?;
     let name = RepositoryName::parse(repo).map_err(|e| CatalogError::BadRequest(e.to_string()))?;
@@ -85,17 +80,16 @@ pub async fn create_repository(
         }
         Err(e) => return Err(e.into()),
     }
-    find_repository(db, caller, subject, repo).await
+    find_repository(db, caller, at).await
 }
 
 pub async fn update_repository(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
+    at: &RepoCoord,
     changes: RepositoryChanges,
 ) -> Result<()> {
-    let found = owned_repository(db, caller, subject, repo).await?;
+    let found = owned_repository(db, caller, at).await?;
     if let Some(t) = changes.repo_type.as_deref() {
         if RepoType::parse(t).map(RepoType::as_str) != Some(found.repo_type.as_str()) {
             return Err(CatalogError::BadRequest(
@@ -120,8 +114,8 @@ pub async fn update_repository(
     Ok(())
 }
 
-pub async fn delete_repository(db: &Db, caller: &Caller, subject: &str, repo: &str) -> Result<()> {
-    let found = owned_repository(db, caller, subject, repo).await?;
+pub async fn delete_repository(db: &Db, caller: &Caller, at: &RepoCoord) -> Result<()> {
+    let found = owned_repository(db, caller, at).await?;
     db.delete_repository(found.owner_id, found.id).await?;
     Ok(())
 }

@@ -7,7 +7,10 @@ use app::domain::dates::Timestamp;
 use app::domain::latest::{self, VersionFacts};
 use app::domain::names::VersionName;
 
-use super::{clean_text, find_package, found, owned_package, Caller, CatalogError, Result};
+use super::{
+    clean_text, find_package, found, owned_package, Caller, CatalogError, PackageCoord, Result,
+    VersionCoord,
+};
 use crate::infra::db::{
     Db, DbError, PackageId, PackageRecord, RepositoryRecord, VersionFields, VersionId,
     VersionOrderRow, VersionRecord,
@@ -18,12 +21,10 @@ use crate::infra::db::{
 pub async fn find_version(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
-    package: &str,
-    version: &str,
+    at: &VersionCoord,
 ) -> Result<(RepositoryRecord, PackageRecord, VersionRecord)> {
-    let (repo, package) = find_package(db, caller, subject, repo, package).await?;
+    let version = at.version.as_str();
+    let (repo, package) = find_package(db, caller, &at.package()).await?;
     let version = version_in(db, &package, version).await?;
     Ok((repo, package, version))
 }
@@ -157,12 +158,10 @@ fn apply(changes: VersionChanges, base: VersionFields) -> Result<VersionFields> 
 pub async fn create_version(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
-    package: &str,
+    at: &PackageCoord,
     changes: VersionChanges,
 ) -> Result<(RepositoryRecord, PackageRecord, VersionRecord)> {
-    let (repo, package) = owned_package(db, caller, subject, repo, package).await?;
+    let (repo, package) = owned_package(db, caller, at).await?;
     let name = changes
         .name
         .clone()
@@ -186,12 +185,10 @@ pub async fn create_version(
 pub async fn owned_version(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
-    package: &str,
-    version: &str,
+    at: &VersionCoord,
 ) -> Result<(RepositoryRecord, PackageRecord, VersionRecord)> {
-    let (repo, package) = owned_package(db, caller, subject, repo, package).await?;
+    let version = at.version.as_str();
+    let (repo, package) = owned_package(db, caller, &at.package()).await?;
     let version = version_in(db, &package, version).await?;
     Ok((repo, package, version))
 }
@@ -199,27 +196,17 @@ pub async fn owned_version(
 pub async fn update_version(
     db: &Db,
     caller: &Caller,
-    subject: &str,
-    repo: &str,
-    package: &str,
-    version: &str,
+    at: &VersionCoord,
     changes: VersionChanges,
 ) -> Result<()> {
-    let (_, _, found) = owned_version(db, caller, subject, repo, package, version).await?;
+    let (_, _, found) = owned_version(db, caller, at).await?;
     let fields = apply(changes, VersionFields::from(&found))?;
     db.update_version(found.id, &fields).await?;
     Ok(())
 }
 
-pub async fn delete_version(
-    db: &Db,
-    caller: &Caller,
-    subject: &str,
-    repo: &str,
-    package: &str,
-    version: &str,
-) -> Result<()> {
-    let (_, _, found) = owned_version(db, caller, subject, repo, package, version).await?;
+pub async fn delete_version(db: &Db, caller: &Caller, at: &VersionCoord) -> Result<()> {
+    let (_, _, found) = owned_version(db, caller, at).await?;
     db.delete_version(found.id).await?;
     Ok(())
 }

@@ -159,8 +159,12 @@ impl Importer {
             .user
             .as_ref()
             .ok_or(ImportError::Registry(CatalogError::Unauthenticated))?;
-        let repo =
-            catalog::owned_repository(&self.db, caller, &request.subject, &request.repo).await?;
+        let repo = catalog::owned_repository(
+            &self.db,
+            caller,
+            &catalog::RepoCoord::new(&request.subject, &request.repo),
+        )
+        .await?;
         let link = self
             .db
             .github_link(user.id)
@@ -300,4 +304,9 @@ impl Importer {
         }
         self.job(caller, job_id).await
     }
+}
+
+/// The Wharf repository a job imports into.
+fn target_of(job: &ImportJobRecord) -> catalog::RepoCoord {
+    catalog::RepoCoord::new(&job.subject, &job.repo)
 }

@@ -145,15 +145,20 @@ pub async fn claim_package(
                 };
                 import_collisions::check_existing(full_name, package, Some(&existing))
                     .map_err(ClaimError::Collision)?;
-                catalog::update_package(db, caller, subject, repo, package, changes).await?;
+                catalog::update_package(
+                    db,
+                    caller,
+                    &catalog::RepoCoord::new(subject, repo).package(package),
+                    changes,
+                )
+                .await?;
                 return Ok(());
             }
             Err(DbError::NotFound) => {
                 match catalog::create_imported_package(
                     db,
                     caller,
-                    subject,
-                    repo,
+                    &catalog::RepoCoord::new(subject, repo),
                     changes.clone(),
                     full_name,
                 )
@@ -204,7 +209,7 @@ impl Importer {
             .github_link(user.id)
             .await?
             .ok_or(AdmitError::NotLinked)?;
-        let target = catalog::owned_repository(&self.db, caller, &job.subject, &job.repo).await?;
+        let target = catalog::owned_repository(&self.db, caller, &super::target_of(job)).await?;
         let private = if github_repo.private {
             vec![github_repo.full_name.clone()]
         } else {

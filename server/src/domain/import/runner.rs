@@ -319,7 +319,8 @@ impl Importer {
             .and_then(|p| catalog::parse_released(p).ok());
         let (version, fields) = mapping::version(&want.facts, released_at)?;
         let (repo, pkg) =
-            catalog::owned_package(&self.db, caller, &job.subject, &job.repo, package).await?;
+            catalog::owned_package(&self.db, caller, &super::target_of(job).package(package))
+                .await?;
         // The version as it was, to tell new, updated and unchanged apart.
         let before = self.db.find_version(pkg.id, version.as_str()).await.ok();
         let changed = before.as_ref().is_some_and(|b| {

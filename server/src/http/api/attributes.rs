@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::json;
-use super::openapi::{AttributeClause, PackageParams, RepoParams, VersionParams};
+use super::openapi::AttributeClause;
 use super::openapi_responses::{ReadErrors, WriteErrors};
 use crate::domain::catalog::{self, AttrTarget, Caller};
 use crate::http::error::ApiError;
@@ -55,9 +55,6 @@ impl ValuesQuery {
     }
 }
 
-type PackagePath = Path<(String, String, String)>;
-type VersionPath = Path<(String, String, String, String)>;
-
 async fn target(
     state: &AppState,
     caller: &Caller,
@@ -66,7 +63,13 @@ async fn target(
     p: &str,
     v: Option<&str>,
 ) -> Result<AttrTarget, ApiError> {
-    Ok(catalog::attr_target(&state.db, caller, s, r, p, v).await?)
+    Ok(catalog::attr_target(
+        &state.db,
+        caller,
+        &catalog::RepoCoord::new(s, r).package(p),
+        v,
+    )
+    .await?)
 }
 
 async fn get(
@@ -116,7 +119,7 @@ async fn delete(
     path = "/packages/{subject}/{repo}/{package}/attributes",
     operation_id = "getPackageAttributes",
     tag = "attributes",
-    params(PackageParams, NamesQuery),
+    params(catalog::PackageCoord, NamesQuery),
     responses(
         (status = 200, description = "The attributes", body = Vec<Attribute>),
         ReadErrors,
@@ -126,9 +129,10 @@ async fn delete(
 pub async fn get_package(
     State(st): State<AppState>,
     ApiCaller(c): ApiCaller,
-    Path((s, r, p)): PackagePath,
+    Path(at): Path<catalog::PackageCoord>,
     Query(q): Query<NamesQuery>,
 ) -> Result<Json<Vec<Attribute>>, ApiError> {
+    let (s, r, p) = (at.subject.clone(), at.repo.clone(), at.package.clone());
     get(st, c, (s, r, p, None), q).await
 }
 
@@ -140,7 +144,7 @@ pub async fn get_package(
     path = "/packages/{subject}/{repo}/{package}/versions/{version}/attributes",
     operation_id = "getVersionAttributes",
     tag = "attributes",
-    params(VersionParams, NamesQuery),
+    params(catalog::VersionCoord, NamesQuery),
     responses(
         (status = 200, description = "The attributes", body = Vec<Attribute>),
         ReadErrors,
@@ -150,9 +154,15 @@ pub async fn get_package(
 pub async fn get_version(
     State(st): State<AppState>,
     ApiCaller(c): ApiCaller,
-    Path((s, r, p, v)): VersionPath,
+    Path(at): Path<catalog::VersionCoord>,
     Query(q): Query<NamesQuery>,
 ) -> Result<Json<Vec<Attribute>>, ApiError> {
+    let (s, r, p, v) = (
+        at.subject.clone(),
+        at.repo.clone(),
+        at.package.clone(),
+        at.version.clone(),
+    );
     get(st, c, (s, r, p, Some(v)), q).await
 }
 
@@ -164,7 +174,7 @@ pub async fn get_version(
     path = "/packages/{subject}/{repo}/{package}/attributes",
     operation_id = "replacePackageAttributes",
     tag = "attributes",
-    params(PackageParams),
+    params(catalog::PackageCoord),
     request_body = Vec<AttributeInput>,
     responses(
         (status = 200, description = "The package's attributes now", body = Vec<Attribute>),
@@ -175,9 +185,10 @@ pub async fn get_version(
 pub async fn replace_package(
     State(st): State<AppState>,
     ApiCaller(c): ApiCaller,
-    Path((s, r, p)): PackagePath,
+    Path(at): Path<catalog::PackageCoord>,
     JsonBody(b): JsonBody<Vec<AttributeInput>>,
 ) -> Result<Json<Vec<Attribute>>, ApiError> {
+    let (s, r, p) = (at.subject.clone(), at.repo.clone(), at.package.clone());
     write(st, c, (s, r, p, None), b, true).await
 }
 
@@ -189,7 +200,7 @@ pub async fn replace_package(
     path = "/packages/{subject}/{repo}/{package}/versions/{version}/attributes",
     operation_id = "replaceVersionAttributes",
     tag = "attributes",
-    params(VersionParams),
+    params(catalog::VersionCoord),
     request_body = Vec<AttributeInput>,
     responses(
         (status = 200, description = "The version's attributes now", body = Vec<Attribute>),
@@ -200,9 +211,15 @@ pub async fn replace_package(
 pub async fn replace_version(
     State(st): State<AppState>,
     ApiCaller(c): ApiCaller,
-    Path((s, r, p, v)): VersionPath,
+    Path(at): Path<catalog::VersionCoord>,
     JsonBody(b): JsonBody<Vec<AttributeInput>>,
 ) -> Result<Json<Vec<Attribute>>, ApiError> {
+    let (s, r, p, v) = (
+        at.subject.clone(),
+        at.repo.clone(),
+        at.package.clone(),
+        at.version.clone(),
+    );
     write(st, c, (s, r, p, Some(v)), b, true).await
 }
 
@@ -214,7 +231,7 @@ pub async fn replace_version(
     path = "/packages/{subject}/{repo}/{package}/attributes",
     operation_id = "updatePackageAttributes",
     tag = "attributes",
-    params(PackageParams),
+    params(catalog::PackageCoord),
     request_body = Vec<AttributeInput>,
     responses(
         (status = 200, description = "The package's attributes now", body = Vec<Attribute>),
@@ -225,9 +242,10 @@ pub async fn replace_version(
 pub async fn update_package(
     State(st): State<AppState>,
     ApiCaller(c): ApiCaller,
-    Path((s, r, p)): PackagePath,
+    Path(at): Path<catalog::PackageCoord>,
     JsonBody(b): JsonBody<Vec<AttributeInput>>,
 ) -> Result<Json<Vec<Attribute>>, ApiError> {
+    let (s, r, p) = (at.subject.clone(), at.repo.clone(), at.package.clone());
     write(st, c, (s, r, p, None), b, false).await
 }
 
@@ -239,7 +257,7 @@ pub async fn update_package(
     path = "/packages/{subject}/{repo}/{package}/versions/{version}/attributes",
     operation_id = "updateVersionAttributes",
     tag = "attributes",
-    params(VersionParams),
+    params(catalog::VersionCoord),
     request_body = Vec<AttributeInput>,
     responses(
         (status = 200, description = "The version's attributes now", body = Vec<Attribute>),
@@ -250,9 +268,15 @@ pub async fn update_package(
 pub async fn update_version(
     State(st): State<AppState>,
     ApiCaller(c): ApiCaller,
-    Path((s, r, p, v)): VersionPath,
+    Path(at): Path<catalog::VersionCoord>,
     JsonBody(b): JsonBody<Vec<AttributeInput>>,
 ) -> Result<Json<Vec<Attribute>>, ApiError> {
+    let (s, r, p, v) = (
+        at.subject.clone(),
+        at.repo.clone(),
+        at.package.clone(),
+        at.version.clone(),
+    );
     write(st, c, (s, r, p, Some(v)), b, false).await
 }
 
@@ -264,7 +288,7 @@ pub async fn update_version(
     path = "/packages/{subject}/{repo}/{package}/attributes",
     operation_id = "deletePackageAttributes",
     tag = "attributes",
-    params(PackageParams, NamesQuery),
+    params(catalog::PackageCoord, NamesQuery),
     responses(
         (status = 200, description = "Deleted", body = Success),
         WriteErrors,
@@ -274,9 +298,10 @@ pub async fn update_version(
 pub async fn delete_package(
     State(st): State<AppState>,
     ApiCaller(c): ApiCaller,
-    Path((s, r, p)): PackagePath,
+    Path(at): Path<catalog::PackageCoord>,
     Query(q): Query<NamesQuery>,
 ) -> Result<Json<Success>, ApiError> {
+    let (s, r, p) = (at.subject.clone(), at.repo.clone(), at.package.clone());
     delete(st, c, (s, r, p, None), q).await
 }
 
@@ -288,7 +313,7 @@ pub async fn delete_package(
     path = "/packages/{subject}/{repo}/{package}/versions/{version}/attributes",
     operation_id = "deleteVersionAttributes",
     tag = "attributes",
-    params(VersionParams, NamesQuery),
+    params(catalog::VersionCoord, NamesQuery),
     responses(
         (status = 200, description = "Deleted", body = Success),
         WriteErrors,
@@ -298,9 +323,15 @@ pub async fn delete_package(
 pub async fn delete_version(
     State(st): State<AppState>,
     ApiCaller(c): ApiCaller,
-    Path((s, r, p, v)): VersionPath,
+    Path(at): Path<catalog::VersionCoord>,
     Query(q): Query<NamesQuery>,
 ) -> Result<Json<Success>, ApiError> {
+    let (s, r, p, v) = (
+        at.subject.clone(),
+        at.repo.clone(),
+        at.package.clone(),
+        at.version.clone(),
+    );
     delete(st, c, (s, r, p, Some(v)), q).await
 }
 
@@ -326,7 +357,7 @@ pub async fn shown(
     path = "/search/attributes/{subject}/{repo}",
     operation_id = "searchPackagesByAttributes",
     tag = "attributes",
-    params(RepoParams, ValuesQuery),
+    params(catalog::RepoCoord, ValuesQuery),
     request_body(content = Vec<AttributeClause>, example = json!([
         {"att1": ["v1", "v2"]},
         {"att2": "[1,3]"},
@@ -341,12 +372,12 @@ pub async fn shown(
 pub async fn search_packages(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r)): Path<(String, String)>,
+    Path(at): Path<catalog::RepoCoord>,
     Query(vq): Query<ValuesQuery>,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Json<Vec<Package>>, ApiError> {
     let query = parse_query(&body).map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let (repo, packages) = catalog::search_packages(&state.db, &caller, &s, &r, &query).await?;
+    let (repo, packages) = catalog::search_packages(&state.db, &caller, &at, &query).await?;
     let is_publisher = caller.owns(repo.owner_id);
     let mut out = Vec::with_capacity(packages.len());
     for p in &packages {
@@ -369,7 +400,7 @@ pub async fn search_packages(
     path = "/search/attributes/{subject}/{repo}/{package}/versions",
     operation_id = "searchVersionsByAttributes",
     tag = "attributes",
-    params(PackageParams, ValuesQuery),
+    params(catalog::PackageCoord, ValuesQuery),
     request_body(content = Vec<AttributeClause>, example = json!([
         {"att1": ["v1", "v2"]},
         {"att2": "[1,3]"},
@@ -384,13 +415,13 @@ pub async fn search_packages(
 pub async fn search_versions(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r, p)): PackagePath,
+    Path(at): Path<catalog::PackageCoord>,
     Query(vq): Query<ValuesQuery>,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Json<Vec<Version>>, ApiError> {
     let query = parse_query(&body).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let (repo, package, versions) =
-        catalog::search_versions(&state.db, &caller, &s, &r, &p, &query).await?;
+        catalog::search_versions(&state.db, &caller, &at, &query).await?;
     let is_publisher = caller.owns(repo.owner_id);
     let mut out = Vec::with_capacity(versions.len());
     for v in &versions {

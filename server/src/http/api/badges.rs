@@ -8,7 +8,6 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::caller::ApiCaller;
-use super::openapi::PackageParams;
 use super::openapi_responses::ReadErrors;
 use crate::domain::catalog;
 use crate::http::error::ApiError;
@@ -51,7 +50,7 @@ pub struct BadgeQuery {
     operation_id = "getDownloadBadge",
     tag = "badges",
     params(
-        PackageParams,
+        catalog::PackageCoord,
         BadgeQuery,
         ("If-None-Match" = Option<String>, Header, description = "The ETag the caller has"),
     ),
@@ -66,18 +65,19 @@ pub struct BadgeQuery {
 pub async fn download_badge(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r, p)): Path<(String, String, String)>,
+    Path(at): Path<catalog::PackageCoord>,
     Query(q): Query<BadgeQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let wanted = q.version.unwrap_or_else(|| "_latest".to_owned());
-    let (svg, status) = match catalog::find_version(&state.db, &caller, &s, &r, &p, &wanted).await {
-        Ok((_, _, v)) => (badge_svg("download", &v.name, "#0f5e9c"), StatusCode::OK),
-        Err(catalog::CatalogError::VersionNotFound(_)) => {
-            (badge_svg("download", "none", "#9f9f9f"), StatusCode::OK)
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let (svg, status) =
+        match catalog::find_version(&state.db, &caller, &at.version(wanted.as_str())).await {
+            Ok((_, _, v)) => (badge_svg("download", &v.name, "#0f5e9c"), StatusCode::OK),
+            Err(catalog::CatalogError::VersionNotFound(_)) => {
+                (badge_svg("download", "none", "#9f9f9f"), StatusCode::OK)
+            }
+            Err(e) => return Err(e.into()),
+        };
     // Revalidated on every view (a cheap 304), so a new release shows at once.
     let etag = format!("\"{}\"", hex::encode(&Sha256::digest(svg.as_bytes())[..12]));
     let fresh = headers
@@ -109,7 +109,7 @@ pub async fn download_badge(
     path = "/{subject}/{repo}/{package}/_latestVersion",
     operation_id = "getLatestVersionPage",
     tag = "badges",
-    params(PackageParams),
+    params(catalog::PackageCoord),
     responses(
         (status = 303, description = "To `/:subject/:repo/:package/:version`", headers(
             ("Location" = String, description = "The version's page")
@@ -121,10 +121,10 @@ pub async fn download_badge(
 pub async fn latest_version(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r, p)): Path<(String, String, String)>,
+    Path(at): Path<catalog::PackageCoord>,
 ) -> Result<Response, ApiError> {
     let (repo, package, v) =
-        catalog::find_version(&state.db, &caller, &s, &r, &p, "_latest").await?;
+        catalog::find_version(&state.db, &caller, &at.version("_latest")).await?;
     Ok(Redirect::to(&format!(
         "/{}/{}/{}/{}",
         repo.owner_name,

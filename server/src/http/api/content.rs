@@ -86,8 +86,7 @@ async fn store(
         &state.db,
         &state.blobs,
         caller,
-        subject,
-        repo,
+        &catalog::RepoCoord::new(subject, repo),
         target,
         expected,
         body.into_data_stream(),
@@ -148,8 +147,7 @@ pub async fn upload(
                 &state.db,
                 &state.blobs,
                 &caller,
-                &subject,
-                &repo,
+                &catalog::RepoCoord::new(&subject, &repo),
                 &target,
                 expected,
                 body.into_data_stream(),
@@ -191,11 +189,12 @@ pub async fn upload(
 pub async fn upload_to_repository_root(
     state: State<AppState>,
     caller: ApiCaller,
-    Path((subject, repo)): Path<(String, String)>,
+    Path(at): Path<catalog::RepoCoord>,
     query: RawQuery,
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<Success>), ApiError> {
+    let (subject, repo) = (at.subject.clone(), at.repo.clone());
     upload(
         state,
         caller,
@@ -244,7 +243,12 @@ pub async fn maven_deploy(
 ) -> Result<(StatusCode, Json<Success>), ApiError> {
     refuse_announced_oversize(&headers, state.config.max_upload_bytes)?;
     let options = upload_options(&headers, query.as_deref());
-    let repository = catalog::owned_repository(&state.db, &caller, &subject, &repo).await?;
+    let repository = catalog::owned_repository(
+        &state.db,
+        &caller,
+        &catalog::RepoCoord::new(&subject, &repo),
+    )
+    .await?;
     if repository.repo_type != "maven" {
         return Err(ApiError::bad_request(format!(
             "Repository '{repo}' is of type {}; Maven deploys go to a maven repository",
@@ -295,10 +299,9 @@ pub async fn publish(
     let files = catalog::publish(
         &state.db,
         &caller,
-        &subject,
-        &repo,
-        package,
-        version,
+        &catalog::RepoCoord::new(&subject, &repo)
+            .package(package)
+            .version(version),
         request.discard.unwrap_or(false),
     )
     .await?;
@@ -326,7 +329,13 @@ pub async fn delete(
     ApiCaller(caller): ApiCaller,
     Path((subject, repo, rest)): Path<(String, String, String)>,
 ) -> Result<Json<Success>, ApiError> {
-    catalog::delete_file(&state.db, &caller, &subject, &repo, &rest).await?;
+    catalog::delete_file(
+        &state.db,
+        &caller,
+        &catalog::RepoCoord::new(&subject, &repo),
+        &rest,
+    )
+    .await?;
     Ok(Json(Success::new()))
 }
 

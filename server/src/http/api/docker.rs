@@ -60,10 +60,11 @@ fn images(tags: Vec<TagRecord>) -> Vec<DockerImage> {
 pub async fn registry(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((subject, repo)): Path<(String, String)>,
+    Path(at): Path<catalog::RepoCoord>,
     headers: HeaderMap,
 ) -> Result<Json<DockerRegistry>, ApiError> {
-    let found = catalog::find_repository(&state.db, &caller, &subject, &repo).await?;
+    let repo = at.repo.clone();
+    let found = catalog::find_repository(&state.db, &caller, &at).await?;
     if found.repo_type != RepoType::Docker.as_str() {
         return Err(CatalogError::BadRequest(format!(
             "Repository '{repo}' is of type {}, not docker",

@@ -59,11 +59,11 @@ pub async fn download(
     Path((subject, repo, path)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let file = match catalog::downloadable_file(&state.db, &caller, &subject, &repo, &path).await {
+    let at = catalog::RepoCoord::new(&subject, &repo);
+    let file = match catalog::downloadable_file(&state.db, &caller, &at, &path).await {
         Ok(file) => file,
         Err(not_found @ catalog::CatalogError::FileNotFound(_)) => {
-            return match catalog::maven_metadata(&state.db, &caller, &subject, &repo, &path).await?
-            {
+            return match catalog::maven_metadata(&state.db, &caller, &at, &path).await? {
                 Some(text) => Ok(generated(&method, &path, text)),
                 None => Err(not_found.into()),
             };

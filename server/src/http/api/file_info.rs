@@ -37,7 +37,8 @@ pub async fn package(
     ApiCaller(caller): ApiCaller,
     Path((s, r, path)): FilePathParams,
 ) -> Result<Json<Package>, ApiError> {
-    let (repo, package, _) = catalog::file_owner(&state.db, &caller, &s, &r, &path).await?;
+    let (repo, package, _) =
+        catalog::file_owner(&state.db, &caller, &catalog::RepoCoord::new(&s, &r), &path).await?;
     let attrs = shown(
         &state,
         AttrOwner::Package(package.id),
@@ -69,7 +70,8 @@ pub async fn version(
     ApiCaller(caller): ApiCaller,
     Path((s, r, path)): FilePathParams,
 ) -> Result<Json<Version>, ApiError> {
-    let (repo, package, version) = catalog::file_owner(&state.db, &caller, &s, &r, &path).await?;
+    let (repo, package, version) =
+        catalog::file_owner(&state.db, &caller, &catalog::RepoCoord::new(&s, &r), &path).await?;
     let attrs = shown(
         &state,
         AttrOwner::Version(version.id),
@@ -113,6 +115,13 @@ pub async fn metadata(
     let listed = body
         .list_in_downloads
         .ok_or_else(|| ApiError::bad_request("list_in_downloads is required"))?;
-    catalog::set_list_in_downloads(&state.db, &caller, &s, &r, &path, listed).await?;
+    catalog::set_list_in_downloads(
+        &state.db,
+        &caller,
+        &catalog::RepoCoord::new(&s, &r),
+        &path,
+        listed,
+    )
+    .await?;
     Ok(Json(Success::new()))
 }

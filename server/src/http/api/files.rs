@@ -8,7 +8,6 @@ use serde::Deserialize;
 
 use super::caller::ApiCaller;
 use super::json;
-use super::openapi::{PackageParams, VersionParams};
 use super::openapi_responses::ReadErrors;
 use crate::domain::catalog;
 use crate::http::error::ApiError;
@@ -39,7 +38,7 @@ impl FilesQuery {
     path = "/packages/{subject}/{repo}/{package}/files",
     operation_id = "listPackageFiles",
     tag = "files",
-    params(PackageParams, FilesQuery),
+    params(catalog::PackageCoord, FilesQuery),
     responses(
         (status = 200, description = "The files", body = Vec<File>),
         ReadErrors,
@@ -49,19 +48,11 @@ impl FilesQuery {
 pub async fn of_package(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r, p)): Path<(String, String, String)>,
+    Path(at): Path<catalog::PackageCoord>,
     Query(q): Query<FilesQuery>,
 ) -> Result<Json<Vec<File>>, ApiError> {
-    let (repo, files) = catalog::list_files(
-        &state.db,
-        &caller,
-        &s,
-        &r,
-        &p,
-        None,
-        q.include_unpublished(),
-    )
-    .await?;
+    let (repo, files) =
+        catalog::list_files(&state.db, &caller, &at, None, q.include_unpublished()).await?;
     Ok(Json(files.iter().map(|f| json::file(&repo, f)).collect()))
 }
 
@@ -71,7 +62,7 @@ pub async fn of_package(
     path = "/packages/{subject}/{repo}/{package}/versions/{version}/files",
     operation_id = "listVersionFiles",
     tag = "files",
-    params(VersionParams, FilesQuery),
+    params(catalog::VersionCoord, FilesQuery),
     responses(
         (status = 200, description = "The files", body = Vec<File>),
         ReadErrors,
@@ -81,16 +72,14 @@ pub async fn of_package(
 pub async fn of_version(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r, p, v)): Path<(String, String, String, String)>,
+    Path(at): Path<catalog::VersionCoord>,
     Query(q): Query<FilesQuery>,
 ) -> Result<Json<Vec<File>>, ApiError> {
     let (repo, files) = catalog::list_files(
         &state.db,
         &caller,
-        &s,
-        &r,
-        &p,
-        Some(&v),
+        &at.package(),
+        Some(&at.version),
         q.include_unpublished(),
     )
     .await?;

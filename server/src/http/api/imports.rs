@@ -232,9 +232,9 @@ pub async fn start(
 pub async fn target(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((subject, repo)): Path<(String, String)>,
+    Path(at): Path<catalog::RepoCoord>,
 ) -> Result<Json<ImportTarget>, ApiError> {
-    let repo = catalog::owned_repository(&state.db, &caller, &subject, &repo).await?;
+    let repo = catalog::owned_repository(&state.db, &caller, &at).await?;
     let packages = rules::existing_packages(&state.db, repo.id)
         .await
         .map_err(ApiError::internal)?;

@@ -426,45 +426,6 @@ mod described {
         subject: String,
     }
 
-    /// `/:subject/:repo`.
-    #[derive(IntoParams)]
-    #[into_params(parameter_in = Path)]
-    pub struct RepoParams {
-        /// The user that owns the repository.
-        subject: String,
-        /// The repository.
-        repo: String,
-    }
-
-    /// `/:subject/:repo/:package`.
-    #[derive(IntoParams)]
-    #[into_params(parameter_in = Path)]
-    pub struct PackageParams {
-        /// The user that owns the repository.
-        subject: String,
-        /// The repository.
-        repo: String,
-        /// The package.
-        package: String,
-    }
-
-    /// `/:subject/:repo/:package/versions/:version`.
-    #[derive(IntoParams)]
-    #[into_params(parameter_in = Path)]
-    pub struct VersionParams {
-        /// The user that owns the repository.
-        subject: String,
-        /// The repository.
-        repo: String,
-        /// The package.
-        package: String,
-        /// The version, percent-encoded as one path segment (UTF-8): version names hold
-        /// letters of any script, digits, `-_.+@~`; an imported git tag's `/` is `~`
-        /// (`cli/v1.9.4` → `cli~v1.9.4`). `_latest` names the newest version with a
-        /// published file.
-        version: String,
-    }
-
     /// `/:subject/:repo/:file_path`.
     #[derive(IntoParams)]
     #[into_params(parameter_in = Path)]

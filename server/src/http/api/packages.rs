@@ -11,7 +11,6 @@ use super::attributes::{self, ValuesQuery};
 use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::json;
-use super::openapi::{PackageParams, RepoParams};
 use super::openapi_responses::{CreateErrors, ReadErrors, WriteErrors};
 use crate::domain::catalog;
 use crate::http::error::ApiError;
@@ -36,7 +35,7 @@ pub struct ListQuery {
     path = "/repos/{subject}/{repo}/packages",
     operation_id = "listPackages",
     tag = "packages",
-    params(RepoParams, ListQuery),
+    params(catalog::RepoCoord, ListQuery),
     responses(
         (status = 200, description = "One page of package names", body = Vec<PackageSummary>,
             headers(
@@ -51,7 +50,7 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((subject, repo)): Path<(String, String)>,
+    Path(at): Path<catalog::RepoCoord>,
     Query(q): Query<ListQuery>,
 ) -> Result<(HeaderMap, Json<Vec<PackageSummary>>), ApiError> {
     let start_pos = match q.start_pos.as_deref().map(str::trim) {
@@ -61,8 +60,7 @@ pub async fn list(
         })?,
     };
     let prefix = q.start_name.as_deref().filter(|s| !s.is_empty());
-    let (_, page) =
-        catalog::list_packages(&state.db, &caller, &subject, &repo, start_pos, prefix).await?;
+    let (_, page) = catalog::list_packages(&state.db, &caller, &at, start_pos, prefix).await?;
     let mut headers = HeaderMap::new();
     let count = page.items.len() as i64;
     let end = if count == 0 {
@@ -97,7 +95,7 @@ pub async fn list(
     path = "/packages/{subject}/{repo}/{package}",
     operation_id = "getPackage",
     tag = "packages",
-    params(PackageParams, ValuesQuery),
+    params(catalog::PackageCoord, ValuesQuery),
     responses(
         (status = 200, description = "The package", body = Package),
         ReadErrors,
@@ -107,11 +105,10 @@ pub async fn list(
 pub async fn get(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((subject, repo, package)): Path<(String, String, String)>,
+    Path(at): Path<catalog::PackageCoord>,
     Query(vq): Query<ValuesQuery>,
 ) -> Result<Json<Package>, ApiError> {
-    let (repo, package) =
-        catalog::find_package(&state.db, &caller, &subject, &repo, &package).await?;
+    let (repo, package) = catalog::find_package(&state.db, &caller, &at).await?;
     let is_publisher = caller.owns(repo.owner_id);
     let attrs = attributes::shown(&state, AttrOwner::Package(package.id), is_publisher).await?;
     Ok(Json(
@@ -127,7 +124,7 @@ pub async fn get(
     path = "/packages/{subject}/{repo}",
     operation_id = "createPackage",
     tag = "packages",
-    params(RepoParams),
+    params(catalog::RepoCoord),
     request_body = PackageChanges,
     responses(
         (status = 201, description = "Created", body = Package),
@@ -138,11 +135,10 @@ pub async fn get(
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((subject, repo)): Path<(String, String)>,
+    Path(at): Path<catalog::RepoCoord>,
     JsonBody(changes): JsonBody<PackageChanges>,
 ) -> Result<(StatusCode, Json<Package>), ApiError> {
-    let (repo, package) =
-        catalog::create_package(&state.db, &caller, &subject, &repo, changes).await?;
+    let (repo, package) = catalog::create_package(&state.db, &caller, &at, changes).await?;
     let body = json::package(&state.db, &repo, &package, &[], false)
         .await
         .map_err(ApiError::internal)?;
@@ -157,7 +153,7 @@ pub async fn create(
     path = "/packages/{subject}/{repo}/{package}",
     operation_id = "updatePackage",
     tag = "packages",
-    params(PackageParams),
+    params(catalog::PackageCoord),
     request_body = PackageChanges,
     responses(
         (status = 200, description = "Updated", body = Success),
@@ -168,10 +164,10 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((subject, repo, package)): Path<(String, String, String)>,
+    Path(at): Path<catalog::PackageCoord>,
     JsonBody(changes): JsonBody<PackageChanges>,
 ) -> Result<Json<Success>, ApiError> {
-    catalog::update_package(&state.db, &caller, &subject, &repo, &package, changes).await?;
+    catalog::update_package(&state.db, &caller, &at, changes).await?;
     Ok(Json(Success::new()))
 }
 
@@ -183,7 +179,7 @@ pub async fn update(
     path = "/packages/{subject}/{repo}/{package}",
     operation_id = "deletePackage",
     tag = "packages",
-    params(PackageParams),
+    params(catalog::PackageCoord),
     responses(
         (status = 200, description = "Deleted", body = Success),
         WriteErrors,
@@ -193,8 +189,8 @@ pub async fn update(
 pub async fn delete(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((subject, repo, package)): Path<(String, String, String)>,
+    Path(at): Path<catalog::PackageCoord>,
 ) -> Result<Json<Success>, ApiError> {
-    catalog::delete_package(&state.db, &caller, &subject, &repo, &package).await?;
+    catalog::delete_package(&state.db, &caller, &at).await?;
     Ok(Json(Success::new()))
 }

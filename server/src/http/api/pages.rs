@@ -22,9 +22,9 @@ use crate::state::AppState;
 pub async fn versions(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r, p)): Path<(String, String, String)>,
+    Path(at): Path<catalog::PackageCoord>,
 ) -> Result<Json<PackageVersions>, ApiError> {
-    let (_, package) = catalog::find_package(&state.db, &caller, &s, &r, &p).await?;
+    let (_, package) = catalog::find_package(&state.db, &caller, &at).await?;
     let (rows, latest) = catalog::ordered_versions(&state.db, package.id)
         .await
         .map_err(ApiError::internal)?;
@@ -53,9 +53,11 @@ pub async fn versions(
 pub async fn files(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r, p, v)): Path<(String, String, String, String)>,
+    Path(at): Path<catalog::VersionCoord>,
 ) -> Result<Json<VersionFiles>, ApiError> {
-    let (repo, files) = catalog::list_files(&state.db, &caller, &s, &r, &p, Some(&v), true).await?;
+    let v = at.version.clone();
+    let (repo, files) =
+        catalog::list_files(&state.db, &caller, &at.package(), Some(&v), true).await?;
     Ok(Json(VersionFiles {
         files: files
             .iter()
@@ -78,7 +80,7 @@ pub struct CardsQuery {
 pub async fn packages(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r)): Path<(String, String)>,
+    Path(at): Path<catalog::RepoCoord>,
     Query(q): Query<CardsQuery>,
 ) -> Result<Json<PackageCards>, ApiError> {
     let start = i64::try_from(q.start_pos.unwrap_or(0)).unwrap_or(i64::MAX);
@@ -87,7 +89,7 @@ pub async fn packages(
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
-    let (_, page) = catalog::list_packages(&state.db, &caller, &s, &r, start, prefix).await?;
+    let (_, page) = catalog::list_packages(&state.db, &caller, &at, start, prefix).await?;
     let web = state.config.github.web_url.trim_end_matches('/');
     let ids: Vec<PackageId> = page.items.iter().map(|p| p.id).collect();
     let mut orders = catalog::version_orders(&state.db, &ids)

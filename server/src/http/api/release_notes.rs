@@ -8,13 +8,10 @@ use axum::Json;
 
 use super::body::JsonBody;
 use super::caller::ApiCaller;
-use super::openapi::VersionParams;
 use super::openapi_responses::{ReadErrors, WriteErrors};
 use crate::domain::catalog;
 use crate::http::error::ApiError;
 use crate::state::AppState;
-
-type VersionPath = Path<(String, String, String, String)>;
 
 /// Get a version's release notes
 ///
@@ -24,7 +21,7 @@ type VersionPath = Path<(String, String, String, String)>;
     path = "/packages/{subject}/{repo}/{package}/versions/{version}/release_notes",
     operation_id = "getReleaseNotes",
     tag = "versions",
-    params(VersionParams),
+    params(catalog::VersionCoord),
     responses(
         (status = 200, description = "The notes", body = ReleaseNotes),
         ReadErrors,
@@ -34,9 +31,9 @@ type VersionPath = Path<(String, String, String, String)>;
 pub async fn get(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r, p, v)): VersionPath,
+    Path(at): Path<catalog::VersionCoord>,
 ) -> Result<Json<ReleaseNotes>, ApiError> {
-    let (_, _, version) = catalog::find_version(&state.db, &caller, &s, &r, &p, &v).await?;
+    let (_, _, version) = catalog::find_version(&state.db, &caller, &at).await?;
     Ok(Json(ReleaseNotes {
         bintray: ReleaseNotesText {
             syntax: Some("MARKDOWN".to_owned()),
@@ -53,7 +50,7 @@ pub async fn get(
     path = "/packages/{subject}/{repo}/{package}/versions/{version}/release_notes",
     operation_id = "setReleaseNotes",
     tag = "versions",
-    params(VersionParams),
+    params(catalog::VersionCoord),
     request_body = ReleaseNotes,
     responses(
         (status = 200, description = "Saved", body = Success),
@@ -64,7 +61,7 @@ pub async fn get(
 pub async fn set(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r, p, v)): VersionPath,
+    Path(at): Path<catalog::VersionCoord>,
     JsonBody(notes): JsonBody<ReleaseNotes>,
 ) -> Result<Json<Success>, ApiError> {
     let syntax = notes.bintray.syntax.as_deref().unwrap_or("markdown");
@@ -76,7 +73,7 @@ pub async fn set(
             "Release notes syntax '{syntax}' is not supported (use markdown or plain_text)"
         )));
     }
-    let (_, _, version) = catalog::owned_version(&state.db, &caller, &s, &r, &p, &v).await?;
+    let (_, _, version) = catalog::owned_version(&state.db, &caller, &at).await?;
     let content = notes.bintray.content.trim();
     state
         .db
@@ -90,9 +87,9 @@ pub async fn set(
 pub async fn rendered(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r, p, v)): VersionPath,
+    Path(at): Path<catalog::VersionCoord>,
 ) -> Result<Json<RenderedNotes>, ApiError> {
-    let (_, _, version) = catalog::find_version(&state.db, &caller, &s, &r, &p, &v).await?;
+    let (_, _, version) = catalog::find_version(&state.db, &caller, &at).await?;
     Ok(Json(RenderedNotes {
         html: version
             .release_notes

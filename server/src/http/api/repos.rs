@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::json;
-use super::openapi::{RepoParams, SubjectParams};
+use super::openapi::SubjectParams;
 use super::openapi_responses::{CreateErrors, ReadErrors, SearchErrors, WriteErrors};
 use crate::domain::catalog;
 use crate::http::error::ApiError;
@@ -47,7 +47,7 @@ pub async fn list(
     path = "/repos/{subject}/{repo}",
     operation_id = "getRepository",
     tag = "repositories",
-    params(RepoParams),
+    params(catalog::RepoCoord),
     responses(
         (status = 200, description = "The repository", body = Repository),
         ReadErrors,
@@ -57,9 +57,9 @@ pub async fn list(
 pub async fn get(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((subject, repo)): Path<(String, String)>,
+    Path(at): Path<catalog::RepoCoord>,
 ) -> Result<Json<Repository>, ApiError> {
-    let repo = catalog::find_repository(&state.db, &caller, &subject, &repo).await?;
+    let repo = catalog::find_repository(&state.db, &caller, &at).await?;
     Ok(Json(json::repository(&repo)))
 }
 
@@ -71,7 +71,7 @@ pub async fn get(
     path = "/repos/{subject}/{repo}",
     operation_id = "createRepository",
     tag = "repositories",
-    params(RepoParams),
+    params(catalog::RepoCoord),
     request_body = RepositoryChanges,
     responses(
         (status = 201, description = "Created", body = Repository),
@@ -82,10 +82,10 @@ pub async fn get(
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((subject, repo)): Path<(String, String)>,
+    Path(at): Path<catalog::RepoCoord>,
     JsonBody(changes): JsonBody<RepositoryChanges>,
 ) -> Result<(StatusCode, Json<Repository>), ApiError> {
-    let repo = catalog::create_repository(&state.db, &caller, &subject, &repo, changes).await?;
+    let repo = catalog::create_repository(&state.db, &caller, &at, changes).await?;
     Ok((StatusCode::CREATED, Json(json::repository(&repo))))
 }
 
@@ -97,7 +97,7 @@ pub async fn create(
     path = "/repos/{subject}/{repo}",
     operation_id = "updateRepository",
     tag = "repositories",
-    params(RepoParams),
+    params(catalog::RepoCoord),
     request_body = RepositoryChanges,
     responses(
         (status = 200, description = "Updated", body = Success),
@@ -108,10 +108,10 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((subject, repo)): Path<(String, String)>,
+    Path(at): Path<catalog::RepoCoord>,
     JsonBody(changes): JsonBody<RepositoryChanges>,
 ) -> Result<Json<Success>, ApiError> {
-    catalog::update_repository(&state.db, &caller, &subject, &repo, changes).await?;
+    catalog::update_repository(&state.db, &caller, &at, changes).await?;
     Ok(Json(Success::new()))
 }
 
@@ -123,7 +123,7 @@ pub async fn update(
     path = "/repos/{subject}/{repo}",
     operation_id = "deleteRepository",
     tag = "repositories",
-    params(RepoParams),
+    params(catalog::RepoCoord),
     responses(
         (status = 200, description = "Deleted", body = Success),
         WriteErrors,
@@ -133,9 +133,9 @@ pub async fn update(
 pub async fn delete(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((subject, repo)): Path<(String, String)>,
+    Path(at): Path<catalog::RepoCoord>,
 ) -> Result<Json<Success>, ApiError> {
-    catalog::delete_repository(&state.db, &caller, &subject, &repo).await?;
+    catalog::delete_repository(&state.db, &caller, &at).await?;
     Ok(Json(Success::new()))
 }
 

@@ -10,14 +10,11 @@ use super::attributes::{self, ValuesQuery};
 use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::json;
-use super::openapi::{PackageParams, VersionParams};
 use super::openapi_responses::{CreateErrors, ReadErrors, WriteErrors};
 use crate::domain::catalog;
 use crate::http::error::ApiError;
 use crate::infra::db::AttrOwner;
 use crate::state::AppState;
-
-type VersionPath = Path<(String, String, String, String)>;
 
 /// Get a version
 #[utoipa::path(
@@ -25,7 +22,7 @@ type VersionPath = Path<(String, String, String, String)>;
     path = "/packages/{subject}/{repo}/{package}/versions/{version}",
     operation_id = "getVersion",
     tag = "versions",
-    params(VersionParams, ValuesQuery),
+    params(catalog::VersionCoord, ValuesQuery),
     responses(
         (status = 200, description = "The version", body = Version),
         ReadErrors,
@@ -35,11 +32,10 @@ type VersionPath = Path<(String, String, String, String)>;
 pub async fn get(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r, p, v)): VersionPath,
+    Path(at): Path<catalog::VersionCoord>,
     Query(vq): Query<ValuesQuery>,
 ) -> Result<Json<Version>, ApiError> {
-    let (repo, package, version) =
-        catalog::find_version(&state.db, &caller, &s, &r, &p, &v).await?;
+    let (repo, package, version) = catalog::find_version(&state.db, &caller, &at).await?;
     let is_publisher = caller.owns(repo.owner_id);
     let attrs = attributes::shown(&state, AttrOwner::Version(version.id), is_publisher).await?;
     Ok(Json(json::version(
@@ -59,7 +55,7 @@ pub async fn get(
     path = "/packages/{subject}/{repo}/{package}/versions",
     operation_id = "createVersion",
     tag = "versions",
-    params(PackageParams),
+    params(catalog::PackageCoord),
     request_body = VersionChanges,
     responses(
         (status = 201, description = "Created", body = Version),
@@ -70,11 +66,11 @@ pub async fn get(
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r, p)): Path<(String, String, String)>,
+    Path(at): Path<catalog::PackageCoord>,
     JsonBody(changes): JsonBody<VersionChanges>,
 ) -> Result<(StatusCode, Json<Version>), ApiError> {
     let (repo, package, version) =
-        catalog::create_version(&state.db, &caller, &s, &r, &p, changes).await?;
+        catalog::create_version(&state.db, &caller, &at, changes).await?;
     Ok((
         StatusCode::CREATED,
         Json(json::version(&repo, &package, &version, &[], false)),
@@ -89,7 +85,7 @@ pub async fn create(
     path = "/packages/{subject}/{repo}/{package}/versions/{version}",
     operation_id = "updateVersion",
     tag = "versions",
-    params(VersionParams),
+    params(catalog::VersionCoord),
     request_body = VersionChanges,
     responses(
         (status = 200, description = "Updated", body = Success),
@@ -100,10 +96,10 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r, p, v)): VersionPath,
+    Path(at): Path<catalog::VersionCoord>,
     JsonBody(changes): JsonBody<VersionChanges>,
 ) -> Result<Json<Success>, ApiError> {
-    catalog::update_version(&state.db, &caller, &s, &r, &p, &v, changes).await?;
+    catalog::update_version(&state.db, &caller, &at, changes).await?;
     Ok(Json(Success::new()))
 }
 
@@ -115,7 +111,7 @@ pub async fn update(
     path = "/packages/{subject}/{repo}/{package}/versions/{version}",
     operation_id = "deleteVersion",
     tag = "versions",
-    params(VersionParams),
+    params(catalog::VersionCoord),
     responses(
         (status = 200, description = "Deleted", body = Success),
         WriteErrors,
@@ -125,8 +121,8 @@ pub async fn update(
 pub async fn delete(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r, p, v)): VersionPath,
+    Path(at): Path<catalog::VersionCoord>,
 ) -> Result<Json<Success>, ApiError> {
-    catalog::delete_version(&state.db, &caller, &s, &r, &p, &v).await?;
+    catalog::delete_version(&state.db, &caller, &at).await?;
     Ok(Json(Success::new()))
 }
