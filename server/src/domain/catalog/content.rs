@@ -11,7 +11,7 @@ use futures_util::Stream;
 use super::versions::version_in;
 use super::{
     find_package, find_repository, found, owned_package, owned_version, Caller, CatalogError,
-    PackageCoord, RepoCoord, Result, VersionCoord,
+    FileCoord, PackageCoord, RepoCoord, Result, VersionCoord,
 };
 use app::domain::upload_rules::Decision;
 
@@ -602,8 +602,9 @@ pub async fn publish(db: &Db, caller: &Caller, at: &VersionCoord, discard: bool)
 
 /// Deletes the file at `rest`, the path exactly as sent (Bintray's DELETE takes no
 /// matrix parameters).
-pub async fn delete_file(db: &Db, caller: &Caller, at: &RepoCoord, rest: &str) -> Result<()> {
-    let repo = super::owned_repository(db, caller, at).await?;
+pub async fn delete_file(db: &Db, caller: &Caller, at: &FileCoord) -> Result<()> {
+    let repo = super::owned_repository(db, caller, &at.repository()).await?;
+    let rest = at.file_path.as_str();
     // The path as sent, never split into matrix parameters: a `;` here would otherwise
     // name (and delete) another file. File paths never hold `;`, so it is refused.
     let path = FilePath::parse(rest).map_err(|e| CatalogError::BadRequest(e.to_string()))?;
@@ -640,14 +641,10 @@ pub async fn list_files(
 
 /// The file a download URL names, if the caller may have it: unpublished files only for
 /// their owner, and anything in a private repository only for its owner.
-pub async fn downloadable_file(
-    db: &Db,
-    caller: &Caller,
-    at: &RepoCoord,
-    path: &str,
-) -> Result<FileRecord> {
+pub async fn downloadable_file(db: &Db, caller: &Caller, at: &FileCoord) -> Result<FileRecord> {
+    let path = at.file_path.as_str();
     let not_found = || CatalogError::FileNotFound(path.to_owned());
-    let repo = find_repository(db, caller, at)
+    let repo = find_repository(db, caller, &at.repository())
         .await
         .map_err(|_| not_found())?;
     let path = FilePath::parse(path).map_err(|_| not_found())?;
@@ -663,11 +660,13 @@ pub async fn downloadable_file(
 pub async fn file_owner(
     db: &Db,
     caller: &Caller,
-    at: &RepoCoord,
-    path: &str,
+    at: &FileCoord,
 ) -> Result<(RepositoryRecord, PackageRecord, VersionRecord)> {
-    let file = downloadable_file(db, caller, at, path).await?;
-    let version = at.package(&file.package_name).version(&file.version_name);
+    let file = downloadable_file(db, caller, at).await?;
+    let version = at
+        .repository()
+        .package(&file.package_name)
+        .version(&file.version_name);
     super::find_version(db, caller, &version).await
 }
 
@@ -675,12 +674,12 @@ pub async fn file_owner(
 pub async fn set_list_in_downloads(
     db: &Db,
     caller: &Caller,
-    at: &RepoCoord,
-    path: &str,
+    at: &FileCoord,
     listed: bool,
 ) -> Result<()> {
-    let owned = super::owned_repository(db, caller, at).await?;
-    let path = FilePath::parse(path).map_err(|e| CatalogError::BadRequest(e.to_string()))?;
+    let owned = super::owned_repository(db, caller, &at.repository()).await?;
+    let path =
+        FilePath::parse(&at.file_path).map_err(|e| CatalogError::BadRequest(e.to_string()))?;
     let file = owned_file(db, &owned, &path).await?;
     Ok(db.set_list_in_downloads(file.id, listed).await?)
 }

@@ -1,6 +1,7 @@
 //! Where a thing is in the catalogue, one type per level: a repository
-//! (`subject/repo`), a package (`…/package`) and a version (`…/version`). A file is a
-//! repository plus its path (`app::domain::file_path::FilePath`).
+//! (`subject/repo`), a package (`…/package`), a version (`…/version`), and a file of a
+//! repository by its path (`subject/repo/file_path`; the path is checked by
+//! `app::domain::file_path::FilePath` where it is written).
 //!
 //! The REST API's paths name them as `{subject}`, `{repo}`, `{package}` and `{version}`,
 //! so each type is the axum path extractor of its routes and their OpenAPI parameters.
@@ -48,6 +49,26 @@ pub struct VersionCoord {
     /// (`cli/v1.9.4` → `cli~v1.9.4`). `_latest` names the newest version with a
     /// published file.
     pub version: String,
+}
+
+/// `/:subject/:repo/:file_path`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct FileCoord {
+    /// The user that owns the repository.
+    pub subject: String,
+    /// The repository.
+    pub repo: String,
+    /// The file's path in the repository; it may contain `/`.
+    #[serde(alias = "path", alias = "rest")]
+    pub file_path: String,
+}
+
+impl FileCoord {
+    /// The repository the file is in.
+    pub fn repository(&self) -> RepoCoord {
+        RepoCoord::new(&self.subject, &self.repo)
+    }
 }
 
 impl RepoCoord {

@@ -6,18 +6,13 @@ use std::collections::BTreeMap;
 use app::domain::maven::{metadata_xml, MetadataFile};
 use sha2::Digest;
 
-use super::{find_repository, Caller, RepoCoord, Result};
+use super::{find_repository, Caller, FileCoord, Result};
 use crate::infra::db::Db;
 
 /// The generated metadata (or its checksum) at `path`, or `None` when `path` is not the
 /// metadata of an artifact with visible files in a Maven repository.
-pub async fn maven_metadata(
-    db: &Db,
-    caller: &Caller,
-    at: &RepoCoord,
-    path: &str,
-) -> Result<Option<String>> {
-    let segments: Vec<&str> = path.split('/').collect();
+pub async fn maven_metadata(db: &Db, caller: &Caller, at: &FileCoord) -> Result<Option<String>> {
+    let segments: Vec<&str> = at.file_path.split('/').collect();
     let Some((name, dir)) = segments.split_last() else {
         return Ok(None);
     };
@@ -27,7 +22,7 @@ pub async fn maven_metadata(
     if dir.len() < 2 || dir.iter().any(|s| s.is_empty() || *s == "..") {
         return Ok(None);
     }
-    let Ok(repo) = find_repository(db, caller, at).await else {
+    let Ok(repo) = find_repository(db, caller, &at.repository()).await else {
         return Ok(None);
     };
     if repo.repo_type != "maven" {

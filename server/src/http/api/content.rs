@@ -10,7 +10,7 @@ use axum::Json;
 
 use super::body::OptionalJsonBody;
 use super::caller::ApiCaller;
-use super::openapi::{FileParams, UploadHeaders, UploadQuery};
+use super::openapi::{UploadHeaders, UploadQuery};
 use super::openapi_responses::{UploadErrors, WriteErrors};
 use crate::domain::catalog::{self, Caller, UploadOptions, UploadRequest, UploadTarget};
 use crate::http::error::ApiError;
@@ -317,7 +317,7 @@ pub async fn publish(
     path = "/content/{subject}/{repo}/{file_path}",
     operation_id = "deleteContent",
     tag = "content",
-    params(FileParams),
+    params(catalog::FileCoord),
     responses(
         (status = 200, description = "Deleted", body = Success),
         WriteErrors,
@@ -327,15 +327,9 @@ pub async fn publish(
 pub async fn delete(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((subject, repo, rest)): Path<(String, String, String)>,
+    Path(at): Path<catalog::FileCoord>,
 ) -> Result<Json<Success>, ApiError> {
-    catalog::delete_file(
-        &state.db,
-        &caller,
-        &catalog::RepoCoord::new(&subject, &repo),
-        &rest,
-    )
-    .await?;
+    catalog::delete_file(&state.db, &caller, &at).await?;
     Ok(Json(Success::new()))
 }
 

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
 
 use super::caller::ApiCaller;
-use super::openapi::FileParams;
 use super::openapi_responses::ReadErrors;
 use crate::domain::catalog;
 use crate::http::error::ApiError;
@@ -26,7 +25,7 @@ use crate::state::AppState;
     operation_id = "downloadFile",
     tag = "downloads",
     params(
-        FileParams,
+        catalog::FileCoord,
         ("Range" = Option<String>, Header, description = "One byte range, `bytes=start-end`"),
         ("If-None-Match" = Option<String>, Header, description = "The ETag the caller has"),
     ),
@@ -56,15 +55,14 @@ pub async fn download(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     method: Method,
-    Path((subject, repo, path)): Path<(String, String, String)>,
+    Path(at): Path<catalog::FileCoord>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let at = catalog::RepoCoord::new(&subject, &repo);
-    let file = match catalog::downloadable_file(&state.db, &caller, &at, &path).await {
+    let file = match catalog::downloadable_file(&state.db, &caller, &at).await {
         Ok(file) => file,
         Err(not_found @ catalog::CatalogError::FileNotFound(_)) => {
-            return match catalog::maven_metadata(&state.db, &caller, &at, &path).await? {
-                Some(text) => Ok(generated(&method, &path, text)),
+            return match catalog::maven_metadata(&state.db, &caller, &at).await? {
+                Some(text) => Ok(generated(&method, &at.file_path, text)),
                 None => Err(not_found.into()),
             };
         }

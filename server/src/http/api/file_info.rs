@@ -10,14 +10,11 @@ use super::attributes::shown;
 use super::body::JsonBody;
 use super::caller::ApiCaller;
 use super::json;
-use super::openapi::FileParams;
 use super::openapi_responses::{ReadErrors, WriteErrors};
 use crate::domain::catalog;
 use crate::http::error::ApiError;
 use crate::infra::db::AttrOwner;
 use crate::state::AppState;
-
-type FilePathParams = Path<(String, String, String)>;
 
 /// The package a file belongs to
 #[utoipa::path(
@@ -25,7 +22,7 @@ type FilePathParams = Path<(String, String, String)>;
     path = "/file_package/{subject}/{repo}/{file_path}",
     operation_id = "getFilePackage",
     tag = "files",
-    params(FileParams),
+    params(catalog::FileCoord),
     responses(
         (status = 200, description = "The file's package", body = Package),
         ReadErrors,
@@ -35,10 +32,9 @@ type FilePathParams = Path<(String, String, String)>;
 pub async fn package(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r, path)): FilePathParams,
+    Path(at): Path<catalog::FileCoord>,
 ) -> Result<Json<Package>, ApiError> {
-    let (repo, package, _) =
-        catalog::file_owner(&state.db, &caller, &catalog::RepoCoord::new(&s, &r), &path).await?;
+    let (repo, package, _) = catalog::file_owner(&state.db, &caller, &at).await?;
     let attrs = shown(
         &state,
         AttrOwner::Package(package.id),
@@ -58,7 +54,7 @@ pub async fn package(
     path = "/file_version/{subject}/{repo}/{file_path}",
     operation_id = "getFileVersion",
     tag = "files",
-    params(FileParams),
+    params(catalog::FileCoord),
     responses(
         (status = 200, description = "The file's version", body = Version),
         ReadErrors,
@@ -68,10 +64,9 @@ pub async fn package(
 pub async fn version(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r, path)): FilePathParams,
+    Path(at): Path<catalog::FileCoord>,
 ) -> Result<Json<Version>, ApiError> {
-    let (repo, package, version) =
-        catalog::file_owner(&state.db, &caller, &catalog::RepoCoord::new(&s, &r), &path).await?;
+    let (repo, package, version) = catalog::file_owner(&state.db, &caller, &at).await?;
     let attrs = shown(
         &state,
         AttrOwner::Version(version.id),
@@ -98,7 +93,7 @@ pub struct FileMetadata {
     path = "/file_metadata/{subject}/{repo}/{file_path}",
     operation_id = "setFileMetadata",
     tag = "files",
-    params(FileParams),
+    params(catalog::FileCoord),
     request_body = FileMetadata,
     responses(
         (status = 200, description = "Saved", body = Success),
@@ -109,19 +104,12 @@ pub struct FileMetadata {
 pub async fn metadata(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((s, r, path)): FilePathParams,
+    Path(at): Path<catalog::FileCoord>,
     JsonBody(body): JsonBody<FileMetadata>,
 ) -> Result<Json<Success>, ApiError> {
     let listed = body
         .list_in_downloads
         .ok_or_else(|| ApiError::bad_request("list_in_downloads is required"))?;
-    catalog::set_list_in_downloads(
-        &state.db,
-        &caller,
-        &catalog::RepoCoord::new(&s, &r),
-        &path,
-        listed,
-    )
-    .await?;
+    catalog::set_list_in_downloads(&state.db, &caller, &at, listed).await?;
     Ok(Json(Success::new()))
 }

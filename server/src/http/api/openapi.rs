@@ -246,7 +246,7 @@ impl Modify for MalformedRequests {
     operation_id = "uploadContentWithHeaders",
     tag = "content",
     params(
-        FileParams,
+        crate::domain::catalog::FileCoord,
         ("X-Bintray-Package" = String, Header, description = "The package"),
         ("X-Bintray-Version" = String, Header, description = "The version"),
         UploadQuery,
@@ -274,7 +274,7 @@ fn upload_with_headers() {}
     operation_id = "uploadContentWithMatrixParams",
     tag = "content",
     params(
-        FileParams,
+        crate::domain::catalog::FileCoord,
         ("bt_package" = String, Path, description = "The package"),
         ("bt_version" = String, Path, description = "The version"),
         UploadQuery,
@@ -301,7 +301,7 @@ fn upload_with_matrix() {}
     operation_id = "downloadFileHead",
     tag = "downloads",
     params(
-        FileParams,
+        crate::domain::catalog::FileCoord,
         ("Range" = Option<String>, Header, description = "One byte range, `bytes=start-end`"),
         ("If-None-Match" = Option<String>, Header, description = "The ETag the caller has"),
     ),
@@ -424,18 +424,6 @@ mod described {
     pub struct SubjectParams {
         /// The user that owns the repositories.
         subject: String,
-    }
-
-    /// `/:subject/:repo/:file_path`.
-    #[derive(IntoParams)]
-    #[into_params(parameter_in = Path)]
-    pub struct FileParams {
-        /// The user that owns the repository.
-        subject: String,
-        /// The repository.
-        repo: String,
-        /// The file's path in the repository; it may contain `/`.
-        file_path: String,
     }
 
     /// The upload switches in the query string (`?publish=1&override=1`). Each may instead be
