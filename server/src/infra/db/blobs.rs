@@ -44,11 +44,10 @@ impl Db {
     /// Which of `sha256s` have a row (the collector's orphan check).
     pub async fn existing_blobs(&self, sha256s: &[String]) -> Result<HashSet<String>, DbError> {
         let mut found = HashSet::new();
-        for chunk in sha256s.chunks(500) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        for chunk in sha256s.chunks(super::IN_CHUNK) {
             let sql = format!(
                 "SELECT sha256 FROM blobs WHERE sha256 IN ({})",
-                placeholders.join(", ")
+                super::in_list(1, chunk.len())
             );
             let mut query = sqlx::query_scalar::<_, String>(&sql);
             for sha in chunk {

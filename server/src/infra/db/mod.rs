@@ -129,6 +129,19 @@ pub fn now_millis() -> i64 {
         .unwrap_or(0)
 }
 
+/// How many values one `IN (…)` list binds at most: lists of ids or digests are read
+/// in chunks of this size, well under SQLite's 999 bound variables.
+const IN_CHUNK: usize = 500;
+
+/// The placeholders of an `IN (…)` list of `count` values whose first is `$first`:
+/// `"$2, $3, $4"` for `(2, 3)`.
+fn in_list(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Labels, licences and other short lists are stored as a JSON array of strings.
 fn labels_to_json(labels: &[String]) -> String {
     serde_json::to_string(labels).unwrap_or_else(|_| "[]".to_owned())

@@ -99,11 +99,10 @@ impl Db {
         viewer: Viewer,
     ) -> Result<Vec<RepositoryRecord>, DbError> {
         let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+        for chunk in ids.chunks(super::IN_CHUNK) {
             let sql = format!(
                 "{SELECT} WHERE r.id IN ({}) AND (r.is_private = FALSE OR r.owner_id = $1)",
-                placeholders.join(", ")
+                super::in_list(2, chunk.len())
             );
             let mut query = sqlx::query(&sql).bind(viewer.0);
             for id in chunk {

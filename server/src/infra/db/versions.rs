@@ -103,15 +103,14 @@ impl Db {
         package_ids: &[PackageId],
     ) -> Result<HashMap<PackageId, Vec<VersionOrderRow>>, DbError> {
         let mut out: HashMap<PackageId, Vec<VersionOrderRow>> = HashMap::new();
-        for chunk in package_ids.chunks(500) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        for chunk in package_ids.chunks(super::IN_CHUNK) {
             let sql = format!(
                 "SELECT v.package_id, v.id, v.name, v.released_at, v.created_at, v.is_prerelease, \
                  EXISTS (SELECT 1 FROM files f WHERE f.version_id = v.id AND f.is_published) AS published, \
                  (p.latest_pin_version_id IS NOT NULL AND p.latest_pin_version_id = v.id) AS pinned \
                  FROM versions v JOIN packages p ON p.id = v.package_id \
                  WHERE v.package_id IN ({}) ORDER BY v.id",
-                placeholders.join(", ")
+                super::in_list(1, chunk.len())
             );
             let mut query = sqlx::query(&sql);
             for id in chunk {
