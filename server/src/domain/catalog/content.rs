@@ -13,7 +13,6 @@ use super::{
     find_package, find_repository, found, owned_package, owned_version, Caller, CatalogError,
     FileCoord, PackageCoord, RepoCoord, Result, VersionCoord,
 };
-use app::domain::upload_rules::Decision;
 
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
@@ -23,7 +22,7 @@ use crate::infra::db::{
     Db, FileBatch, FileRecord, NewFile, PackageRecord, PutFilesError, RepositoryRecord,
     VersionRecord,
 };
-use crate::infra::storage::{BlobStore, StorageError, Want};
+use crate::infra::storage::{BlobStore, Staged, StorageError, Want};
 
 impl From<StorageError> for CatalogError {
     fn from(e: StorageError) -> Self {
@@ -263,7 +262,7 @@ impl From<PutFilesError> for CatalogError {
 
 /// Applies the upload-conflict table to `path` before anything is read or stored, so a
 /// refused upload costs nothing. ([`Db::put_files`] applies it again in its transaction.)
-pub(crate) async fn check_path(
+async fn check_path(
     db: &Db,
     repo: &RepositoryRecord,
     package: &str,
@@ -271,14 +270,11 @@ pub(crate) async fn check_path(
     path: &FilePath,
     override_: bool,
 ) -> Result<()> {
-    if let Some(holder) = db.path_holder(repo.id, path.as_str()).await? {
-        if let Decision::Refuse(conflict) = holder.decide(package, version, override_) {
-            return Err(CatalogError::Conflict(
-                holder.refusal(path.as_str(), conflict),
-            ));
-        }
+    let holder = db.path_holder(repo.id, path.as_str()).await?;
+    match holder.and_then(|h| h.refusal_for(path.as_str(), package, version, override_)) {
+        Some(refusal) => Err(CatalogError::Conflict(refusal)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Stores an upload. Nothing is recorded unless the whole body arrived, matched its
@@ -314,37 +310,71 @@ where
     .await?;
     // The body is read before the unit of work begins: no write lock waits on a client.
     let staged = crate::infra::file_store::stage_upload(blobs, body, max, expected_sha256).await?;
+    let into = Destination {
+        repo: &repo,
+        package: &package,
+        version: &version_name,
+        publish: target.publish,
+        replace: target.replace,
+    };
+    record_staged(db, blobs, &into, &[(&target.path, staged)]).await?;
+    Ok(db.find_file(repo.id, target.path.as_str()).await?)
+}
+
+/// Where an upload's files go: a version (created if new) of a package, with the upload's
+/// publish and override switches.
+struct Destination<'a> {
+    repo: &'a RepositoryRecord,
+    package: &'a PackageRecord,
+    version: &'a VersionName,
+    publish: bool,
+    replace: bool,
+}
+
+/// Records staged blobs as files of a version in one unit of work: the blobs, the
+/// version if it is new, and the files. A failure at any step records none of them and
+/// discards every staged object. The objects are placed after the files, so a refused
+/// path never places one.
+async fn record_staged(
+    db: &Db,
+    blobs: &BlobStore,
+    into: &Destination<'_>,
+    staged: &[(&FilePath, Staged)],
+) -> Result<()> {
     let result = async {
-        let blob = &staged.blob;
-        let files = [NewFile {
-            path: target.path.as_str(),
-            name: target.path.file_name(),
-            sha256: &blob.sha256,
-            sha1: &blob.sha1,
-            md5: &blob.md5,
-            size: blob.size,
-        }];
+        let files: Vec<NewFile<'_>> = staged
+            .iter()
+            .map(|(path, s)| NewFile {
+                path: path.as_str(),
+                name: path.file_name(),
+                sha256: &s.blob.sha256,
+                sha1: &s.blob.sha1,
+                md5: &s.blob.md5,
+                size: s.blob.size,
+            })
+            .collect();
         let mut tx = db.begin().await?;
         tx.put_files(&FileBatch {
-            repository_id: repo.id,
-            package_name: &package.name,
-            package_id: package.id,
-            version_name: version_name.as_str(),
-            publish: target.publish,
-            override_: target.replace,
+            repository_id: into.repo.id,
+            package_name: &into.package.name,
+            package_id: into.package.id,
+            version_name: into.version.as_str(),
+            publish: into.publish,
+            override_: into.replace,
             files: &files,
         })
         .await?;
-        // After the files, so a refused path never places an object.
-        crate::infra::file_store::keep_in(&mut tx, blobs, &staged, None).await?;
-        // Last: the blob's row may just have gained the sha1 and md5 it lacked.
-        let file = tx.find_file(repo.id, target.path.as_str()).await?;
+        for (_, s) in staged {
+            crate::infra::file_store::keep_in(&mut tx, blobs, s, None).await?;
+        }
         tx.commit().await?;
-        Ok(file)
+        Ok(())
     }
     .await;
     if result.is_err() {
-        blobs.discard(&staged.path).await;
+        for (_, s) in staged {
+            blobs.discard(&s.path).await;
+        }
     }
     result
 }
@@ -520,44 +550,21 @@ where
     }
     let staged = stage_all(blobs, &extracted, max).await?;
     drop(out);
-    // Every blob, the version and every file: one unit of work.
-    let result = async {
-        let files: Vec<NewFile<'_>> = extracted
-            .iter()
-            .zip(&staged)
-            .map(|(entry, s)| NewFile {
-                path: entry.path.as_str(),
-                name: entry.path.file_name(),
-                sha256: &s.blob.sha256,
-                sha1: &s.blob.sha1,
-                md5: &s.blob.md5,
-                size: s.blob.size,
-            })
-            .collect();
-        let mut tx = db.begin().await?;
-        tx.put_files(&FileBatch {
-            repository_id: repo.id,
-            package_name: &package.name,
-            package_id: package.id,
-            version_name: version_name.as_str(),
-            publish: target.publish,
-            override_: target.replace,
-            files: &files,
-        })
-        .await?;
-        for s in &staged {
-            crate::infra::file_store::keep_in(&mut tx, blobs, s, None).await?;
-        }
-        tx.commit().await?;
-        Ok(files.len())
-    }
-    .await;
-    if result.is_err() {
-        for s in &staged {
-            blobs.discard(&s.path).await;
-        }
-    }
-    result
+    let count = staged.len();
+    let staged: Vec<(&FilePath, Staged)> = extracted
+        .iter()
+        .map(|entry| &entry.path)
+        .zip(staged)
+        .collect();
+    let into = Destination {
+        repo: &repo,
+        package: &package,
+        version: &version_name,
+        publish: target.publish,
+        replace: target.replace,
+    };
+    record_staged(db, blobs, &into, &staged).await?;
+    Ok(count)
 }
 
 /// Streams each unpacked file into a staging object (hashed on the way); on any failure

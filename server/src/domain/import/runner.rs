@@ -7,7 +7,6 @@ use app::domain::file_path::FilePath;
 use app::domain::import_outcome::{VersionOutcome, VersionOutcomes};
 use app::domain::import_selection::ReleaseChoice;
 use app::domain::names::VersionName;
-use app::domain::upload_rules::Decision;
 use futures_util::TryStreamExt;
 
 use super::mapping::{self, Candidate, ReleaseFacts, RepoFacts};
@@ -74,10 +73,7 @@ fn asset_refusal(
             "a published file uploaded by hand is at this path; it is left as it is".to_owned(),
         );
     }
-    match holder.decide(package, version, true) {
-        Decision::Refuse(conflict) => Some(holder.refusal(path.as_str(), conflict)),
-        _ => None,
-    }
+    holder.refusal_for(path.as_str(), package, version, true)
 }
 
 impl Importer {
@@ -466,16 +462,16 @@ impl Importer {
         // Never replace a published file a person uploaded (or replaced) by hand, nor
         // take a path the upload-conflict table refuses: checked before anything is
         // fetched, and again when the release is written.
-        let holder = self
-            .db
-            .path_holder(repo.id, path.as_str())
-            .await
-            .map_err(|e| e.to_string())?;
-        let imported = self
-            .db
-            .file_is_imported(repo.id, path.as_str())
-            .await
-            .map_err(|e| e.to_string())?;
+        // The file already read above is the path's holder.
+        let holder = existing.as_ref().map(PathHolder::from);
+        let imported = match &existing {
+            Some(_) => self
+                .db
+                .file_is_imported(repo.id, path.as_str())
+                .await
+                .map_err(|e| e.to_string())?,
+            None => None,
+        };
         if let Some(why) = asset_refusal(holder.as_ref(), imported, &path, package, version) {
             return Err(why);
         }

@@ -50,12 +50,24 @@ pub struct FileBatch<'a> {
 }
 
 /// The file already at a path of a repository, and where it lives.
+/// Who holds a path of a repository: the file there, its package and version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathHolder {
     pub file_id: FileId,
     pub package_name: String,
     pub version_name: String,
     pub is_published: bool,
+}
+
+impl From<&FileRecord> for PathHolder {
+    fn from(f: &FileRecord) -> PathHolder {
+        PathHolder {
+            file_id: f.id,
+            package_name: f.package_name.clone(),
+            version_name: f.version_name.clone(),
+            is_published: f.is_published,
+        }
+    }
 }
 
 impl PathHolder {
@@ -73,6 +85,21 @@ impl PathHolder {
     }
 
     /// The refusal message for `conflict` at `path`.
+    /// Why an upload of `package`/`version` may not take `path` from this holder, in
+    /// words, or `None` when the upload-conflict table lets it.
+    pub fn refusal_for(
+        &self,
+        path: &str,
+        package: &str,
+        version: &str,
+        override_: bool,
+    ) -> Option<String> {
+        match self.decide(package, version, override_) {
+            Decision::Refuse(conflict) => Some(self.refusal(path, conflict)),
+            _ => None,
+        }
+    }
+
     pub fn refusal(&self, path: &str, conflict: Conflict) -> String {
         conflict.message(
             path,
