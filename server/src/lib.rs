@@ -30,8 +30,8 @@ pub enum StartError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot open the database {path}: {source}")]
-    Database { path: PathBuf, source: DbError },
+    #[error("cannot open the database {place}: {source}")]
+    Database { place: String, source: DbError },
     #[error(transparent)]
     Secrets(#[from] SecretsError),
     #[error(transparent)]
@@ -65,15 +65,40 @@ pub fn prepare_data_dir(data_dir: &Path) -> Result<(), StartError> {
     Ok(())
 }
 
-/// Opens the data directory and its database (applying migrations) and the secrets.
+/// Opens the data directory, the database `WHARF_DATABASE_URL` names (by default
+/// `<data dir>/wharf.db`, applying migrations) and the secrets.
+///
+/// Replicas on one PostgreSQL database must share the server key (`wharf.key` in the data
+/// directory): it seals tokens and signs sessions, so copy it to every replica.
 pub async fn open_storage(config: &Config) -> Result<(Db, Secrets), StartError> {
     prepare_data_dir(&config.data_dir)?;
     let secrets = Secrets::load_or_create(&config.data_dir)?;
-    let path = database_path(&config.data_dir);
-    let db = Db::open_sqlite(&path)
+    let url = match &config.database {
+        Some(url) => url.clone(),
+        None => crate::infra::config::DatabaseUrl::Sqlite(database_path(&config.data_dir)),
+    };
+    let db = Db::open_url(&url.as_url())
         .await
-        .map_err(|source| StartError::Database { path, source })?;
+        .map_err(|source| StartError::Database {
+            place: format!("{url:?}"),
+            source,
+        })?;
     Ok((db, secrets))
+}
+
+/// Opens the blob store `WHARF_BLOB_STORE` names (by default `<data dir>/blobs`).
+pub fn open_blobs(config: &Config) -> Result<crate::infra::storage::BlobStore, StartError> {
+    use crate::infra::config::BlobStoreUrl;
+    use crate::infra::storage::{BlobStore, S3Location};
+    Ok(match &config.blob_store {
+        None => BlobStore::local(&blobs_dir(&config.data_dir))?,
+        Some(BlobStoreUrl::File(dir)) => BlobStore::local(dir)?,
+        Some(BlobStoreUrl::S3 { bucket, prefix }) => BlobStore::s3(&S3Location {
+            bucket,
+            prefix,
+            endpoint: config.s3_endpoint.as_deref(),
+        })?,
+    })
 }
 
 /// Removes unreferenced blobs and abandoned uploads (`wharf gc`).
@@ -82,8 +107,7 @@ pub async fn collect_garbage(
     grace: std::time::Duration,
 ) -> Result<gc::GcReport, String> {
     let (db, _) = open_storage(config).await.map_err(|e| e.to_string())?;
-    let blobs = crate::infra::storage::BlobStore::local(&blobs_dir(&config.data_dir))
-        .map_err(|e| e.to_string())?;
+    let blobs = open_blobs(config).map_err(|e| e.to_string())?;
     let report = gc::collect(&db, &blobs, gc::GcSettings::with_grace(grace))
         .await
         .map_err(|e| e.to_string());
@@ -94,7 +118,7 @@ pub async fn collect_garbage(
 /// Everything [`serve`] needs, ready.
 pub async fn start(config: Config) -> Result<AppState, StartError> {
     let (db, secrets) = open_storage(&config).await?;
-    let blobs = crate::infra::storage::BlobStore::local(&blobs_dir(&config.data_dir))?;
+    let blobs = open_blobs(&config)?;
     let spa = Spa::load(&config.dist_dir)?;
     if spa.is_built() {
         spa.compress_in_background();

@@ -243,7 +243,8 @@ fn j(v: Value) -> Vec<u8> {
 /// Seeds the private and public repositories (see the file's comment for the markers)
 /// and keeps a stopped copy of the data.
 async fn seed(dist: &Path) -> World {
-    let mut server = TestServer::start(dist).await;
+    // The instances are copies of one data directory: SQLite and local disk.
+    let mut server = TestServer::start_embedded(dist).await;
     let alice_key = server.add_user("alice").await;
     let bob_key = server.add_user("bob").await;
     let a = Api::user(&server, "alice", &alice_key);

@@ -222,14 +222,21 @@ async fn abandoned_uploads_and_orphaned_objects_are_cleared() {
         .unwrap();
     // An object nobody recorded (a crash between writing and recording) and a part of a
     // session that no longer exists.
-    let blobs = r.server.data_dir.path().join("data/blobs");
+    let (db, store) = r.server.storage().await;
     let orphan = "ab".repeat(32);
-    std::fs::create_dir_all(blobs.join("sha256/ab")).unwrap();
-    std::fs::write(blobs.join("sha256/ab").join(&orphan), b"orphan").unwrap();
-    std::fs::write(blobs.join("oci-uploads/gone.0"), b"part").unwrap();
+    for (path, body) in [
+        (format!("sha256/ab/{orphan}"), &b"orphan"[..]),
+        ("oci-uploads/gone.0".to_owned(), &b"part"[..]),
+    ] {
+        let body =
+            futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(body))]);
+        store
+            .write_part(&object_store::path::Path::from(path), body, 1 << 20, |_| {})
+            .await
+            .unwrap();
+    }
     tokio::time::sleep(Duration::from_millis(20)).await;
 
-    let (db, store) = r.server.storage().await;
     let settings = GcSettings {
         grace: Duration::ZERO,
         upload_expiry: Duration::ZERO,

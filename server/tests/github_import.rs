@@ -187,11 +187,7 @@ fn decode(s: &str) -> String {
 
 /// The GitHub token Wharf keeps for `user`, read the way only the server can.
 async fn stored_token(server: &TestServer, user: &str) -> Option<String> {
-    let data = server.data_dir.path().join("data");
-    let db = server::infra::db::Db::open_sqlite(&data.join("wharf.db"))
-        .await
-        .unwrap();
-    let secrets = server::infra::secrets::Secrets::load_or_create(&data).unwrap();
+    let (db, secrets) = server::open_storage(&server.config).await.unwrap();
     let u = db.find_user_by_name(user).await.unwrap();
     let link = db.github_link(u.id).await.unwrap();
     db.close().await;
@@ -1046,6 +1042,7 @@ async fn two_published_releases_on_one_tag_keep_the_richer_one() {
 /// administrator's command, run beside the running server on its data directory.
 async fn set_plan(server: &TestServer, user: &str, premium: bool) {
     let data = server.data_dir.path().join("data");
+    let database = server.config.database.as_ref().map(|d| d.as_url());
     let args = [
         "user".to_owned(),
         "plan".to_owned(),
@@ -1058,6 +1055,9 @@ async fn set_plan(server: &TestServer, user: &str, premium: bool) {
             if key.starts_with("WHARF_") {
                 cmd.env_remove(key);
             }
+        }
+        if let Some(url) = &database {
+            cmd.env("WHARF_DATABASE_URL", url);
         }
         cmd.env("WHARF_DATA_DIR", &data)
             .env("WHARF_LOG", "warn")

@@ -218,7 +218,7 @@ async fn without_a_built_ui_pages_explain_and_the_api_still_works() {
 #[tokio::test]
 async fn first_start_creates_the_data_directory_with_database_blobs_and_key() {
     let (_keep, dist) = fake_dist();
-    let server = TestServer::start(&dist).await;
+    let server = TestServer::start_embedded(&dist).await;
     let data = server.data_dir.path().join("data");
     assert!(data.join("wharf.db").is_file());
     assert!(data.join("blobs").is_dir());

@@ -1,4 +1,5 @@
-//! `GET /healthz`: 200 when the server and its database answer, 503 otherwise.
+//! `GET /healthz`: 200 when the server, its database and its blob store answer, 503
+//! otherwise (a load balancer takes the replica out).
 
 use app::api_types::Health;
 use axum::extract::State;
@@ -9,7 +10,7 @@ use crate::state::AppState;
 
 /// Health
 ///
-/// 200 when the server and its database answer. Served at `/` only.
+/// 200 when the server, its database and its blob store answer. Served at `/` only.
 #[utoipa::path(
     get,
     path = "/healthz",
@@ -17,13 +18,14 @@ use crate::state::AppState;
     tag = "server",
     responses(
         (status = 200, description = "Healthy", body = Health),
-        (status = 503, description = "The database does not answer",
+        (status = 503, description = "The database or the blob store does not answer",
             body = app::api_types::ErrorBody),
     ),
     security(())
 )]
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     state.db.ping().await.map_err(ApiError::unavailable)?;
+    state.blobs.ping().await.map_err(ApiError::unavailable)?;
     Ok(Json(Health {
         status: "ok".to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),

@@ -78,9 +78,108 @@ pub struct Config {
     /// Every account is Premium (self-hosters need no plans).
     pub all_premium: bool,
     pub github: GitHubSettings,
+    /// Where the catalogue lives (`WHARF_DATABASE_URL`); `None`: `<data dir>/wharf.db`.
+    pub database: Option<DatabaseUrl>,
+    /// Where file contents live (`WHARF_BLOB_STORE`); `None`: `<data dir>/blobs`.
+    pub blob_store: Option<BlobStoreUrl>,
+    /// A self-hosted S3-compatible store's address (`WHARF_S3_ENDPOINT`, e.g. Garage's
+    /// `http://127.0.0.1:3900`); `None`: AWS itself, or `AWS_ENDPOINT_URL`.
+    pub s3_endpoint: Option<String>,
+    /// Seconds a presigned download redirect stays valid (`WHARF_PRESIGNED_DOWNLOAD_SECONDS`);
+    /// 0 (the default) serves downloads through Wharf. Only an S3 store can presign.
+    pub presigned_download_seconds: u64,
     /// How much an archive uploaded with `explode=1` may unpack to (not configurable
     /// from outside yet; tests lower it).
     pub explode_limits: crate::domain::catalog::ExplodeLimits,
+}
+
+/// `WHARF_DATABASE_URL`: `sqlite://PATH` or `postgres://USER[:PASSWORD]@HOST:PORT/DB`.
+/// Its `Debug` hides a password, so the configuration can be logged.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    fn parse(v: &str) -> Result<DatabaseUrl, String> {
+        let v = v.trim();
+        if v.starts_with("postgres://") || v.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(v.to_owned()));
+        }
+        match v.strip_prefix("sqlite://") {
+            Some(path) if !path.is_empty() => Ok(DatabaseUrl::Sqlite(PathBuf::from(path))),
+            _ => Err(format!(
+                "{:?} is not a database URL (use sqlite://PATH or postgres://USER@HOST:PORT/DB)",
+                redact_password(v)
+            )),
+        }
+    }
+
+    /// The URL for [`crate::infra::db::Db::open_url`].
+    pub fn as_url(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+            DatabaseUrl::Postgres(url) => url.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
+            DatabaseUrl::Postgres(url) => f.write_str(&redact_password(url)),
+        }
+    }
+}
+
+/// `scheme://user:secret@host` as `scheme://user:***@host`.
+pub fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}{tail}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// `WHARF_BLOB_STORE`: `file://PATH` or `s3://BUCKET[/PREFIX]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlobStoreUrl {
+    File(PathBuf),
+    S3 { bucket: String, prefix: String },
+}
+
+impl BlobStoreUrl {
+    fn parse(v: &str) -> Result<BlobStoreUrl, String> {
+        let v = v.trim();
+        if let Some(path) = v.strip_prefix("file://").filter(|p| !p.is_empty()) {
+            return Ok(BlobStoreUrl::File(PathBuf::from(path)));
+        }
+        if let Some(rest) = v.strip_prefix("s3://") {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            // S3's bucket naming rules: 3–63 of a-z, 0-9, '.', '-'.
+            let bucket_ok = (3..=63).contains(&bucket.len())
+                && bucket.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-'
+                });
+            if bucket_ok {
+                return Ok(BlobStoreUrl::S3 {
+                    bucket: bucket.to_owned(),
+                    prefix: prefix.trim_matches('/').to_owned(),
+                });
+            }
+        }
+        Err(format!(
+            "{v:?} is not a blob store (use file://PATH or s3://BUCKET/PREFIX)"
+        ))
+    }
 }
 
 /// Where GitHub (or a GitHub Enterprise Server, or the stand-in) lives, and this server's
@@ -133,6 +232,10 @@ impl Default for Config {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("data"),
+            database: None,
+            blob_store: None,
+            s3_endpoint: None,
+            presigned_download_seconds: 0,
             public_url: None,
             dist_dir: PathBuf::from("dist"),
             log_format: LogFormat::Text,
@@ -169,6 +272,10 @@ struct FileConfig {
     registry_domain: Option<String>,
     gc_interval_seconds: Option<u64>,
     gc_grace_seconds: Option<u64>,
+    database_url: Option<String>,
+    blob_store: Option<String>,
+    s3_endpoint: Option<String>,
+    presigned_download_seconds: Option<u64>,
 }
 
 /// One setting: its file key and its environment variable.
@@ -242,6 +349,23 @@ const GC_INTERVAL: Setting = Setting {
 const GC_GRACE: Setting = Setting {
     key: "gc_grace_seconds",
     env: "WHARF_GC_GRACE_SECONDS",
+};
+
+const DATABASE_URL: Setting = Setting {
+    key: "database_url",
+    env: "WHARF_DATABASE_URL",
+};
+const BLOB_STORE: Setting = Setting {
+    key: "blob_store",
+    env: "WHARF_BLOB_STORE",
+};
+const S3_ENDPOINT: Setting = Setting {
+    key: "s3_endpoint",
+    env: "WHARF_S3_ENDPOINT",
+};
+const PRESIGNED: Setting = Setting {
+    key: "presigned_download_seconds",
+    env: "WHARF_PRESIGNED_DOWNLOAD_SECONDS",
 };
 
 /// The environment variable that names a configuration file, when `--config` is not given.
@@ -360,7 +484,21 @@ impl Config {
             config.registry_domain =
                 parse_domain(&v).map_err(|message| ConfigError::BadValue { origin, message })?;
         }
+        if let Some((v, origin)) = pick(&DATABASE_URL, &from_file.database_url) {
+            config.database = Some(DatabaseUrl::parse(&v).map_err(bad(origin))?);
+        }
+        if let Some((v, origin)) = pick(&BLOB_STORE, &from_file.blob_store) {
+            config.blob_store = Some(BlobStoreUrl::parse(&v).map_err(bad(origin))?);
+        }
+        if let Some((v, origin)) = pick(&S3_ENDPOINT, &from_file.s3_endpoint) {
+            config.s3_endpoint = Some(parse_public_url(&v).map_err(bad(origin))?);
+        }
         for (setting, file_value, target) in [
+            (
+                &PRESIGNED,
+                from_file.presigned_download_seconds,
+                &mut config.presigned_download_seconds,
+            ),
             (
                 &GC_INTERVAL,
                 from_file.gc_interval_seconds,
@@ -584,6 +722,63 @@ mod tests {
         }
         let err = Config::load(None, &env(&[("WHARF_GC_GRACE_SECONDS", "soon")])).unwrap_err();
         assert!(err.to_string().contains("WHARF_GC_GRACE_SECONDS"), "{err}");
+        let err =
+            Config::load(None, &env(&[("WHARF_PRESIGNED_DOWNLOAD_SECONDS", "-3")])).unwrap_err();
+        assert!(
+            err.to_string().contains("WHARF_PRESIGNED_DOWNLOAD_SECONDS"),
+            "{err}"
+        );
+    }
+
+    /// Issue 12: the backends are chosen by URL; a bad URL is an error that names the
+    /// variable and never shows a password.
+    #[test]
+    fn backends_are_chosen_by_url_and_passwords_stay_out_of_messages() {
+        let c = Config::load(
+            None,
+            &env(&[
+                (
+                    "WHARF_DATABASE_URL",
+                    "postgres://wharf:hunter2@db:5432/wharf",
+                ),
+                ("WHARF_BLOB_STORE", "s3://wharf-blobs/prod/"),
+                ("WHARF_S3_ENDPOINT", "http://127.0.0.1:3900"),
+                ("WHARF_PRESIGNED_DOWNLOAD_SECONDS", "300"),
+            ]),
+        )
+        .unwrap();
+        let db = c.database.clone().unwrap();
+        assert_eq!(db.as_url(), "postgres://wharf:hunter2@db:5432/wharf");
+        assert!(!format!("{c:?}").contains("hunter2"), "{c:?}");
+        assert_eq!(
+            c.blob_store,
+            Some(BlobStoreUrl::S3 {
+                bucket: "wharf-blobs".into(),
+                prefix: "prod".into()
+            })
+        );
+        assert_eq!(c.s3_endpoint.as_deref(), Some("http://127.0.0.1:3900"));
+        assert_eq!(c.presigned_download_seconds, 300);
+        let c = Config::load(
+            None,
+            &env(&[
+                ("WHARF_DATABASE_URL", "sqlite:///srv/w.db"),
+                ("WHARF_BLOB_STORE", "file:///srv/blobs"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.database, Some(DatabaseUrl::Sqlite("/srv/w.db".into())));
+        assert_eq!(c.blob_store, Some(BlobStoreUrl::File("/srv/blobs".into())));
+        for bad in ["mysql://u:hunter2@h/db", "sqlite://", "wharf.db"] {
+            let err = Config::load(None, &env(&[("WHARF_DATABASE_URL", bad)])).unwrap_err();
+            let text = err.to_string();
+            assert!(text.contains("WHARF_DATABASE_URL"), "{text}");
+            assert!(!text.contains("hunter2"), "{text}");
+        }
+        for bad in ["s3://", "s3://UPPER/x", "gs://b", "file://", "/srv/blobs"] {
+            let err = Config::load(None, &env(&[("WHARF_BLOB_STORE", bad)])).unwrap_err();
+            assert!(err.to_string().contains("WHARF_BLOB_STORE"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -14,10 +14,59 @@ use tokio::sync::oneshot;
 pub mod oci;
 pub mod raw;
 
+/// Which backends the suite runs on. By default SQLite and local disk; the test command
+/// runs the suite again with these set (scripts/lib/services.sh starts the services):
+/// - `WHARF_TEST_POSTGRES`: a PostgreSQL server URL (`postgres://postgres@127.0.0.1:PORT`);
+///   each server gets a database of its own, made for it.
+/// - `WHARF_TEST_S3_BUCKET` and `WHARF_S3_ENDPOINT` (with the AWS credential variables):
+///   each server gets a key prefix of its own in that bucket.
+pub struct Backends;
+
+impl Backends {
+    pub fn postgres() -> Option<String> {
+        std::env::var("WHARF_TEST_POSTGRES")
+            .ok()
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn s3_bucket() -> Option<String> {
+        std::env::var("WHARF_TEST_S3_BUCKET")
+            .ok()
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Points `config` at a fresh PostgreSQL database and S3 prefix, when the suite runs on
+    /// them.
+    pub async fn choose(config: &mut Config) {
+        if let Some(base) = Backends::postgres() {
+            let name = format!("wharf_t_{}", uuid::Uuid::new_v4().simple());
+            let admin = format!("{}/postgres", base.trim_end_matches('/'));
+            let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
+                .await
+                .expect("the test PostgreSQL answers");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            config.database = Some(server::infra::config::DatabaseUrl::Postgres(format!(
+                "{}/{name}",
+                base.trim_end_matches('/')
+            )));
+        }
+        if let Some(bucket) = Backends::s3_bucket() {
+            config.blob_store = Some(server::infra::config::BlobStoreUrl::S3 {
+                bucket,
+                prefix: format!("t-{}", uuid::Uuid::new_v4().simple()),
+            });
+            config.s3_endpoint = std::env::var("WHARF_S3_ENDPOINT").ok();
+        }
+    }
+}
+
 pub struct TestServer {
     pub url: String,
     pub data_dir: tempfile::TempDir,
-    config: Config,
+    pub config: Config,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -25,6 +74,19 @@ pub struct TestServer {
 impl TestServer {
     pub async fn start(dist_dir: &Path) -> TestServer {
         TestServer::start_with(dist_dir, |_| {}).await
+    }
+
+    /// Starts on SQLite and local disk whatever the suite runs on, for tests that copy the
+    /// data directory itself.
+    pub async fn start_embedded(dist_dir: &Path) -> TestServer {
+        let data_dir = tempfile::tempdir().unwrap();
+        let config = Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: data_dir.path().join("data"),
+            dist_dir: dist_dir.to_path_buf(),
+            ..Config::default()
+        };
+        TestServer::start_in(data_dir, config).await
     }
 
     /// Starts with a configuration changed by `tweak`.
@@ -43,11 +105,20 @@ impl TestServer {
             dist_dir: dist_dir.to_path_buf(),
             ..Config::default()
         };
+        Backends::choose(&mut config).await;
         tweak(&mut config);
         TestServer::start_in(data_dir, config).await
     }
 
     async fn start_in(data_dir: tempfile::TempDir, config: Config) -> TestServer {
+        // The server's warnings and errors appear in the output of a failing test.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_env("WHARF_LOG")
+                    .unwrap_or_else(|_| "warn".into()),
+            )
+            .with_test_writer()
+            .try_init();
         let state = server::start(config.clone()).await.expect("server starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -86,21 +157,18 @@ impl TestServer {
 
     /// The server's database and blob store, opened beside it (for the garbage collector).
     pub async fn storage(&self) -> (server::infra::db::Db, server::infra::storage::BlobStore) {
-        let data = self.data_dir.path().join("data");
-        let db = server::infra::db::Db::open_sqlite(&data.join("wharf.db"))
-            .await
-            .unwrap();
-        let blobs = server::infra::storage::BlobStore::local(&data.join("blobs")).unwrap();
-        (db, blobs)
+        let (db, _) = server::open_storage(&self.config).await.unwrap();
+        (db, server::open_blobs(&self.config).unwrap())
+    }
+
+    /// The server's database, opened beside it.
+    pub async fn db(&self) -> server::infra::db::Db {
+        server::open_storage(&self.config).await.unwrap().0
     }
 
     /// Creates an account straight in the server's database; returns its API key.
     pub async fn add_user(&self, name: &str) -> String {
-        let data = self.data_dir.path().join("data");
-        let db = server::infra::db::Db::open_sqlite(&data.join("wharf.db"))
-            .await
-            .unwrap();
-        let secrets = server::infra::secrets::Secrets::load_or_create(&data).unwrap();
+        let (db, secrets) = server::open_storage(&self.config).await.unwrap();
         let (_, key) = server::domain::accounts::create_user(
             &db,
             &secrets,
@@ -115,8 +183,27 @@ impl TestServer {
         key.expose().to_owned()
     }
 
-    /// Every file under the blob store (staged uploads included).
+    /// Every object of the blob store (staged uploads included): local files, or on S3
+    /// the keys under the server's prefix as `/KEY`.
     pub fn blob_files(&self) -> Vec<PathBuf> {
+        if self.config.blob_store.is_some() {
+            let blobs = server::open_blobs(&self.config).unwrap();
+            // Callers are plain functions inside a test's runtime: list on a thread of
+            // its own.
+            return std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(blobs.list(""))
+                    .unwrap()
+                    .into_iter()
+                    .map(|(p, _)| PathBuf::from(format!("/{p}")))
+                    .collect()
+            })
+            .join()
+            .unwrap();
+        }
         fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
             for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let p = entry.path();
@@ -306,31 +393,66 @@ impl Api {
 }
 
 /// Makes every insert into `table` of the server's database fail from now on, as a crash
-/// or a full disk would at that step of a flow. It is a real SQLite trigger, so the code
-/// has no test hook. Dropping the guard does not lift it: call [`FailingStep::lift`].
+/// or a full disk would at that step of a flow. It is a real trigger (SQLite's, or
+/// PostgreSQL's with a function that raises), so the code has no test hook. Dropping the
+/// guard does not lift it: call [`FailingStep::lift`].
 pub struct FailingStep {
-    conn: sqlx::SqliteConnection,
+    conn: Conn,
     table: String,
 }
 
+/// A connection of the test's own to the server's database.
+enum Conn {
+    Sqlite(sqlx::SqliteConnection),
+    Pg(sqlx::PgConnection),
+}
+
 impl TestServer {
+    async fn connect(&self, read_only: bool) -> Conn {
+        use sqlx::ConnectOptions;
+        match &self.config.database {
+            Some(server::infra::config::DatabaseUrl::Postgres(url)) => Conn::Pg(
+                <sqlx::PgConnection as sqlx::Connection>::connect(url)
+                    .await
+                    .unwrap(),
+            ),
+            _ => Conn::Sqlite(
+                sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(self.data_dir.path().join("data").join("wharf.db"))
+                    .busy_timeout(std::time::Duration::from_secs(5))
+                    .read_only(read_only)
+                    .connect()
+                    .await
+                    .unwrap(),
+            ),
+        }
+    }
+
     /// See [`FailingStep`].
     pub async fn fail_inserts_into(&self, table: &str) -> FailingStep {
-        use sqlx::ConnectOptions;
-        let path = self.data_dir.path().join("data").join("wharf.db");
-        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(path)
-            .busy_timeout(std::time::Duration::from_secs(5))
-            .connect()
-            .await
-            .unwrap();
-        sqlx::query(&format!(
-            "CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} \
-             BEGIN SELECT RAISE(ABORT, 'forced failure'); END"
-        ))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+        let mut conn = self.connect(false).await;
+        match &mut conn {
+            Conn::Sqlite(c) => {
+                sqlx::query(&format!(
+                    "CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} \
+                     BEGIN SELECT RAISE(ABORT, 'forced failure'); END"
+                ))
+                .execute(c)
+                .await
+                .unwrap();
+            }
+            Conn::Pg(c) => {
+                sqlx::raw_sql(&format!(
+                    "CREATE FUNCTION fail_{table}() RETURNS trigger LANGUAGE plpgsql AS \
+                     $$ BEGIN RAISE EXCEPTION 'forced failure'; END $$; \
+                     CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} \
+                     FOR EACH ROW EXECUTE FUNCTION fail_{table}();"
+                ))
+                .execute(c)
+                .await
+                .unwrap();
+            }
+        }
         FailingStep {
             conn,
             table: table.to_owned(),
@@ -339,25 +461,25 @@ impl TestServer {
 
     /// What `sql` (a `SELECT COUNT(*) …`) counts in the server's database.
     pub async fn count(&self, sql: &str) -> i64 {
-        use sqlx::ConnectOptions;
-        let path = self.data_dir.path().join("data").join("wharf.db");
-        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(path)
-            .read_only(true)
-            .connect()
-            .await
-            .unwrap();
-        sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+        match self.connect(true).await {
+            Conn::Sqlite(mut c) => sqlx::query_scalar(sql).fetch_one(&mut c).await.unwrap(),
+            Conn::Pg(mut c) => sqlx::query_scalar(sql).fetch_one(&mut c).await.unwrap(),
+        }
     }
 }
 
 impl FailingStep {
     /// Lets inserts into the table succeed again.
     pub async fn lift(mut self) {
-        sqlx::query(&format!("DROP TRIGGER fail_{}", self.table))
-            .execute(&mut self.conn)
-            .await
-            .unwrap();
+        let drop = format!("DROP TRIGGER fail_{0}", self.table);
+        match &mut self.conn {
+            Conn::Sqlite(c) => sqlx::query(&drop).execute(c).await.map(|_| ()),
+            Conn::Pg(c) => sqlx::query(&format!("{drop} ON {}", self.table))
+                .execute(c)
+                .await
+                .map(|_| ()),
+        }
+        .unwrap();
     }
 }
 

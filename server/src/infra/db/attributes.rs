@@ -1,8 +1,8 @@
 //! Attributes of packages and versions, stored as one row per attribute with its values
 //! as a JSON array.
 
+use super::sql::*;
 use app::domain::attributes::{AttrType, Attribute};
-use sqlx::Row;
 
 use super::{Db, DbError, PackageId, RepositoryId, Tx, VersionId};
 
@@ -22,7 +22,7 @@ impl AttrOwner {
     }
 }
 
-fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Attribute, sqlx::Error> {
+fn from_row(row: &Row) -> Result<Attribute, sqlx::Error> {
     let type_text: String = row.try_get("attr_type")?;
     let values_text: String = row.try_get("attr_values")?;
     Ok(Attribute {
@@ -84,7 +84,7 @@ impl Db {
         sql: &str,
         id: i64,
     ) -> Result<Vec<(i64, Attribute)>, DbError> {
-        let rows = sqlx::query(sql).bind(id).fetch_all(&self.pool).await?;
+        let rows = query(sql).bind(id).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| Ok((r.try_get("owner")?, from_row(r)?)))
             .collect::<Result<_, sqlx::Error>>()
@@ -93,11 +93,11 @@ impl Db {
 }
 
 async fn attributes_of<'e>(
-    ex: impl sqlx::SqliteExecutor<'e>,
+    ex: impl Into<Ex<'e>>,
     owner: AttrOwner,
 ) -> Result<Vec<Attribute>, DbError> {
     let (column, id) = owner.column();
-    let rows = sqlx::query(&format!(
+    let rows = query(&format!(
         "SELECT name, attr_type, attr_values FROM attributes WHERE {column} = $1 ORDER BY name"
     ))
     .bind(id)
@@ -119,12 +119,12 @@ impl Tx {
         attributes: &[Attribute],
     ) -> Result<(), DbError> {
         let (column, id) = owner.column();
-        sqlx::query(&format!("DELETE FROM attributes WHERE {column} = $1"))
+        query(&format!("DELETE FROM attributes WHERE {column} = $1"))
             .bind(id)
             .execute(self.conn())
             .await?;
         for a in attributes {
-            sqlx::query(&format!(
+            query(&format!(
                 "INSERT INTO attributes ({column}, name, attr_type, attr_values) VALUES ($1, $2, $3, $4)"
             ))
             .bind(id)

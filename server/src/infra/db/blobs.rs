@@ -8,6 +8,7 @@
 
 use std::collections::HashSet;
 
+use super::sql::*;
 use super::{now_millis, Db, DbError, OciLink, Tx};
 use crate::infra::storage::StoredBlob;
 
@@ -24,14 +25,14 @@ impl Db {
     pub async fn touch_blobs(&self, sha256s: &[&str], fresher_than: i64) -> Result<(), DbError> {
         let now = now_millis();
         for sha in sha256s {
-            let last: Option<i64> = sqlx::query_scalar(
+            let last: Option<i64> = query_scalar(
                 "SELECT COALESCE(touched_at, created_at) FROM blobs WHERE sha256 = $1",
             )
             .bind(sha)
             .fetch_optional(&self.pool)
             .await?;
             if last.is_some_and(|t| t < now - fresher_than) || fresher_than == 0 {
-                sqlx::query("UPDATE blobs SET touched_at = $1 WHERE sha256 = $2")
+                query("UPDATE blobs SET touched_at = $1 WHERE sha256 = $2")
                     .bind(now)
                     .bind(sha)
                     .execute(&self.pool)
@@ -49,7 +50,7 @@ impl Db {
                 "SELECT sha256 FROM blobs WHERE sha256 IN ({})",
                 super::in_list(1, chunk.len())
             );
-            let mut query = sqlx::query_scalar::<_, String>(&sql);
+            let mut query = query_scalar::<String>(&sql);
             for sha in chunk {
                 query = query.bind(sha);
             }
@@ -64,7 +65,7 @@ impl Tx {
     /// and checksums it lacked (a Docker blob has no sha1 or md5) are filled in.
     pub async fn upsert_blob(&mut self, blob: &StoredBlob) -> Result<(), DbError> {
         let now = now_millis();
-        sqlx::query(
+        query(
             "INSERT INTO blobs (sha256, sha1, md5, size, created_at, touched_at) \
              VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (sha256) DO UPDATE SET \
              touched_at = excluded.touched_at, \
@@ -83,7 +84,7 @@ impl Tx {
 
     /// Makes a stored blob pullable from an image of a registry under a digest.
     pub async fn link_oci_blob(&mut self, link: &OciLink<'_>, sha256: &str) -> Result<(), DbError> {
-        sqlx::query(
+        query(
             "INSERT INTO oci_blobs (repository_id, image, digest, blob_sha256, created_at) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (repository_id, image, digest) DO NOTHING",
         )
@@ -104,7 +105,7 @@ impl Tx {
         cutoff: i64,
         limit: i64,
     ) -> Result<Vec<RemovedBlob>, DbError> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
+        let rows: Vec<(String, i64)> = query_as(
             "DELETE FROM blobs WHERE sha256 IN (SELECT b.sha256 FROM blobs b \
              WHERE COALESCE(b.touched_at, b.created_at) <= $1 \
              AND NOT EXISTS (SELECT 1 FROM files f WHERE f.blob_sha256 = b.sha256) \
@@ -124,7 +125,7 @@ impl Tx {
 
     pub async fn blob_exists(&mut self, sha256: &str) -> Result<bool, DbError> {
         Ok(
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM blobs WHERE sha256 = $1")
+            query_scalar::<i64>("SELECT COUNT(*) FROM blobs WHERE sha256 = $1")
                 .bind(sha256)
                 .fetch_one(self.conn())
                 .await?

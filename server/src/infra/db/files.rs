@@ -1,7 +1,7 @@
 //! Files of versions and the blobs behind them.
 
+use super::sql::*;
 use app::domain::upload_rules::{self, Conflict, Decision, Existing, Occupant};
-use sqlx::Row;
 
 use super::{now_millis, Db, DbError, FileId, PackageId, RepositoryId, Tx, VersionId};
 
@@ -137,7 +137,7 @@ const SELECT: &str = "SELECT f.id, f.repository_id, f.version_id, v.name AS vers
      FROM files f JOIN versions v ON v.id = f.version_id JOIN packages p ON p.id = v.package_id \
      JOIN blobs b ON b.sha256 = f.blob_sha256";
 
-fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<FileRecord, sqlx::Error> {
+fn from_row(row: &Row) -> Result<FileRecord, sqlx::Error> {
     Ok(FileRecord {
         id: row.try_get("id")?,
         repository_id: row.try_get("repository_id")?,
@@ -157,11 +157,11 @@ fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<FileRecord, sqlx::Error> {
 }
 
 async fn find_file<'e>(
-    ex: impl sqlx::SqliteExecutor<'e>,
+    ex: impl Into<Ex<'e>>,
     repository_id: RepositoryId,
     path: &str,
 ) -> Result<FileRecord, DbError> {
-    let row = sqlx::query(&format!(
+    let row = query(&format!(
         "{SELECT} WHERE f.repository_id = $1 AND f.path = $2"
     ))
     .bind(repository_id)
@@ -209,7 +209,7 @@ impl Db {
 
     /// Removes the version's unpublished files; returns how many.
     pub async fn discard_files(&self, version_id: VersionId) -> Result<i64, DbError> {
-        let done = sqlx::query("DELETE FROM files WHERE version_id = $1 AND NOT is_published")
+        let done = query("DELETE FROM files WHERE version_id = $1 AND NOT is_published")
             .bind(version_id)
             .execute(&self.pool)
             .await?;
@@ -217,7 +217,7 @@ impl Db {
     }
 
     pub async fn delete_file(&self, id: FileId) -> Result<(), DbError> {
-        sqlx::query("DELETE FROM files WHERE id = $1")
+        query("DELETE FROM files WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -231,7 +231,7 @@ impl Db {
         version_id: Option<VersionId>,
         include_unpublished: bool,
     ) -> Result<Vec<FileRecord>, DbError> {
-        let rows = sqlx::query(&format!(
+        let rows = query(&format!(
             "{SELECT} WHERE v.package_id = $1 AND ($2 IS NULL OR f.version_id = $2) \
              AND (f.is_published OR $3) ORDER BY v.id DESC, f.path"
         ))
@@ -254,7 +254,7 @@ impl Db {
         // A range on the path instead of LIKE: no wildcard escaping, and the index serves it.
         let low = format!("{dir}/");
         let high = format!("{dir}0"); // '0' follows '/'
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT path, id, created_at FROM files WHERE repository_id = $1 \
              AND path >= $2 AND path < $3 AND (is_published OR $4)",
         )
@@ -282,14 +282,14 @@ impl Db {
         file_id: FileId,
         version_id: VersionId,
     ) -> Result<(), DbError> {
-        let mut tx = self.write_tx().await?;
-        sqlx::query("UPDATE files SET downloads = downloads + 1 WHERE id = $1")
+        let mut tx = self.begin().await?;
+        query("UPDATE files SET downloads = downloads + 1 WHERE id = $1")
             .bind(file_id)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
-        sqlx::query("UPDATE versions SET downloads = downloads + 1 WHERE id = $1")
+        query("UPDATE versions SET downloads = downloads + 1 WHERE id = $1")
             .bind(version_id)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
         tx.commit().await?;
         Ok(())
@@ -302,9 +302,9 @@ async fn path_holder<'e, E>(
     path: &str,
 ) -> Result<Option<PathHolder>, sqlx::Error>
 where
-    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+    E: Into<Ex<'e>>,
 {
-    let row = sqlx::query(
+    let row = query(
         "SELECT f.id, p.name AS package_name, v.name AS version_name, f.is_published \
          FROM files f JOIN versions v ON v.id = f.version_id \
          JOIN packages p ON p.id = v.package_id \
@@ -343,27 +343,31 @@ impl Db {
         &self,
         q: &FileSearch<'_>,
     ) -> Result<(Vec<(String, String, FileRecord)>, i64), DbError> {
-        // GLOB is SQLite's; PostgreSQL will use a translated LIKE behind this same method.
-        let filter = "r.is_private = FALSE AND f.is_published \
-             AND ($1 IS NULL OR f.name GLOB $1) AND ($2 IS NULL OR b.sha1 = lower($2)) \
-             AND ($3 IS NULL OR u.name_key = $3) AND ($4 IS NULL OR r.name = $4)";
+        let d = self.dialect();
+        let glob = q.name_glob.map(|g| d.glob_pattern(g));
+        let filter = format!(
+            "r.is_private = FALSE AND f.is_published \
+             AND ($1 IS NULL OR {}) AND ($2 IS NULL OR b.sha1 = lower($2)) \
+             AND ($3 IS NULL OR u.name_key = $3) AND ($4 IS NULL OR r.name = $4)",
+            d.glob("f.name", "$1")
+        );
         let from = "FROM files f JOIN versions v ON v.id = f.version_id \
              JOIN packages p ON p.id = v.package_id JOIN blobs b ON b.sha256 = f.blob_sha256 \
              JOIN repositories r ON r.id = f.repository_id JOIN users u ON u.id = r.owner_id";
-        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from} WHERE {filter}"))
-            .bind(q.name_glob)
+        let total: i64 = query_scalar(&format!("SELECT COUNT(*) {from} WHERE {filter}"))
+            .bind(glob.as_deref())
             .bind(q.sha1)
             .bind(q.subject_key)
             .bind(q.repo)
             .fetch_one(&self.pool)
             .await?;
-        let rows = sqlx::query(&format!(
+        let rows = query(&format!(
             "SELECT f.id, f.repository_id, f.version_id, v.name AS version_name, \
              p.name AS package_name, f.path, f.name, f.blob_sha256, b.sha1, b.md5, b.size, \
              f.is_published, f.downloads, f.created_at, u.name AS owner_name, r.name AS repo_name \
              {from} WHERE {filter} ORDER BY f.id LIMIT $5 OFFSET $6"
         ))
-        .bind(q.name_glob)
+        .bind(glob.as_deref())
         .bind(q.sha1)
         .bind(q.subject_key)
         .bind(q.repo)
@@ -391,7 +395,7 @@ impl Db {
         file_id: FileId,
         listed: bool,
     ) -> Result<(), DbError> {
-        sqlx::query("UPDATE files SET list_in_downloads = $1 WHERE id = $2")
+        query("UPDATE files SET list_in_downloads = $1 WHERE id = $2")
             .bind(listed)
             .bind(file_id)
             .execute(&self.pool)
@@ -421,7 +425,7 @@ impl Tx {
                 None => Decision::Create,
                 Some(h) => h.decide(batch.package_name, batch.version_name, batch.override_),
             };
-            sqlx::query(
+            query(
                 "INSERT INTO blobs (sha256, sha1, md5, size, created_at) \
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
             )
@@ -441,7 +445,7 @@ impl Tx {
                     })
                 }
                 (Decision::Replace, Some(holder)) => {
-                    sqlx::query(
+                    query(
                         "UPDATE files SET name = $1, blob_sha256 = $2, is_published = $3, \
                          created_at = $4, published_at = $5 WHERE id = $6",
                     )
@@ -455,7 +459,7 @@ impl Tx {
                     .await?;
                 }
                 _ => {
-                    sqlx::query(
+                    query(
                         "INSERT INTO files (repository_id, version_id, path, name, \
                          blob_sha256, is_published, created_at, published_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -501,11 +505,8 @@ impl Tx {
     }
 }
 
-async fn publish_files<'e>(
-    ex: impl sqlx::SqliteExecutor<'e>,
-    version_id: VersionId,
-) -> Result<i64, DbError> {
-    let done = sqlx::query(
+async fn publish_files<'e>(ex: impl Into<Ex<'e>>, version_id: VersionId) -> Result<i64, DbError> {
+    let done = query(
         "UPDATE files SET is_published = TRUE, published_at = $1 \
          WHERE version_id = $2 AND NOT is_published",
     )

@@ -1,6 +1,6 @@
 //! GitHub identities linked to accounts, OAuth flows in progress, and pending sign-ups.
 
-use sqlx::Row;
+use super::sql::*;
 
 use super::{now_millis, Db, DbError, Tx, UserId, UserRecord};
 
@@ -37,7 +37,7 @@ pub struct OAuthFlow {
     pub expires_at: i64,
 }
 
-fn link_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<GitHubLink, sqlx::Error> {
+fn link_from_row(row: &Row) -> Result<GitHubLink, sqlx::Error> {
     Ok(GitHubLink {
         user_id: row.try_get("user_id")?,
         github_id: row.try_get("github_id")?,
@@ -58,7 +58,7 @@ impl Db {
     }
 
     pub async fn github_link(&self, user_id: UserId) -> Result<Option<GitHubLink>, DbError> {
-        let row = sqlx::query("SELECT * FROM github_links WHERE user_id = $1")
+        let row = query("SELECT * FROM github_links WHERE user_id = $1")
             .bind(user_id)
             .fetch_optional(&self.pool)
             .await?;
@@ -68,7 +68,7 @@ impl Db {
     /// The account a GitHub identity signs in to, if one linked it.
     pub async fn github_sign_in(&self, id: &GitHubIdentity) -> Result<Option<UserRecord>, DbError> {
         let user_id: Option<UserId> =
-            sqlx::query_scalar("SELECT user_id FROM github_links WHERE github_id = $1")
+            query_scalar("SELECT user_id FROM github_links WHERE github_id = $1")
                 .bind(id.github_id)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -79,7 +79,7 @@ impl Db {
     }
 
     pub async fn unlink_github(&self, user_id: UserId) -> Result<(), DbError> {
-        sqlx::query("DELETE FROM github_links WHERE user_id = $1")
+        query("DELETE FROM github_links WHERE user_id = $1")
             .bind(user_id)
             .execute(&self.pool)
             .await?;
@@ -88,11 +88,11 @@ impl Db {
 
     pub async fn insert_oauth_flow(&self, state_mac: &str, f: &OAuthFlow) -> Result<(), DbError> {
         // Old flows are only clutter: drop the expired ones on the way.
-        sqlx::query("DELETE FROM github_oauth_flows WHERE expires_at <= $1")
+        query("DELETE FROM github_oauth_flows WHERE expires_at <= $1")
             .bind(now_millis())
             .execute(&self.pool)
             .await?;
-        sqlx::query(
+        query(
             "INSERT INTO github_oauth_flows (state_mac, browser_mac, purpose, user_id, \
              verifier_sealed, redirect_uri, private_access, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -112,7 +112,7 @@ impl Db {
 
     /// Removes and returns the flow a callback's `state` names: a state works once.
     pub async fn take_oauth_flow(&self, state_mac: &str) -> Result<Option<OAuthFlow>, DbError> {
-        let row = sqlx::query("DELETE FROM github_oauth_flows WHERE state_mac = $1 RETURNING *")
+        let row = query("DELETE FROM github_oauth_flows WHERE state_mac = $1 RETURNING *")
             .bind(state_mac)
             .fetch_optional(&self.pool)
             .await?;
@@ -134,11 +134,11 @@ impl Db {
         id: &GitHubIdentity,
         expires_at: i64,
     ) -> Result<(), DbError> {
-        sqlx::query("DELETE FROM github_pending_signups WHERE expires_at <= $1")
+        query("DELETE FROM github_pending_signups WHERE expires_at <= $1")
             .bind(now_millis())
             .execute(&self.pool)
             .await?;
-        sqlx::query(
+        query(
             "INSERT INTO github_pending_signups (browser_mac, github_id, login, avatar_url, \
              token_sealed, scopes, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (browser_mac) DO UPDATE SET github_id = excluded.github_id, \
@@ -163,7 +163,7 @@ impl Db {
         &self,
         browser_mac: &str,
     ) -> Result<Option<GitHubIdentity>, DbError> {
-        let row = sqlx::query(
+        let row = query(
             "SELECT * FROM github_pending_signups WHERE browser_mac = $1 AND expires_at > $2",
         )
         .bind(browser_mac)
@@ -191,14 +191,14 @@ impl Tx {
     ) -> Result<(), DbError> {
         let now = now_millis();
         let other: Option<i64> =
-            sqlx::query_scalar("SELECT user_id FROM github_links WHERE github_id = $1")
+            query_scalar("SELECT user_id FROM github_links WHERE github_id = $1")
                 .bind(id.github_id)
                 .fetch_optional(self.conn())
                 .await?;
         if other.is_some_and(|o| o != user_id.0) {
             return Err(DbError::Conflict);
         }
-        sqlx::query(
+        query(
             "INSERT INTO github_links (user_id, github_id, login, avatar_url, token_sealed, \
              scopes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
              ON CONFLICT (user_id) DO UPDATE SET github_id = excluded.github_id, \
@@ -220,7 +220,7 @@ impl Tx {
 
     /// Forgets a pending "create an account for this GitHub login" (it was used).
     pub async fn delete_pending_signup(&mut self, browser_mac: &str) -> Result<(), DbError> {
-        sqlx::query("DELETE FROM github_pending_signups WHERE browser_mac = $1")
+        query("DELETE FROM github_pending_signups WHERE browser_mac = $1")
             .bind(browser_mac)
             .execute(self.conn())
             .await?;

@@ -1,6 +1,6 @@
 //! Import-from-GitHub jobs and their items (one per GitHub repository).
 
-use sqlx::Row;
+use super::sql::*;
 
 use super::{now_millis, Db, DbError, RepositoryId, Tx, UserId, VersionId};
 
@@ -42,7 +42,7 @@ const JOB_SELECT: &str = "SELECT j.id, j.user_id, j.repository_id, u.name AS sub
      FROM import_jobs j JOIN repositories r ON r.id = j.repository_id \
      JOIN users u ON u.id = r.owner_id";
 
-fn job_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ImportJobRecord, sqlx::Error> {
+fn job_from_row(row: &Row) -> Result<ImportJobRecord, sqlx::Error> {
     Ok(ImportJobRecord {
         id: row.try_get("id")?,
         user_id: row.try_get("user_id")?,
@@ -57,7 +57,7 @@ fn job_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ImportJobRecord, sqlx::
     })
 }
 
-fn item_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ImportItemRecord, sqlx::Error> {
+fn item_from_row(row: &Row) -> Result<ImportItemRecord, sqlx::Error> {
     Ok(ImportItemRecord {
         id: row.try_get("id")?,
         job_id: row.try_get("job_id")?,
@@ -86,8 +86,8 @@ impl Db {
         items: &[(String, String)],
     ) -> Result<i64, DbError> {
         let now = now_millis();
-        let mut tx = self.write_tx().await?;
-        let id: i64 = sqlx::query_scalar(
+        let mut tx = self.begin().await?;
+        let id: i64 = query_scalar(
             "INSERT INTO import_jobs (user_id, repository_id, with_assets, publish, \
              private_to_public, status, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, 'running', $6, $6) RETURNING id",
@@ -98,17 +98,17 @@ impl Db {
         .bind(publish)
         .bind(private_to_public)
         .bind(now)
-        .fetch_one(&mut *tx)
+        .fetch_one(tx.conn())
         .await?;
         for (repo, releases) in items {
-            sqlx::query(
+            query(
                 "INSERT INTO import_items (job_id, repo_full_name, releases, status) \
                  VALUES ($1, $2, $3, 'pending')",
             )
             .bind(id)
             .bind(repo)
             .bind(releases)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
         }
         tx.commit().await?;
@@ -121,7 +121,7 @@ impl Db {
         job_id: i64,
         user_id: UserId,
     ) -> Result<Option<ImportJobRecord>, DbError> {
-        let row = sqlx::query(&format!("{JOB_SELECT} WHERE j.id = $1 AND j.user_id = $2"))
+        let row = query(&format!("{JOB_SELECT} WHERE j.id = $1 AND j.user_id = $2"))
             .bind(job_id)
             .bind(user_id)
             .fetch_optional(&self.pool)
@@ -134,7 +134,7 @@ impl Db {
         &self,
         job_id: i64,
     ) -> Result<Option<ImportJobRecord>, DbError> {
-        let row = sqlx::query(&format!("{JOB_SELECT} WHERE j.id = $1"))
+        let row = query(&format!("{JOB_SELECT} WHERE j.id = $1"))
             .bind(job_id)
             .fetch_optional(&self.pool)
             .await?;
@@ -142,7 +142,7 @@ impl Db {
     }
 
     pub async fn import_items(&self, job_id: i64) -> Result<Vec<ImportItemRecord>, DbError> {
-        let rows = sqlx::query("SELECT * FROM import_items WHERE job_id = $1 ORDER BY id")
+        let rows = query("SELECT * FROM import_items WHERE job_id = $1 ORDER BY id")
             .bind(job_id)
             .fetch_all(&self.pool)
             .await?;
@@ -152,7 +152,7 @@ impl Db {
     /// Jobs a restarted server must carry on with.
     pub async fn running_import_jobs(&self) -> Result<Vec<i64>, DbError> {
         Ok(
-            sqlx::query_scalar("SELECT id FROM import_jobs WHERE status = 'running' ORDER BY id")
+            query_scalar("SELECT id FROM import_jobs WHERE status = 'running' ORDER BY id")
                 .fetch_all(&self.pool)
                 .await?,
         )
@@ -161,7 +161,7 @@ impl Db {
     /// The next item to work on: one left running by a stopped server first, then the
     /// pending ones in order.
     pub async fn next_import_item(&self, job_id: i64) -> Result<Option<ImportItemRecord>, DbError> {
-        let row = sqlx::query(
+        let row = query(
             "SELECT * FROM import_items WHERE job_id = $1 AND status IN ('running', 'pending') \
              ORDER BY status = 'pending', id LIMIT 1",
         )
@@ -172,7 +172,7 @@ impl Db {
     }
 
     pub async fn start_import_item(&self, item_id: i64) -> Result<(), DbError> {
-        sqlx::query(
+        query(
             "UPDATE import_items SET status = 'running', attempts = attempts + 1, \
              message = NULL, outcomes = NULL WHERE id = $1",
         )
@@ -192,7 +192,7 @@ impl Db {
         files_done: i64,
         outcomes: Option<&str>,
     ) -> Result<(), DbError> {
-        sqlx::query(
+        query(
             "UPDATE import_items SET package = COALESCE($1, package), versions_done = $2, \
              versions_total = $3, files_done = $4, outcomes = COALESCE($6, outcomes) \
              WHERE id = $5",
@@ -214,7 +214,7 @@ impl Db {
         failed: bool,
         message: Option<&str>,
     ) -> Result<(), DbError> {
-        sqlx::query("UPDATE import_items SET status = $1, message = $2 WHERE id = $3")
+        query("UPDATE import_items SET status = $1, message = $2 WHERE id = $3")
             .bind(if failed { "failed" } else { "done" })
             .bind(message)
             .bind(item_id)
@@ -224,7 +224,7 @@ impl Db {
     }
 
     pub async fn set_import_waiting(&self, job_id: i64, until: Option<i64>) -> Result<(), DbError> {
-        sqlx::query("UPDATE import_jobs SET waiting_until = $1, updated_at = $2 WHERE id = $3")
+        query("UPDATE import_jobs SET waiting_until = $1, updated_at = $2 WHERE id = $3")
             .bind(until)
             .bind(now_millis())
             .bind(job_id)
@@ -234,7 +234,7 @@ impl Db {
     }
 
     pub async fn finish_import_job(&self, job_id: i64) -> Result<(), DbError> {
-        sqlx::query(
+        query(
             "UPDATE import_jobs SET status = 'finished', waiting_until = NULL, updated_at = $1 \
              WHERE id = $2",
         )
@@ -247,29 +247,29 @@ impl Db {
 
     /// Puts a finished job's failed items back in the queue; how many.
     pub async fn retry_import_job(&self, job_id: i64, user_id: UserId) -> Result<u64, DbError> {
-        let mut tx = self.write_tx().await?;
-        let owned: Option<i64> = sqlx::query_scalar(
+        let mut tx = self.begin().await?;
+        let owned: Option<i64> = query_scalar(
             "SELECT id FROM import_jobs WHERE id = $1 AND user_id = $2 AND status = 'finished'",
         )
         .bind(job_id)
         .bind(user_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.conn())
         .await?;
         if owned.is_none() {
             return Ok(0);
         }
-        let n = sqlx::query(
+        let n = query(
             "UPDATE import_items SET status = 'pending' WHERE job_id = $1 AND status = 'failed'",
         )
         .bind(job_id)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await?
         .rows_affected();
         if n > 0 {
-            sqlx::query("UPDATE import_jobs SET status = 'running', updated_at = $1 WHERE id = $2")
+            query("UPDATE import_jobs SET status = 'running', updated_at = $1 WHERE id = $2")
                 .bind(now_millis())
                 .bind(job_id)
-                .execute(&mut *tx)
+                .execute(tx.conn())
                 .await?;
         }
         tx.commit().await?;
@@ -290,11 +290,11 @@ impl Db {
 }
 
 async fn file_is_imported<'e>(
-    ex: impl sqlx::SqliteExecutor<'e>,
+    ex: impl Into<Ex<'e>>,
     repository_id: RepositoryId,
     path: &str,
 ) -> Result<Option<bool>, DbError> {
-    Ok(sqlx::query_scalar(
+    Ok(query_scalar(
         "SELECT coalesce(imported_sha256 = blob_sha256, FALSE) FROM files \
          WHERE repository_id = $1 AND path = $2",
     )
@@ -321,7 +321,7 @@ impl Tx {
         path: &str,
         sha256: &str,
     ) -> Result<(), DbError> {
-        sqlx::query("UPDATE files SET imported_sha256 = $3 WHERE repository_id = $1 AND path = $2")
+        query("UPDATE files SET imported_sha256 = $3 WHERE repository_id = $1 AND path = $2")
             .bind(repository_id)
             .bind(path)
             .bind(sha256)
@@ -337,7 +337,7 @@ impl Tx {
         version_id: VersionId,
         missing: i64,
     ) -> Result<(), DbError> {
-        sqlx::query("UPDATE versions SET import_files_missing = $1 WHERE id = $2")
+        query("UPDATE versions SET import_files_missing = $1 WHERE id = $2")
             .bind(missing)
             .bind(version_id)
             .execute(self.conn())

@@ -1,8 +1,9 @@
 //! The data-access layer. Everything above it calls typed methods on [`Db`]; no handler
-//! writes SQL, and no sqlx type leaves this module. The SQL is kept to what SQLite and
-//! PostgreSQL both accept (`$n` placeholders, `RETURNING`), so PostgreSQL can come in
-//! behind these same methods (a second pool kind and migrations folder) without touching
-//! the handlers.
+//! writes SQL, and no sqlx type leaves this module. Each method is written once and runs
+//! on SQLite (the embedded default) or PostgreSQL (several replicas), whichever
+//! `WHARF_DATABASE_URL` names: see `sql` for how, and [`Dialect`] for the few
+//! statements that differ. Each engine has its migrations (`migrations/sqlite`,
+//! `migrations/postgres`); a parity test keeps their schemas the same.
 
 mod attributes;
 mod blobs;
@@ -14,6 +15,7 @@ mod oci;
 mod packages;
 mod repositories;
 mod sessions;
+mod sql;
 mod unit_of_work;
 mod users;
 mod versions;
@@ -22,8 +24,12 @@ use std::path::Path;
 
 use std::time::Duration;
 
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions, SqlitePool};
+use sqlx::ConnectOptions;
+
+pub use sql::Dialect;
+use sql::Pool;
 
 pub use attributes::AttrOwner;
 pub use blobs::RemovedBlob;
@@ -70,10 +76,15 @@ impl DbError {
 /// A pool of connections to Wharf's database.
 #[derive(Clone, Debug)]
 pub struct Db {
-    pool: SqlitePool,
+    pool: Pool,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The key of the PostgreSQL advisory lock that a unit of work holds (see [`Db::begin`]):
+/// "Wharf" in ASCII, so it does not clash with another program's locks on the database.
+pub(crate) const WRITER_LOCK: i64 = 0x0057_6861_7266;
 
 impl Db {
     /// Opens (creating it if needed) the SQLite database at `path` and applies migrations.
@@ -96,28 +107,62 @@ impl Db {
             .run(&pool)
             .await
             .map_err(|e| DbError::Other(e.into()))?;
-        Ok(Db { pool })
+        Ok(Db {
+            pool: Pool::Sqlite(pool),
+        })
+    }
+
+    /// Connects to the PostgreSQL database at `url` (`postgres://user@host:port/db`) and
+    /// applies migrations. Several Wharf processes may do this at once: sqlx's migrator
+    /// holds an advisory lock while it migrates.
+    pub async fn open_postgres(url: &str) -> Result<Db, DbError> {
+        let options: PgConnectOptions =
+            url.parse::<PgConnectOptions>()?.disable_statement_logging();
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        POSTGRES_MIGRATIONS
+            .run(&pool)
+            .await
+            .map_err(|e| DbError::Other(e.into()))?;
+        Ok(Db {
+            pool: Pool::Pg(pool),
+        })
+    }
+
+    /// Opens the database a `WHARF_DATABASE_URL` names: `sqlite://PATH` (or a bare path)
+    /// or `postgres://…` / `postgresql://…`.
+    pub async fn open_url(url: &str) -> Result<Db, DbError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Db::open_postgres(url).await
+        } else {
+            let path = url.strip_prefix("sqlite://").unwrap_or(url);
+            let path = path.split('?').next().unwrap_or(path);
+            Db::open_sqlite(Path::new(path)).await
+        }
+    }
+
+    /// Which engine this database runs on.
+    pub fn dialect(&self) -> Dialect {
+        match self.pool {
+            Pool::Sqlite(_) => Dialect::Sqlite,
+            Pool::Pg(_) => Dialect::Postgres,
+        }
     }
 
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), DbError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        sql::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
-    }
-
-    /// A transaction that writes. It takes SQLite's write lock at `BEGIN IMMEDIATE`,
-    /// waiting up to the busy timeout for another writer. A plain (deferred) `BEGIN`
-    /// would read first and ask for the lock only at its first write; if another writer
-    /// committed in between, SQLite fails that write at once with "database is locked"
-    /// (the busy timeout does not apply to that case), and the request answers 500.
-    pub(crate) async fn write_tx(
-        &self,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, DbError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Pg(p) => p.close().await,
+        }
     }
 }
 
@@ -164,23 +209,23 @@ mod write_tx_tests {
         let path = dir.path().join("wharf.db");
         let a = Db::open_sqlite(&path).await.unwrap();
         let b = Db::open_sqlite(&path).await.unwrap();
-        sqlx::query("CREATE TABLE t (n INTEGER)")
+        super::sql::query("CREATE TABLE t (n INTEGER)")
             .execute(&a.pool)
             .await
             .unwrap();
-        let mut tx = a.write_tx().await.unwrap();
-        let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
-            .fetch_one(&mut *tx)
+        let mut tx = a.begin().await.unwrap();
+        let _: i64 = super::sql::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(tx.conn())
             .await
             .unwrap();
         let other = tokio::spawn(async move {
-            sqlx::query("INSERT INTO t (n) VALUES (2)")
+            super::sql::query("INSERT INTO t (n) VALUES (2)")
                 .execute(&b.pool)
                 .await
         });
         tokio::time::sleep(Duration::from_millis(200)).await;
-        sqlx::query("INSERT INTO t (n) VALUES (1)")
-            .execute(&mut *tx)
+        super::sql::query("INSERT INTO t (n) VALUES (1)")
+            .execute(tx.conn())
             .await
             .expect("the write after the read is not refused");
         tx.commit().await.unwrap();
@@ -188,7 +233,7 @@ mod write_tx_tests {
             .await
             .unwrap()
             .expect("the other writer waited its turn");
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        let n: i64 = super::sql::query_scalar("SELECT COUNT(*) FROM t")
             .fetch_one(&a.pool)
             .await
             .unwrap();

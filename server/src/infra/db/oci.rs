@@ -1,6 +1,6 @@
 //! Docker/OCI registries: blobs linked to a registry, upload sessions, manifests and tags.
 
-use sqlx::Row;
+use super::sql::*;
 
 use super::{now_millis, Db, DbError, PackageId, RepositoryId, Tx, VersionId, Viewer};
 
@@ -86,7 +86,7 @@ pub struct TagRecord {
 const MANIFEST_COLUMNS: &str = "m.id, m.package_id, m.digest, m.blob_sha256, m.media_type, \
      m.size, m.total_size, m.platforms, m.subject, m.artifact_type, m.annotations, m.created_at";
 
-fn manifest_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ManifestRecord, sqlx::Error> {
+fn manifest_from_row(row: &Row) -> Result<ManifestRecord, sqlx::Error> {
     let platforms: String = row.try_get("platforms")?;
     Ok(ManifestRecord {
         id: row.try_get("id")?,
@@ -104,7 +104,7 @@ fn manifest_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<ManifestRecord, sq
     })
 }
 
-fn upload_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<UploadRecord, sqlx::Error> {
+fn upload_from_row(row: &Row) -> Result<UploadRecord, sqlx::Error> {
     Ok(UploadRecord {
         id: row.try_get("id")?,
         repository_id: row.try_get("repository_id")?,
@@ -121,7 +121,7 @@ impl Db {
         &self,
         link: &OciLink<'_>,
     ) -> Result<Option<OciBlobRecord>, DbError> {
-        let row: Option<(String, i64)> = sqlx::query_as(
+        let row: Option<(String, i64)> = query_as(
             "SELECT b.sha256, b.size FROM oci_blobs l JOIN blobs b ON b.sha256 = l.blob_sha256 \
              WHERE l.repository_id = $1 AND l.image = $2 AND l.digest = $3",
         )
@@ -139,7 +139,7 @@ impl Db {
         digest: &str,
         viewer: Viewer,
     ) -> Result<Option<OciBlobRecord>, DbError> {
-        let row: Option<(String, i64)> = sqlx::query_as(
+        let row: Option<(String, i64)> = query_as(
             "SELECT b.sha256, b.size FROM oci_blobs l JOIN blobs b ON b.sha256 = l.blob_sha256 \
              JOIN repositories r ON r.id = l.repository_id \
              WHERE l.digest = $1 AND (NOT r.is_private OR r.owner_id = $2) LIMIT 1",
@@ -153,7 +153,7 @@ impl Db {
 
     /// Links a blob that is stored already (a mount) to an image.
     pub async fn link_oci_blob(&self, link: &OciLink<'_>, sha256: &str) -> Result<(), DbError> {
-        sqlx::query(
+        query(
             "INSERT INTO oci_blobs (repository_id, image, digest, blob_sha256, created_at) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (repository_id, image, digest) DO NOTHING",
         )
@@ -169,14 +169,13 @@ impl Db {
 
     /// Whether there was a link to remove.
     pub async fn unlink_oci_blob(&self, link: &OciLink<'_>) -> Result<bool, DbError> {
-        let done = sqlx::query(
-            "DELETE FROM oci_blobs WHERE repository_id = $1 AND image = $2 AND digest = $3",
-        )
-        .bind(link.repository_id)
-        .bind(link.image)
-        .bind(link.digest)
-        .execute(&self.pool)
-        .await?;
+        let done =
+            query("DELETE FROM oci_blobs WHERE repository_id = $1 AND image = $2 AND digest = $3")
+                .bind(link.repository_id)
+                .bind(link.image)
+                .bind(link.digest)
+                .execute(&self.pool)
+                .await?;
         Ok(done.rows_affected() > 0)
     }
 }
@@ -190,7 +189,7 @@ impl Db {
         image: &str,
     ) -> Result<(), DbError> {
         let now = now_millis();
-        sqlx::query(
+        query(
             "INSERT INTO oci_uploads (id, repository_id, image, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $4)",
         )
@@ -204,7 +203,7 @@ impl Db {
     }
 
     pub async fn find_oci_upload(&self, id: &str) -> Result<Option<UploadRecord>, DbError> {
-        let row = sqlx::query("SELECT * FROM oci_uploads WHERE id = $1")
+        let row = query("SELECT * FROM oci_uploads WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -212,7 +211,7 @@ impl Db {
     }
 
     pub async fn update_oci_upload(&self, id: &str, size: i64, parts: i64) -> Result<(), DbError> {
-        sqlx::query("UPDATE oci_uploads SET size = $1, parts = $2, updated_at = $3 WHERE id = $4")
+        query("UPDATE oci_uploads SET size = $1, parts = $2, updated_at = $3 WHERE id = $4")
             .bind(size)
             .bind(parts)
             .bind(now_millis())
@@ -223,7 +222,7 @@ impl Db {
     }
 
     pub async fn delete_oci_upload(&self, id: &str) -> Result<(), DbError> {
-        sqlx::query("DELETE FROM oci_uploads WHERE id = $1")
+        query("DELETE FROM oci_uploads WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -235,7 +234,7 @@ impl Db {
         &self,
         cutoff: i64,
     ) -> Result<Vec<UploadRecord>, DbError> {
-        let rows = sqlx::query("DELETE FROM oci_uploads WHERE updated_at <= $1 RETURNING *")
+        let rows = query("DELETE FROM oci_uploads WHERE updated_at <= $1 RETURNING *")
             .bind(cutoff)
             .fetch_all(&self.pool)
             .await?;
@@ -254,7 +253,7 @@ impl Db {
         package_id: PackageId,
         digest: &str,
     ) -> Result<Option<ManifestRecord>, DbError> {
-        let row = sqlx::query(&format!(
+        let row = query(&format!(
             "SELECT {MANIFEST_COLUMNS} FROM oci_manifests m WHERE m.package_id = $1 AND m.digest = $2"
         ))
         .bind(package_id)
@@ -270,7 +269,7 @@ impl Db {
         package_id: PackageId,
         tag: &str,
     ) -> Result<Option<(ManifestRecord, VersionId)>, DbError> {
-        let row = sqlx::query(&format!(
+        let row = query(&format!(
             "SELECT {MANIFEST_COLUMNS}, v.id AS version_id FROM versions v \
              JOIN oci_tags t ON t.version_id = v.id JOIN oci_manifests m ON m.id = t.manifest_id \
              WHERE v.package_id = $1 AND v.name = $2"
@@ -292,35 +291,32 @@ impl Db {
         package_id: PackageId,
     ) -> Result<bool, DbError> {
         let digest = link.digest;
-        let mut tx = self.write_tx().await?;
-        let id: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM oci_manifests WHERE package_id = $1 AND digest = $2",
-        )
-        .bind(package_id)
-        .bind(digest)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let mut tx = self.begin().await?;
+        let id: Option<i64> =
+            query_scalar("SELECT id FROM oci_manifests WHERE package_id = $1 AND digest = $2")
+                .bind(package_id)
+                .bind(digest)
+                .fetch_optional(tx.conn())
+                .await?;
         let Some(id) = id else {
             return Ok(false);
         };
-        sqlx::query(
+        query(
             "DELETE FROM versions WHERE id IN (SELECT version_id FROM oci_tags WHERE manifest_id = $1)",
         )
         .bind(id)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await?;
-        sqlx::query("DELETE FROM oci_manifests WHERE id = $1")
+        query("DELETE FROM oci_manifests WHERE id = $1")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
-        sqlx::query(
-            "DELETE FROM oci_blobs WHERE repository_id = $1 AND image = $2 AND digest = $3",
-        )
-        .bind(link.repository_id)
-        .bind(link.image)
-        .bind(link.digest)
-        .execute(&mut *tx)
-        .await?;
+        query("DELETE FROM oci_blobs WHERE repository_id = $1 AND image = $2 AND digest = $3")
+            .bind(link.repository_id)
+            .bind(link.image)
+            .bind(link.digest)
+            .execute(tx.conn())
+            .await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -332,18 +328,16 @@ impl Db {
         version_id: VersionId,
         file_path: &str,
     ) -> Result<(), DbError> {
-        let mut tx = self.write_tx().await?;
-        sqlx::query("UPDATE versions SET downloads = downloads + 1 WHERE id = $1")
+        let mut tx = self.begin().await?;
+        query("UPDATE versions SET downloads = downloads + 1 WHERE id = $1")
             .bind(version_id)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
-        sqlx::query(
-            "UPDATE files SET downloads = downloads + 1 WHERE repository_id = $1 AND path = $2",
-        )
-        .bind(repository_id)
-        .bind(file_path)
-        .execute(&mut *tx)
-        .await?;
+        query("UPDATE files SET downloads = downloads + 1 WHERE repository_id = $1 AND path = $2")
+            .bind(repository_id)
+            .bind(file_path)
+            .execute(tx.conn())
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -355,14 +349,15 @@ impl Db {
         last: Option<&str>,
         limit: Option<i64>,
     ) -> Result<Vec<String>, DbError> {
-        Ok(sqlx::query_scalar(
+        let name = self.dialect().bytewise("v.name");
+        Ok(query_scalar(&format!(
             "SELECT v.name FROM versions v JOIN oci_tags t ON t.version_id = v.id \
-             WHERE v.package_id = $1 AND ($2 IS NULL OR v.name > $2) \
-             ORDER BY v.name LIMIT $3",
-        )
+             WHERE v.package_id = $1 AND ($2 IS NULL OR {name} > $2) \
+             ORDER BY {name} LIMIT $3"
+        ))
         .bind(package_id)
         .bind(last)
-        .bind(limit.unwrap_or(-1))
+        .bind(limit.unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?)
     }
@@ -373,7 +368,7 @@ impl Db {
         package_id: PackageId,
         digest: &str,
     ) -> Result<Vec<ManifestRecord>, DbError> {
-        let rows = sqlx::query(&format!(
+        let rows = query(&format!(
             "SELECT {MANIFEST_COLUMNS} FROM oci_manifests m \
              WHERE m.package_id = $1 AND m.subject = $2 ORDER BY m.id"
         ))
@@ -392,7 +387,7 @@ impl Db {
         &self,
         repository_id: RepositoryId,
     ) -> Result<Vec<TagRecord>, DbError> {
-        let rows = sqlx::query(&format!(
+        let rows = query(&format!(
             "SELECT {MANIFEST_COLUMNS}, p.name AS package_name, v.name AS tag, \
              v.id AS version_id, v.updated_at AS tag_updated_at \
              FROM packages p JOIN versions v ON v.package_id = p.id \
@@ -425,7 +420,7 @@ impl Tx {
     pub async fn upsert_oci_manifest(&mut self, m: &NewManifest<'_>) -> Result<i64, DbError> {
         let now = now_millis();
         let platforms = serde_json::to_string(m.platforms).unwrap_or_else(|_| "[]".into());
-        let manifest_id: i64 = sqlx::query_scalar(
+        let manifest_id: i64 = query_scalar(
             "INSERT INTO oci_manifests (package_id, digest, blob_sha256, media_type, size, \
              total_size, platforms, subject, artifact_type, annotations, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
@@ -447,7 +442,7 @@ impl Tx {
         .fetch_one(self.conn())
         .await?;
         for sha in m.blob_refs {
-            sqlx::query(
+            query(
                 "INSERT INTO oci_manifest_blobs (manifest_id, blob_sha256) VALUES ($1, $2) \
                  ON CONFLICT DO NOTHING",
             )
@@ -472,7 +467,7 @@ impl Tx {
         version_id: VersionId,
         manifest_id: i64,
     ) -> Result<(), DbError> {
-        sqlx::query(
+        query(
             "INSERT INTO oci_tags (version_id, manifest_id) VALUES ($1, $2) \
              ON CONFLICT (version_id) DO UPDATE SET manifest_id = excluded.manifest_id",
         )
@@ -492,7 +487,7 @@ impl Tx {
         path: &str,
         blob_sha256: &str,
     ) -> Result<(), DbError> {
-        sqlx::query(
+        query(
             "INSERT INTO files (repository_id, version_id, path, name, blob_sha256, \
              is_published, created_at, published_at) \
              VALUES ($1, $2, $3, 'manifest.json', $4, TRUE, $5, $5) \

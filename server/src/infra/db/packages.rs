@@ -1,7 +1,7 @@
 //! Packages of a repository. Callers reach a package only through a repository record
 //! they were allowed to see.
 
-use sqlx::Row;
+use super::sql::*;
 
 use super::{
     labels_from_json, labels_to_json, now_millis, Db, DbError, PackageId, RepositoryId, Tx,
@@ -59,7 +59,7 @@ const SELECT: &str = "SELECT id, repository_id, name, description, labels, licen
      website_url, issue_tracker_url, github_repo, imported_from_github, created_at, updated_at \
      FROM packages";
 
-fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<PackageRecord, sqlx::Error> {
+fn from_row(row: &Row) -> Result<PackageRecord, sqlx::Error> {
     Ok(PackageRecord {
         id: row.try_get("id")?,
         repository_id: row.try_get("repository_id")?,
@@ -96,13 +96,12 @@ impl Db {
     ) -> Result<Page<PackageRecord>, DbError> {
         // substr() rather than LIKE: names contain '_', which LIKE treats as a wildcard.
         let filter = "repository_id = $1 AND ($2 IS NULL OR substr(name, 1, length($2)) = $2)";
-        let total: i64 =
-            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM packages WHERE {filter}"))
-                .bind(repository_id)
-                .bind(prefix)
-                .fetch_one(&self.pool)
-                .await?;
-        let rows = sqlx::query(&format!(
+        let total: i64 = query_scalar(&format!("SELECT COUNT(*) FROM packages WHERE {filter}"))
+            .bind(repository_id)
+            .bind(prefix)
+            .fetch_one(&self.pool)
+            .await?;
+        let rows = query(&format!(
             "{SELECT} WHERE {filter} ORDER BY name LIMIT $3 OFFSET $4"
         ))
         .bind(repository_id)
@@ -124,7 +123,7 @@ impl Db {
         &self,
         repository_id: RepositoryId,
     ) -> Result<Vec<(String, Option<String>)>, DbError> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT name, imported_from_github FROM packages WHERE repository_id = $1 \
              ORDER BY name",
         )
@@ -140,7 +139,7 @@ impl Db {
         &self,
         repository_id: RepositoryId,
     ) -> Result<Vec<(String, String)>, DbError> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT p.imported_from_github, v.vcs_tag FROM versions v \
              JOIN packages p ON p.id = v.package_id \
              WHERE p.repository_id = $1 AND p.imported_from_github IS NOT NULL \
@@ -170,7 +169,7 @@ impl Db {
     }
 
     pub async fn update_package(&self, id: PackageId, f: &PackageFields) -> Result<(), DbError> {
-        sqlx::query(
+        query(
             "UPDATE packages SET description = $1, labels = $2, licenses = $3, vcs_url = $4, \
              website_url = $5, issue_tracker_url = $6, github_repo = $7, updated_at = $8 \
              WHERE id = $9",
@@ -190,7 +189,7 @@ impl Db {
     }
 
     pub async fn delete_package(&self, id: PackageId) -> Result<(), DbError> {
-        sqlx::query("DELETE FROM packages WHERE id = $1")
+        query("DELETE FROM packages WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -207,29 +206,31 @@ impl Db {
         subject_key: Option<&str>,
         repo: Option<&str>,
     ) -> Result<Vec<PackageRecord>, DbError> {
-        let rows = sqlx::query(
+        let d = self.dialect();
+        let sql = format!(
             "SELECT p.id, p.repository_id, p.name, p.description, p.labels, p.licenses, \
              p.vcs_url, p.website_url, p.issue_tracker_url, p.github_repo, \
              p.imported_from_github, p.created_at, \
              p.updated_at FROM packages p \
              JOIN repositories r ON r.id = p.repository_id JOIN users u ON u.id = r.owner_id \
-             WHERE r.is_private = FALSE \
-             AND ($1 IS NULL OR instr(lower(p.name), lower($1)) > 0) \
-             AND ($2 IS NULL OR instr(lower(coalesce(p.description, '')), lower($2)) > 0) \
+             WHERE r.is_private = FALSE AND ($1 IS NULL OR {} > 0) AND ($2 IS NULL OR {} > 0) \
              AND ($3 IS NULL OR u.name_key = $3) AND ($4 IS NULL OR r.name = $4) \
              ORDER BY u.name, r.name, p.name LIMIT 1000",
-        )
-        .bind(name)
-        .bind(desc)
-        .bind(subject_key)
-        .bind(repo)
-        .fetch_all(&self.pool)
-        .await?;
+            d.position("lower(p.name)", "lower($1)"),
+            d.position("lower(coalesce(p.description, ''))", "lower($2)"),
+        );
+        let rows = query(&sql)
+            .bind(name)
+            .bind(desc)
+            .bind(subject_key)
+            .bind(repo)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
     }
 
     pub async fn find_package_by_id(&self, id: PackageId) -> Result<PackageRecord, DbError> {
-        let row = sqlx::query(&format!("{SELECT} WHERE id = $1"))
+        let row = query(&format!("{SELECT} WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
@@ -251,7 +252,7 @@ impl Db {
         &self,
         limit: i64,
     ) -> Result<Vec<ExploreRepositoryRow>, DbError> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT u.name AS owner, r.name, r.repo_type, r.description, \
              (SELECT count(*) FROM packages p WHERE p.repository_id = r.id) AS package_count \
              FROM repositories r JOIN users u ON u.id = r.owner_id \
@@ -280,7 +281,7 @@ impl Db {
         &self,
         limit: i64,
     ) -> Result<Vec<ExplorePackageRow>, DbError> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT u.name AS owner, r.name AS repo, p.name, p.description, \
              v.name AS version, f.published_at \
              FROM files f JOIN versions v ON v.id = f.version_id \
@@ -312,11 +313,11 @@ impl Db {
 }
 
 async fn find_package<'e>(
-    ex: impl sqlx::SqliteExecutor<'e>,
+    ex: impl Into<Ex<'e>>,
     repository_id: RepositoryId,
     name: &str,
 ) -> Result<PackageRecord, DbError> {
-    let row = sqlx::query(&format!("{SELECT} WHERE repository_id = $1 AND name = $2"))
+    let row = query(&format!("{SELECT} WHERE repository_id = $1 AND name = $2"))
         .bind(repository_id)
         .bind(name)
         .fetch_optional(ex)
@@ -326,12 +327,12 @@ async fn find_package<'e>(
 }
 
 async fn insert_package<'e>(
-    ex: impl sqlx::SqliteExecutor<'e>,
+    ex: impl Into<Ex<'e>>,
     repository_id: RepositoryId,
     name: &str,
     f: &PackageFields,
 ) -> Result<i64, DbError> {
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = query_scalar(
         "INSERT INTO packages (repository_id, name, description, labels, licenses, vcs_url, \
          website_url, issue_tracker_url, github_repo, imported_from_github, created_at, \
          updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",

@@ -1,7 +1,7 @@
 //! Repositories of a subject. Every read takes the viewer: a private repository is found
 //! only by its owner, so a handler cannot forget the check.
 
-use sqlx::Row;
+use super::sql::*;
 
 use super::{
     labels_from_json, labels_to_json, now_millis, Db, DbError, RepositoryId, UserId, Viewer,
@@ -36,7 +36,7 @@ const SELECT: &str = "SELECT r.id, r.owner_id, u.name AS owner_name, r.name, r.r
      (SELECT COUNT(*) FROM packages p WHERE p.repository_id = r.id) AS package_count \
      FROM repositories r JOIN users u ON u.id = r.owner_id";
 
-fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<RepositoryRecord, sqlx::Error> {
+fn from_row(row: &Row) -> Result<RepositoryRecord, sqlx::Error> {
     Ok(RepositoryRecord {
         id: row.try_get("id")?,
         owner_id: row.try_get("owner_id")?,
@@ -63,7 +63,7 @@ impl Db {
             "{SELECT} WHERE r.owner_id = $1 AND (r.is_private = FALSE OR r.owner_id = $2) \
              ORDER BY r.name"
         );
-        let rows = sqlx::query(&sql)
+        let rows = query(&sql)
             .bind(owner_id)
             .bind(viewer.0)
             .fetch_all(&self.pool)
@@ -81,7 +81,7 @@ impl Db {
             "{SELECT} WHERE r.owner_id = $1 AND r.name = $2 \
              AND (r.is_private = FALSE OR r.owner_id = $3)"
         );
-        let row = sqlx::query(&sql)
+        let row = query(&sql)
             .bind(owner_id)
             .bind(name)
             .bind(viewer.0)
@@ -104,9 +104,9 @@ impl Db {
                 "{SELECT} WHERE r.id IN ({}) AND (r.is_private = FALSE OR r.owner_id = $1)",
                 super::in_list(2, chunk.len())
             );
-            let mut query = sqlx::query(&sql).bind(viewer.0);
+            let mut query = query(&sql).bind(viewer.0);
             for id in chunk {
-                query = query.bind(id);
+                query = query.bind(*id);
             }
             for row in query.fetch_all(&self.pool).await? {
                 out.push(from_row(&row)?);
@@ -122,7 +122,7 @@ impl Db {
         viewer: Viewer,
     ) -> Result<RepositoryRecord, DbError> {
         let sql = format!("{SELECT} WHERE r.id = $1 AND (r.is_private = FALSE OR r.owner_id = $2)");
-        let row = sqlx::query(&sql)
+        let row = query(&sql)
             .bind(id)
             .bind(viewer.0)
             .fetch_optional(&self.pool)
@@ -137,13 +137,15 @@ impl Db {
         name: Option<&str>,
         desc: Option<&str>,
     ) -> Result<Vec<RepositoryRecord>, DbError> {
+        let d = self.dialect();
         let sql = format!(
             "{SELECT} WHERE r.is_private = FALSE \
-             AND ($1 IS NULL OR instr(lower(r.name), lower($1)) > 0) \
-             AND ($2 IS NULL OR instr(lower(coalesce(r.description, '')), lower($2)) > 0) \
-             ORDER BY u.name, r.name LIMIT 1000"
+             AND ($1 IS NULL OR {} > 0) AND ($2 IS NULL OR {} > 0) \
+             ORDER BY u.name, r.name LIMIT 1000",
+            d.position("lower(r.name)", "lower($1)"),
+            d.position("lower(coalesce(r.description, ''))", "lower($2)"),
         );
-        let rows = sqlx::query(&sql)
+        let rows = query(&sql)
             .bind(name)
             .bind(desc)
             .fetch_all(&self.pool)
@@ -159,7 +161,7 @@ impl Db {
         fields: &RepositoryFields,
     ) -> Result<i64, DbError> {
         let now = now_millis();
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = query_scalar(
             "INSERT INTO repositories (owner_id, name, repo_type, is_private, description, \
              labels, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
              RETURNING id",
@@ -184,7 +186,7 @@ impl Db {
         id: RepositoryId,
         fields: &RepositoryFields,
     ) -> Result<(), DbError> {
-        let done = sqlx::query(
+        let done = query(
             "UPDATE repositories SET is_private = $1, description = $2, labels = $3, \
              updated_at = $4 WHERE id = $5 AND owner_id = $6",
         )
@@ -207,7 +209,7 @@ impl Db {
         owner_id: UserId,
         id: RepositoryId,
     ) -> Result<(), DbError> {
-        let done = sqlx::query("DELETE FROM repositories WHERE id = $1 AND owner_id = $2")
+        let done = query("DELETE FROM repositories WHERE id = $1 AND owner_id = $2")
             .bind(id)
             .bind(owner_id)
             .execute(&self.pool)

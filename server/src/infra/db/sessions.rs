@@ -1,6 +1,6 @@
 //! Browser sessions.
 
-use sqlx::Row;
+use super::sql::*;
 
 use super::{now_millis, Db, DbError, UserId, UserRecord};
 
@@ -12,7 +12,7 @@ impl Db {
         csrf_token: &str,
         expires_at: i64,
     ) -> Result<(), DbError> {
-        sqlx::query(
+        query(
             "INSERT INTO sessions (id_mac, user_id, csrf_token, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5)",
         )
@@ -28,21 +28,20 @@ impl Db {
 
     /// The session's user and CSRF token, if the session exists and has not expired.
     pub async fn find_session(&self, id_mac: &str) -> Result<(UserRecord, String), DbError> {
-        let row = sqlx::query(
-            "SELECT user_id, csrf_token FROM sessions WHERE id_mac = $1 AND expires_at > $2",
-        )
-        .bind(id_mac)
-        .bind(now_millis())
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(DbError::NotFound)?;
+        let row =
+            query("SELECT user_id, csrf_token FROM sessions WHERE id_mac = $1 AND expires_at > $2")
+                .bind(id_mac)
+                .bind(now_millis())
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(DbError::NotFound)?;
         let user_id: UserId = row.try_get("user_id")?;
         let csrf: String = row.try_get("csrf_token")?;
         Ok((self.find_user_by_id(user_id).await?, csrf))
     }
 
     pub async fn delete_session(&self, id_mac: &str) -> Result<(), DbError> {
-        sqlx::query("DELETE FROM sessions WHERE id_mac = $1")
+        query("DELETE FROM sessions WHERE id_mac = $1")
             .bind(id_mac)
             .execute(&self.pool)
             .await?;

@@ -1,6 +1,6 @@
 //! Users (subjects).
 
-use sqlx::Row;
+use super::sql::*;
 
 use super::{now_millis, Db, DbError, Tx, UserId};
 
@@ -31,7 +31,7 @@ pub struct UserRecord {
 const USER_COLUMNS: &str = "id, name, password_hash, api_key_mac, api_key_sealed, \
                             is_admin, is_premium, created_at";
 
-fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<UserRecord, sqlx::Error> {
+fn user_from_row(row: &Row) -> Result<UserRecord, sqlx::Error> {
     Ok(UserRecord {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
@@ -52,7 +52,7 @@ impl Db {
 
     pub async fn find_user_by_id(&self, id: UserId) -> Result<UserRecord, DbError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        let row = sqlx::query(&sql)
+        let row = query(&sql)
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
@@ -62,7 +62,7 @@ impl Db {
 
     /// Puts the user on the Premium plan, or back on the Free one.
     pub async fn set_premium(&self, id: UserId, premium: bool) -> Result<(), DbError> {
-        sqlx::query("UPDATE users SET is_premium = $1 WHERE id = $2")
+        query("UPDATE users SET is_premium = $1 WHERE id = $2")
             .bind(premium)
             .bind(id)
             .execute(&self.pool)
@@ -72,7 +72,7 @@ impl Db {
 
     /// Replaces the user's API key (the old one stops working at once).
     pub async fn set_api_key(&self, id: UserId, mac: &str, sealed: &str) -> Result<(), DbError> {
-        sqlx::query("UPDATE users SET api_key_mac = $1, api_key_sealed = $2 WHERE id = $3")
+        query("UPDATE users SET api_key_mac = $1, api_key_sealed = $2 WHERE id = $3")
             .bind(mac)
             .bind(sealed)
             .bind(id)
@@ -82,7 +82,7 @@ impl Db {
     }
 
     pub async fn count_users(&self) -> Result<i64, DbError> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        let n: i64 = query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(&self.pool)
             .await?;
         Ok(n)
@@ -90,11 +90,11 @@ impl Db {
 }
 
 async fn find_user_by_name<'e>(
-    ex: impl sqlx::SqliteExecutor<'e>,
+    ex: impl Into<Ex<'e>>,
     name_key: &str,
 ) -> Result<UserRecord, DbError> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE name_key = $1");
-    let row = sqlx::query(&sql)
+    let row = query(&sql)
         .bind(name_key)
         .fetch_optional(ex)
         .await?
@@ -105,7 +105,7 @@ async fn find_user_by_name<'e>(
 impl Tx {
     /// Adds an account; its id. [`DbError::Conflict`] when the name (in any case) is taken.
     pub async fn insert_user(&mut self, user: &NewUser<'_>) -> Result<i64, DbError> {
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = query_scalar(
             "INSERT INTO users (name, name_key, password_hash, api_key_mac, api_key_sealed, \
              is_admin, is_premium, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
              RETURNING id",

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use sqlx::Row;
+use super::sql::*;
 
 use super::{now_millis, Db, DbError, PackageId, Tx, VersionId};
 
@@ -52,7 +52,7 @@ const SELECT: &str = "SELECT v.id, v.package_id, v.name, v.description, v.vcs_ta
      (SELECT COUNT(*) FROM versions o WHERE o.package_id = v.package_id AND o.id <= v.id) AS ordinal \
      FROM versions v";
 
-fn from_row(row: &sqlx::sqlite::SqliteRow) -> Result<VersionRecord, sqlx::Error> {
+fn from_row(row: &Row) -> Result<VersionRecord, sqlx::Error> {
     Ok(VersionRecord {
         id: row.try_get("id")?,
         package_id: row.try_get("package_id")?,
@@ -112,9 +112,9 @@ impl Db {
                  WHERE v.package_id IN ({}) ORDER BY v.id",
                 super::in_list(1, chunk.len())
             );
-            let mut query = sqlx::query(&sql);
+            let mut query = query(&sql);
             for id in chunk {
-                query = query.bind(id);
+                query = query.bind(*id);
             }
             for row in query.fetch_all(&self.pool).await? {
                 let package_id: PackageId = row.try_get("package_id")?;
@@ -138,14 +138,12 @@ impl Db {
         package_id: PackageId,
         version_id: Option<VersionId>,
     ) -> Result<(), DbError> {
-        sqlx::query(
-            "UPDATE packages SET latest_pin_version_id = $1, updated_at = $2 WHERE id = $3",
-        )
-        .bind(version_id)
-        .bind(now_millis())
-        .bind(package_id)
-        .execute(&self.pool)
-        .await?;
+        query("UPDATE packages SET latest_pin_version_id = $1, updated_at = $2 WHERE id = $3")
+            .bind(version_id)
+            .bind(now_millis())
+            .bind(package_id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -154,7 +152,7 @@ impl Db {
         package_id: PackageId,
         name: &str,
     ) -> Result<VersionRecord, DbError> {
-        let row = sqlx::query(&format!("{SELECT} WHERE v.package_id = $1 AND v.name = $2"))
+        let row = query(&format!("{SELECT} WHERE v.package_id = $1 AND v.name = $2"))
             .bind(package_id)
             .bind(name)
             .fetch_optional(&self.pool)
@@ -164,7 +162,7 @@ impl Db {
     }
 
     pub async fn find_version_by_id(&self, id: VersionId) -> Result<VersionRecord, DbError> {
-        let row = sqlx::query(&format!("{SELECT} WHERE v.id = $1"))
+        let row = query(&format!("{SELECT} WHERE v.id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
@@ -178,8 +176,10 @@ impl Db {
         name: &str,
         f: &VersionFields,
     ) -> Result<VersionId, DbError> {
-        let mut conn = self.pool.acquire().await?;
-        insert_version_in(&mut conn, package_id, name, f).await
+        let mut tx = self.begin().await?;
+        let id = insert_version_in(tx.conn(), package_id, name, f).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     pub async fn update_version(&self, id: VersionId, f: &VersionFields) -> Result<(), DbError> {
@@ -187,7 +187,7 @@ impl Db {
     }
 
     pub async fn delete_version(&self, id: VersionId) -> Result<(), DbError> {
-        sqlx::query("DELETE FROM versions WHERE id = $1")
+        query("DELETE FROM versions WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -201,7 +201,7 @@ impl Db {
         id: VersionId,
         notes: Option<&str>,
     ) -> Result<(), DbError> {
-        sqlx::query("UPDATE versions SET release_notes = $1, updated_at = $2 WHERE id = $3")
+        query("UPDATE versions SET release_notes = $1, updated_at = $2 WHERE id = $3")
             .bind(notes)
             .bind(now_millis())
             .bind(id)
@@ -214,12 +214,12 @@ impl Db {
 /// Inserts a version on `conn` (a transaction's, for a version that must exist only
 /// together with what is written with it) and touches its package's `updated_at`; its id.
 pub(super) async fn insert_version_in(
-    conn: &mut sqlx::SqliteConnection,
+    mut conn: Ex<'_>,
     package_id: PackageId,
     name: &str,
     f: &VersionFields,
 ) -> Result<VersionId, DbError> {
-    let id: VersionId = sqlx::query_scalar(
+    let id: VersionId = query_scalar(
         "INSERT INTO versions (package_id, name, description, vcs_tag, release_notes, \
          is_prerelease, released_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
@@ -232,13 +232,13 @@ pub(super) async fn insert_version_in(
     .bind(f.is_prerelease)
     .bind(f.released_at)
     .bind(now_millis())
-    .fetch_one(&mut *conn)
+    .fetch_one(conn.re())
     .await
     .map_err(DbError::from_write)?;
-    sqlx::query("UPDATE packages SET updated_at = $1 WHERE id = $2")
+    query("UPDATE packages SET updated_at = $1 WHERE id = $2")
         .bind(now_millis())
         .bind(package_id)
-        .execute(&mut *conn)
+        .execute(conn)
         .await?;
     Ok(id)
 }
@@ -253,7 +253,7 @@ impl Tx {
         name: &str,
     ) -> Result<(VersionId, bool), DbError> {
         let existing: Option<VersionId> =
-            sqlx::query_scalar("SELECT id FROM versions WHERE package_id = $1 AND name = $2")
+            query_scalar("SELECT id FROM versions WHERE package_id = $1 AND name = $2")
                 .bind(package_id)
                 .bind(name)
                 .fetch_optional(self.conn())
@@ -276,7 +276,7 @@ impl Tx {
         f: &VersionFields,
     ) -> Result<VersionId, DbError> {
         let existing: Option<VersionId> =
-            sqlx::query_scalar("SELECT id FROM versions WHERE package_id = $1 AND name = $2")
+            query_scalar("SELECT id FROM versions WHERE package_id = $1 AND name = $2")
                 .bind(package_id)
                 .bind(name)
                 .fetch_optional(self.conn())
@@ -290,7 +290,7 @@ impl Tx {
 
     /// Marks a version as just changed (`updated_at`).
     pub async fn touch_version(&mut self, id: VersionId) -> Result<(), DbError> {
-        sqlx::query("UPDATE versions SET updated_at = $1 WHERE id = $2")
+        query("UPDATE versions SET updated_at = $1 WHERE id = $2")
             .bind(now_millis())
             .bind(id)
             .execute(self.conn())
@@ -300,7 +300,7 @@ impl Tx {
 
     /// Marks a package as just changed (`updated_at`).
     pub async fn touch_package(&mut self, id: PackageId) -> Result<(), DbError> {
-        sqlx::query("UPDATE packages SET updated_at = $1 WHERE id = $2")
+        query("UPDATE packages SET updated_at = $1 WHERE id = $2")
             .bind(now_millis())
             .bind(id)
             .execute(self.conn())
@@ -310,11 +310,11 @@ impl Tx {
 }
 
 async fn update_version<'e>(
-    ex: impl sqlx::SqliteExecutor<'e>,
+    ex: impl Into<Ex<'e>>,
     id: VersionId,
     f: &VersionFields,
 ) -> Result<(), DbError> {
-    sqlx::query(
+    query(
         "UPDATE versions SET description = $1, vcs_tag = $2, release_notes = $3, \
          is_prerelease = $4, released_at = $5, updated_at = $6 WHERE id = $7",
     )
