@@ -108,9 +108,15 @@ pub async fn collect_garbage(
 ) -> Result<gc::GcReport, String> {
     let (db, _) = open_storage(config).await.map_err(|e| e.to_string())?;
     let blobs = open_blobs(config).map_err(|e| e.to_string())?;
-    let report = gc::collect(&db, &blobs, gc::GcSettings::with_grace(grace))
-        .await
-        .map_err(|e| e.to_string());
+    let report = match gc::collect_exclusive(&db, &blobs, gc::GcSettings::with_grace(grace)).await {
+        Ok(Some(report)) => Ok(report),
+        Ok(None) => Err(
+            "another Wharf process is collecting garbage on this database; \
+                         try again when it has finished"
+                .to_owned(),
+        ),
+        Err(e) => Err(e.to_string()),
+    };
     db.close().await;
     report
 }
@@ -141,14 +147,16 @@ pub async fn start(config: Config) -> Result<AppState, StartError> {
         github.clone(),
         config.max_upload_bytes,
         crate::domain::plans::Plans::new(config.all_premium),
+        std::time::Duration::from_secs(config.import_lease_seconds),
     );
+    let throttle = crate::infra::throttle::Throttle::new(db.clone());
     Ok(AppState::new(Inner {
         config,
         db,
         secrets,
         spa,
         blobs,
-        throttle: Default::default(),
+        throttle,
         github,
         importer,
         uploads: Default::default(),
@@ -169,6 +177,19 @@ pub async fn serve(
         Ok(n) => tracing::info!(jobs = n, "carrying on with unfinished imports"),
         Err(e) => tracing::error!(error = %e, "could not read unfinished imports"),
     }
+    // Jobs of replicas that died: taken over once their lease runs out.
+    let sweeper = {
+        let importer = importer.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(importer.sweep_interval()).await;
+                if let Err(e) = importer.resume().await {
+                    tracing::warn!(error = %e, "could not look for orphaned imports");
+                }
+            }
+        })
+    };
+    let releaser = importer.clone();
     // Imports stop first, so that their progress streams end and the graceful shutdown
     // is not held open by them.
     let shutdown = async move {
@@ -180,10 +201,13 @@ pub async fn serve(
     let result = axum::serve(listener, http::service(state))
         .with_graceful_shutdown(shutdown)
         .await;
+    sweeper.abort();
+    let _ = sweeper.await;
     if let Some(gc) = gc {
         gc.abort();
         let _ = gc.await;
     }
+    releaser.release_leases().await;
     db.close().await;
     result
 }

@@ -1839,3 +1839,168 @@ async fn a_release_whose_file_step_fails_leaves_no_version() {
     assert!(w.server.count("SELECT COUNT(*) FROM versions").await > 0);
     assert!(w.server.count("SELECT COUNT(*) FROM files").await > 0);
 }
+
+/// A `wharf serve` process of its own (a replica), on the database and store the suite
+/// runs on; it is killed (SIGKILL) when dropped.
+struct Replica {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Replica {
+    /// Starts a replica on `data` (the shared server key; SQLite and blobs unless the
+    /// suite runs on PostgreSQL and S3, then `backends` holds their settings).
+    fn start(
+        data: &std::path::Path,
+        dist: &std::path::Path,
+        gh: &StandInHandle,
+        backends: &[(String, String)],
+    ) -> Replica {
+        use std::io::BufRead;
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_wharf"));
+        for (key, _) in std::env::vars() {
+            if key.starts_with("WHARF_") {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.arg("serve")
+            .env("WHARF_LISTEN", "127.0.0.1:0")
+            .env("WHARF_DATA_DIR", data)
+            .env("WHARF_DIST_DIR", dist)
+            .env("WHARF_LOG", "warn")
+            .env("WHARF_GC_INTERVAL_SECONDS", "0")
+            .env("WHARF_IMPORT_LEASE_SECONDS", "2")
+            .env("WHARF_GITHUB_WEB_URL", &gh.web_url)
+            .env("WHARF_GITHUB_API_URL", &gh.api_url)
+            .env("WHARF_GITHUB_CLIENT_ID", "wharf-demo")
+            .env("WHARF_GITHUB_CLIENT_SECRET", "wharf-demo-secret")
+            .envs(backends.iter().map(|(k, v)| (k, v)))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit());
+        let mut child = cmd.spawn().unwrap();
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let url = loop {
+            let line = lines
+                .next()
+                .expect("the replica says where it listens")
+                .unwrap();
+            if let Some(url) = line.strip_prefix("Wharf is listening on ") {
+                break url.trim().to_owned();
+            }
+        };
+        // Keep reading so that the replica never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Replica { child, url }
+    }
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Issue 12 item 3: two replicas on one database. A session made on one works on the
+/// other; the replica running an import is SIGKILLed mid-job, and the other one takes
+/// the job over once its lease runs out and finishes it, with every release imported
+/// exactly once.
+#[tokio::test]
+async fn a_replica_killed_mid_import_is_taken_over_by_the_other() {
+    let gh = StandIn::start(StandInConfig {
+        generate: Some((3, 12)),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let (_keep, dist) = fake_dist();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // The backends of the suite: a database and a prefix of this test's own.
+    let mut chosen = server::infra::config::Config::default();
+    Backends::choose(&mut chosen).await;
+    let mut backends = Vec::new();
+    if let Some(db) = &chosen.database {
+        backends.push(("WHARF_DATABASE_URL".to_owned(), db.as_url()));
+    }
+    if let Some(server::infra::config::BlobStoreUrl::S3 { bucket, prefix }) = &chosen.blob_store {
+        backends.push((
+            "WHARF_BLOB_STORE".to_owned(),
+            format!("s3://{bucket}/{prefix}"),
+        ));
+        backends.push((
+            "WHARF_S3_ENDPOINT".to_owned(),
+            chosen.s3_endpoint.clone().unwrap(),
+        ));
+    }
+    let mut a = Replica::start(&data, &dist, &gh, &backends);
+    let b = Replica::start(&data, &dist, &gh, &backends);
+
+    let mut browser = Browser::new(&a.url);
+    browser.sign_up("alice").await;
+    browser.link_github(DEMO_USER, false).await;
+    assert_eq!(
+        browser
+            .post("/repos/alice/gh", json!({"type": "generic"}))
+            .await
+            .0,
+        201
+    );
+    // The session made on A is good on B.
+    browser.base = b.url.clone();
+    let (code, me) = browser.get("/api/ui/session").await;
+    assert_eq!(code, 200, "{me}");
+    browser.base = a.url.clone();
+
+    gh.set_latency(Duration::from_millis(40));
+    let repos: Vec<Value> = (1..=3)
+        .map(|i| json!({"full_name": format!("{DEMO_USER}/bench-{i:04}"), "releases": "all"}))
+        .collect();
+    let id = start_import(&mut browser, Value::Array(repos), true).await;
+    loop {
+        let (_, job) = browser.get(&format!("/api/ui/imports/{id}")).await;
+        assert_ne!(
+            job["status"], "finished",
+            "the import finished before the kill"
+        );
+        let done: i64 = job["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["versions_done"].as_i64().unwrap())
+            .sum();
+        if done >= 4 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    a.child.kill().unwrap();
+    a.child.wait().unwrap();
+    gh.set_latency(Duration::ZERO);
+
+    browser.base = b.url.clone();
+    let job = finished_job(&mut browser, id).await;
+    assert!(
+        job["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["status"] == "done"),
+        "{job}"
+    );
+    for i in 1..=3 {
+        let (_, pkg) = browser
+            .get(&format!("/packages/alice/gh/bench-{i:04}"))
+            .await;
+        assert_eq!(pkg["versions"].as_array().unwrap().len(), 12, "{pkg}");
+        let (_, files) = browser
+            .get(&format!("/packages/alice/gh/bench-{i:04}/files"))
+            .await;
+        assert_eq!(
+            files.as_array().unwrap().len(),
+            12,
+            "one asset per release, none twice"
+        );
+    }
+    drop(b);
+}

@@ -7,7 +7,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use rand::RngCore;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::infra::db::{now_millis, Db, DbError, GitHubIdentity, NewUser, Tx, UserId, UserRecord};
 use crate::infra::secrets::Secrets;
@@ -265,7 +265,8 @@ pub async fn sign_in(
 ) -> Result<UserRecord, AccountError> {
     let key = name.trim().to_ascii_lowercase();
     throttle
-        .check(&key, Instant::now())
+        .check(&key)
+        .await
         .map_err(AccountError::Throttled)?;
     let user = match db.find_user_by_name(&key).await {
         Ok(u) => Some(u),
@@ -282,43 +283,44 @@ pub async fn sign_in(
     let ok = verify_password(password, stored);
     match user {
         Some(u) if ok => {
-            throttle.success(&key);
+            throttle.success(&key).await;
             Ok(u)
         }
         _ => {
-            throttle.failure(&key, Instant::now());
+            throttle.failure(&key).await;
             Err(AccountError::BadCredentials)
         }
     }
 }
 
 /// Re-checks the signed-in user's password before a sensitive action.
-fn confirm_password(
+async fn confirm_password(
     throttle: &Throttle,
     user: &UserRecord,
     password: &str,
 ) -> Result<(), AccountError> {
     let key = user.name.to_ascii_lowercase();
     throttle
-        .check(&key, Instant::now())
+        .check(&key)
+        .await
         .map_err(AccountError::Throttled)?;
     if verify_password(password, &user.password_hash) {
-        throttle.success(&key);
+        throttle.success(&key).await;
         Ok(())
     } else {
-        throttle.failure(&key, Instant::now());
+        throttle.failure(&key).await;
         Err(AccountError::WrongPassword)
     }
 }
 
 /// The user's API key in the clear, after their password.
-pub fn reveal_api_key(
+pub async fn reveal_api_key(
     secrets: &Secrets,
     throttle: &Throttle,
     user: &UserRecord,
     password: &str,
 ) -> Result<ApiKey, AccountError> {
-    confirm_password(throttle, user, password)?;
+    confirm_password(throttle, user, password).await?;
     secrets
         .open(&user.api_key_sealed)
         .map(ApiKey)
@@ -333,7 +335,7 @@ pub async fn regenerate_api_key(
     user: &UserRecord,
     password: &str,
 ) -> Result<ApiKey, AccountError> {
-    confirm_password(throttle, user, password)?;
+    confirm_password(throttle, user, password).await?;
     let key = ApiKey::generate();
     db.set_api_key(
         user.id,
@@ -493,7 +495,7 @@ mod tests {
         create_user(&db, &s, "dave", "password1", false, false)
             .await
             .unwrap();
-        let throttle = Throttle::default();
+        let throttle = Throttle::new(db.clone());
         assert_eq!(
             sign_in(&db, &throttle, "DAVE", "password1")
                 .await
@@ -525,12 +527,15 @@ mod tests {
         let (user, key) = create_user(&db, &s, "erin", "password1", false, false)
             .await
             .unwrap();
-        let t = Throttle::default();
+        let t = Throttle::new(db.clone());
         assert!(matches!(
-            reveal_api_key(&s, &t, &user, "wrong"),
+            reveal_api_key(&s, &t, &user, "wrong").await,
             Err(AccountError::WrongPassword)
         ));
-        assert_eq!(reveal_api_key(&s, &t, &user, "password1").unwrap(), key);
+        assert_eq!(
+            reveal_api_key(&s, &t, &user, "password1").await.unwrap(),
+            key
+        );
         let new_key = regenerate_api_key(&db, &s, &t, &user, "password1")
             .await
             .unwrap();

@@ -66,6 +66,35 @@ fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
+/// The lease that makes one replica at a time collect (issue 12), and how long a
+/// collection may hold it before another replica may assume it died.
+const GC_LEASE: &str = "gc";
+const GC_LEASE_FOR: Duration = Duration::from_secs(15 * 60);
+
+/// Collects garbage unless another replica (or `wharf gc`) is collecting on the same
+/// database right now; `None` when it is. The blob rules above make two collectors safe
+/// anyway (each removal is a unit of work); the lease only keeps them from doing the
+/// same listing twice.
+pub async fn collect_exclusive(
+    db: &Db,
+    store: &BlobStore,
+    settings: GcSettings,
+) -> Result<Option<GcReport>, FileStoreError> {
+    let holder = uuid::Uuid::new_v4().to_string();
+    let now = now_millis();
+    if !db
+        .take_lease(GC_LEASE, &holder, now, now + millis(GC_LEASE_FOR))
+        .await?
+    {
+        return Ok(None);
+    }
+    let report = collect(db, store, settings).await;
+    if let Err(e) = db.drop_lease(GC_LEASE, &holder).await {
+        tracing::warn!(error = %e, "could not give back the garbage collector's lease");
+    }
+    report.map(Some)
+}
+
 pub async fn collect(
     db: &Db,
     store: &BlobStore,
@@ -227,8 +256,9 @@ pub async fn run_periodically(state: AppState) {
     let settings = GcSettings::with_grace(Duration::from_secs(state.config.gc_grace_seconds));
     loop {
         tokio::time::sleep(interval).await;
-        match collect(&state.db, &state.blobs, settings).await {
-            Ok(report) => tracing::info!(%report, "garbage collected"),
+        match collect_exclusive(&state.db, &state.blobs, settings).await {
+            Ok(Some(report)) => tracing::info!(%report, "garbage collected"),
+            Ok(None) => tracing::debug!("another replica is collecting garbage"),
             Err(e) => tracing::error!(error = %e, "garbage collection failed"),
         }
         state.uploads.prune(settings.upload_expiry);

@@ -88,6 +88,10 @@ pub struct Config {
     /// Seconds a presigned download redirect stays valid (`WHARF_PRESIGNED_DOWNLOAD_SECONDS`);
     /// 0 (the default) serves downloads through Wharf. Only an S3 store can presign.
     pub presigned_download_seconds: u64,
+    /// Seconds an import job's lease lasts without a heartbeat
+    /// (`WHARF_IMPORT_LEASE_SECONDS`, default 30): when a replica dies mid-import, another
+    /// one takes the job over after at most this long.
+    pub import_lease_seconds: u64,
     /// How much an archive uploaded with `explode=1` may unpack to (not configurable
     /// from outside yet; tests lower it).
     pub explode_limits: crate::domain::catalog::ExplodeLimits,
@@ -236,6 +240,7 @@ impl Default for Config {
             blob_store: None,
             s3_endpoint: None,
             presigned_download_seconds: 0,
+            import_lease_seconds: 30,
             public_url: None,
             dist_dir: PathBuf::from("dist"),
             log_format: LogFormat::Text,
@@ -276,6 +281,7 @@ struct FileConfig {
     blob_store: Option<String>,
     s3_endpoint: Option<String>,
     presigned_download_seconds: Option<u64>,
+    import_lease_seconds: Option<u64>,
 }
 
 /// One setting: its file key and its environment variable.
@@ -362,6 +368,10 @@ const BLOB_STORE: Setting = Setting {
 const S3_ENDPOINT: Setting = Setting {
     key: "s3_endpoint",
     env: "WHARF_S3_ENDPOINT",
+};
+const IMPORT_LEASE: Setting = Setting {
+    key: "import_lease_seconds",
+    env: "WHARF_IMPORT_LEASE_SECONDS",
 };
 const PRESIGNED: Setting = Setting {
     key: "presigned_download_seconds",
@@ -495,6 +505,11 @@ impl Config {
         }
         for (setting, file_value, target) in [
             (
+                &IMPORT_LEASE,
+                from_file.import_lease_seconds,
+                &mut config.import_lease_seconds,
+            ),
+            (
                 &PRESIGNED,
                 from_file.presigned_download_seconds,
                 &mut config.presigned_download_seconds,
@@ -516,6 +531,17 @@ impl Config {
                     message: format!("{v:?} is not a number of seconds"),
                 })?;
             }
+        }
+        if config.import_lease_seconds == 0 {
+            return Err(ConfigError::BadValue {
+                origin: pick(
+                    &IMPORT_LEASE,
+                    &from_file.import_lease_seconds.map(|n| n.to_string()),
+                )
+                .map(|(_, o)| o)
+                .unwrap_or(Origin::Env(IMPORT_LEASE.env)),
+                message: "an import lease must last at least 1 second".to_owned(),
+            });
         }
         Ok(config)
     }

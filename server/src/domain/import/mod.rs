@@ -11,6 +11,7 @@ mod runner;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use app::api_types::{ImportItem, ImportJob, ImportRequest};
 use app::domain::import_collisions;
@@ -19,7 +20,7 @@ use tokio::sync::watch;
 
 use crate::domain::catalog::{self, Caller, CatalogError};
 use crate::domain::plans::Plans;
-use crate::infra::db::{Db, DbError, ImportJobRecord};
+use crate::infra::db::{now_millis, Db, DbError, ImportJobRecord};
 use crate::infra::github::{GitHubClient, GitHubToken};
 use crate::infra::secrets::Secrets;
 use crate::infra::storage::BlobStore;
@@ -62,6 +63,11 @@ pub struct Importer {
     plans: Plans,
     /// The jobs running in this process, to stop them when the server stops.
     running: Mutex<HashMap<i64, tokio::task::AbortHandle>>,
+    /// This process's name in job leases (random per start).
+    holder: String,
+    /// How long a job's lease lasts without a heartbeat; another replica takes over a
+    /// job whose lease ran out (its replica died).
+    lease: Duration,
     /// Bumped on every change of any job; watchers re-read the job they show.
     changed: watch::Sender<u64>,
     /// Set when the server stops: no new jobs, and progress streams end.
@@ -82,6 +88,7 @@ impl Importer {
         github: GitHubClient,
         max_upload: u64,
         plans: Plans,
+        lease: Duration,
     ) -> Arc<Importer> {
         Arc::new(Importer {
             db,
@@ -91,22 +98,47 @@ impl Importer {
             max_upload,
             plans,
             running: Mutex::new(HashMap::new()),
+            holder: uuid::Uuid::new_v4().to_string(),
+            lease,
             changed: watch::channel(0).0,
             stopping: watch::channel(false).0,
         })
     }
 
-    /// Carries on with the jobs a stopped server left running.
+    /// Carries on with the running jobs that no replica holds: those a stopped server left,
+    /// and those of a replica that died (its lease ran out). Called at start and then
+    /// every [`Importer::sweep_interval`]; how many it took.
     pub async fn resume(self: &Arc<Self>) -> Result<usize, DbError> {
-        let jobs = self.db.running_import_jobs().await?;
+        let jobs = self.db.unclaimed_import_jobs(now_millis()).await?;
+        let mut taken = 0;
         for id in &jobs {
+            if self.is_running(*id) {
+                continue;
+            }
             tracing::info!(job = id, "resuming an import");
             self.spawn(*id);
+            taken += 1;
         }
-        Ok(jobs.len())
+        Ok(taken)
     }
 
-    /// Runs the job in the background unless it is running already.
+    /// How often [`Importer::resume`] looks for jobs whose replica died.
+    pub fn sweep_interval(&self) -> Duration {
+        (self.lease / 2).max(Duration::from_millis(200))
+    }
+
+    fn is_running(&self, job_id: i64) -> bool {
+        self.running
+            .lock()
+            .expect("not poisoned")
+            .contains_key(&job_id)
+    }
+
+    /// Runs the job in the background unless it is running here already. It runs only
+    /// under this process's lease on it (see `db::imports`), renewed every third of the
+    /// lease; when the lease cannot be had, or another replica took it over, the job is
+    /// left to that replica. Items are idempotent, so a job taken over after its replica
+    /// died re-runs the item it was on without duplicating anything.
     pub fn spawn(self: &Arc<Self>, job_id: i64) {
         let mut running = self.running.lock().expect("not poisoned");
         if *self.stopping.borrow() || running.contains_key(&job_id) {
@@ -114,13 +146,60 @@ impl Importer {
         }
         let this = Arc::clone(self);
         let task = tokio::spawn(async move {
-            if let Err(e) = this.run(job_id).await {
-                tracing::error!(job = job_id, error = %e, "an import job stopped");
+            let now = now_millis();
+            let until = now + this.lease.as_millis() as i64;
+            match this
+                .db
+                .claim_import_job(job_id, &this.holder, now, until)
+                .await
+            {
+                Ok(true) => {
+                    tokio::select! {
+                        result = this.run(job_id) => if let Err(e) = result {
+                            tracing::error!(job = job_id, error = %e, "an import job stopped");
+                        },
+                        () = this.keep_lease(job_id) => {
+                            tracing::warn!(job = job_id, "lost the lease of an import job; another replica runs it");
+                        }
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::error!(job = job_id, error = %e, "could not claim an import job")
+                }
             }
             this.running.lock().expect("not poisoned").remove(&job_id);
             this.notify();
         });
         running.insert(job_id, task.abort_handle());
+    }
+
+    /// Renews this process's lease of a job until it is lost (then returns).
+    async fn keep_lease(&self, job_id: i64) {
+        loop {
+            tokio::time::sleep(self.lease / 3).await;
+            let until = now_millis() + self.lease.as_millis() as i64;
+            match self
+                .db
+                .renew_import_lease(job_id, &self.holder, until)
+                .await
+            {
+                Ok(true) => {}
+                Ok(false) => return,
+                // A database hiccup: try again at the next beat, the lease has time left.
+                Err(e) => {
+                    tracing::warn!(job = job_id, error = %e, "could not renew an import lease")
+                }
+            }
+        }
+    }
+
+    /// Gives up this process's job leases once its jobs are stopped, so another replica
+    /// (or this one restarted) carries on at once instead of after the lease.
+    pub async fn release_leases(&self) {
+        if let Err(e) = self.db.release_import_leases(&self.holder).await {
+            tracing::warn!(error = %e, "could not release import leases");
+        }
     }
 
     /// Stops every job where it is (the database says what is left, so the next start

@@ -9,7 +9,6 @@ use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode};
 use base64::Engine;
-use std::time::Instant;
 
 use crate::domain::accounts::{self, API_KEY_PURPOSE};
 use crate::domain::catalog::Caller;
@@ -98,16 +97,15 @@ pub(crate) async fn verify_api_key(
                 .secrets
                 .verify_mac(API_KEY_PURPOSE, key, &user.api_key_mac) =>
         {
-            state.throttle.success(&throttle_key);
+            state.throttle.success(&throttle_key).await;
             Ok(user)
         }
         _ => {
-            let now = Instant::now();
-            if let Err(wait) = state.throttle.check(&throttle_key, now) {
+            if let Err(wait) = state.throttle.check(&throttle_key).await {
                 return Err(KeyRefused::Throttled(wait));
             }
             tracing::info!(user = %name, "API key refused");
-            state.throttle.failure(&throttle_key, now);
+            state.throttle.failure(&throttle_key).await;
             Err(KeyRefused::Wrong)
         }
     }

@@ -43,6 +43,8 @@ use crate::state::AppState;
             content(("*/*")), headers(
                 ("Content-Range" = String, description = "`bytes start-end/size`"),
             )),
+        (status = 302, description = "With presigned downloads on an S3 store: fetch the \
+            bytes from the store's signed URL in `Location`"),
         (status = 304, description = "The caller's copy is current"),
         ReadErrors,
         (status = 416, description = "The range is outside the file", headers(
@@ -88,6 +90,28 @@ pub async fn download(
             .status(StatusCode::NOT_MODIFIED)
             .body(Body::empty())
             .expect("valid response"));
+    }
+    // Issue 12: large files need not pass through Wharf. The store's own URL, signed for
+    // a short while, serves the bytes and any Range; it is another origin, so an uploaded
+    // page there cannot reach Wharf's session either.
+    let presign_for = state.config.presigned_download_seconds;
+    if presign_for > 0 && size > 0 && method == Method::GET {
+        let signed = state
+            .blobs
+            .presigned_get(&file.sha256, std::time::Duration::from_secs(presign_for))
+            .await
+            .map_err(ApiError::internal)?;
+        if let Some(url) = signed {
+            if let Err(e) = state.db.count_download(file.id, file.version_id).await {
+                tracing::warn!(error = %e, "could not count a download");
+            }
+            return Ok(response
+                .status(StatusCode::FOUND)
+                .header(header::LOCATION, url)
+                .header(header::CACHE_CONTROL, "no-store")
+                .body(Body::empty())
+                .expect("valid response"));
+        }
     }
     let range = range::parse(
         headers.get(header::RANGE).and_then(|v| v.to_str().ok()),

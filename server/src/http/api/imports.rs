@@ -271,7 +271,8 @@ pub async fn retry(
 }
 
 /// The job as server-sent events: its whole state whenever it changes (at most five times
-/// a second), ending once it has finished.
+/// a second), ending once it has finished. A job this replica runs wakes the stream at
+/// once; one that another replica runs is seen by reading the database every second.
 pub async fn events(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -307,7 +308,9 @@ pub async fn events(
                     }
                     tokio::time::sleep(Duration::from_millis(200)).await;
                     tokio::select! {
-                        _ = tokio::time::timeout(Duration::from_secs(10), changes.changed()) => {}
+                        // Another replica's progress reaches the database, not this one's
+                        // channel: polled each second.
+                        _ = tokio::time::timeout(Duration::from_secs(1), changes.changed()) => {}
                         _ = stopping.wait_for(|s| *s) => return None,
                     }
                     if *stopping.borrow() {

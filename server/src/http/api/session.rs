@@ -226,7 +226,7 @@ pub async fn reveal_api_key(
     JsonBody(p): JsonBody<PasswordConfirmation>,
 ) -> Result<Json<ApiKeyBody>, ApiError> {
     let user = signed_in_user(&caller)?;
-    let key = accounts::reveal_api_key(&state.secrets, &state.throttle, user, &p.password)?;
+    let key = accounts::reveal_api_key(&state.secrets, &state.throttle, user, &p.password).await?;
     Ok(Json(ApiKeyBody {
         api_key: key.expose().to_owned(),
     }))

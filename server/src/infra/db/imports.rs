@@ -345,3 +345,72 @@ impl Tx {
         Ok(())
     }
 }
+
+/// Import-job leases (issue 12): which replica runs a job. Times are epoch milliseconds.
+impl Db {
+    /// Takes the lease of a running job for `holder` until `until`, when nobody holds it,
+    /// `holder` does already, or the holder's lease ran out; whether it got it.
+    pub async fn claim_import_job(
+        &self,
+        job_id: i64,
+        holder: &str,
+        now: i64,
+        until: i64,
+    ) -> Result<bool, DbError> {
+        let done = query(
+            "UPDATE import_jobs SET lease_holder = $1, lease_until = $2 \
+             WHERE id = $3 AND status = 'running' \
+             AND (lease_holder IS NULL OR lease_holder = $1 OR lease_until < $4)",
+        )
+        .bind(holder)
+        .bind(until)
+        .bind(job_id)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Extends `holder`'s lease of a job (the heartbeat); `false` when another replica
+    /// has taken it meanwhile, or the job is not running any more.
+    pub async fn renew_import_lease(
+        &self,
+        job_id: i64,
+        holder: &str,
+        until: i64,
+    ) -> Result<bool, DbError> {
+        let done = query(
+            "UPDATE import_jobs SET lease_until = $1 \
+             WHERE id = $2 AND lease_holder = $3 AND status = 'running'",
+        )
+        .bind(until)
+        .bind(job_id)
+        .bind(holder)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Gives up `holder`'s leases (a replica that stops cleanly), so others carry on at once.
+    pub async fn release_import_leases(&self, holder: &str) -> Result<(), DbError> {
+        query(
+            "UPDATE import_jobs SET lease_holder = NULL, lease_until = NULL \
+             WHERE lease_holder = $1",
+        )
+        .bind(holder)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Running jobs whose lease is free or ran out by `now`, oldest first.
+    pub async fn unclaimed_import_jobs(&self, now: i64) -> Result<Vec<i64>, DbError> {
+        Ok(query_scalar(
+            "SELECT id FROM import_jobs WHERE status = 'running' \
+             AND (lease_holder IS NULL OR lease_until < $1) ORDER BY id",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

@@ -11,6 +11,7 @@ mod files;
 mod github;
 mod ids;
 mod imports;
+mod leases;
 mod oci;
 mod packages;
 mod repositories;
