@@ -68,7 +68,7 @@ pub fn prepare_data_dir(data_dir: &Path) -> Result<(), StartError> {
 /// Opens the data directory, the database `WHARF_DATABASE_URL` names (by default
 /// `<data dir>/wharf.db`, applying migrations) and the secrets.
 ///
-/// Replicas on one PostgreSQL database must share the server key (`wharf.key` in the data
+/// Replicas on one PostgreSQL database must share the server key (`secret.key` in the data
 /// directory): it seals tokens and signs sessions, so copy it to every replica.
 pub async fn open_storage(config: &Config) -> Result<(Db, Secrets), StartError> {
     prepare_data_dir(&config.data_dir)?;

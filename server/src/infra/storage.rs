@@ -326,7 +326,16 @@ impl BlobStore {
             }
             writer.write(&chunk);
         }
-        writer.finish().await?;
+        if size == 0 {
+            // S3 stores (Garage among them) refuse a multipart upload of no bytes: an
+            // empty object is one plain PUT.
+            let _ = writer.abort().await;
+            self.store
+                .put(path, object_store::PutPayload::default())
+                .await?;
+        } else {
+            writer.finish().await?;
+        }
         Ok(PartWrite {
             written: size,
             interrupted,

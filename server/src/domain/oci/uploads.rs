@@ -246,8 +246,15 @@ impl Uploads {
         } else {
             next.size += wrote.written as i64;
             next.parts += 1;
-            db.update_oci_upload(&next.id, next.size, next.parts)
-                .await?;
+            // Chunks of one upload come one at a time, but they may reach different
+            // replicas: only one of two racing chunks is recorded; the other is refused.
+            if !db
+                .update_oci_upload(&next.id, next.size, next.parts)
+                .await?
+            {
+                progress.sha256 = None;
+                return Err(OciError::ChunkOutOfOrder);
+            }
         }
         progress.hashed = next.size as u64;
         progress.last_used = Instant::now();

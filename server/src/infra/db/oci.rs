@@ -210,15 +210,26 @@ impl Db {
         Ok(row.as_ref().map(upload_from_row).transpose()?)
     }
 
-    pub async fn update_oci_upload(&self, id: &str, size: i64, parts: i64) -> Result<(), DbError> {
-        query("UPDATE oci_uploads SET size = $1, parts = $2, updated_at = $3 WHERE id = $4")
-            .bind(size)
-            .bind(parts)
-            .bind(now_millis())
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+    /// Records one more part of an upload, if the upload still has `parts - 1` parts:
+    /// `false` when another request (on any replica) added one meanwhile.
+    pub async fn update_oci_upload(
+        &self,
+        id: &str,
+        size: i64,
+        parts: i64,
+    ) -> Result<bool, DbError> {
+        let done = query(
+            "UPDATE oci_uploads SET size = $1, parts = $2, updated_at = $3 \
+             WHERE id = $4 AND parts = $5",
+        )
+        .bind(size)
+        .bind(parts)
+        .bind(now_millis())
+        .bind(id)
+        .bind(parts - 1)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     pub async fn delete_oci_upload(&self, id: &str) -> Result<(), DbError> {
