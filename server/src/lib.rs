@@ -121,6 +121,40 @@ pub async fn collect_garbage(
     report
 }
 
+/// Copies the configured (embedded) instance into the database `to` and the blob store
+/// `blobs` (`wharf migrate`).
+pub async fn migrate_to(
+    config: &Config,
+    to: &str,
+    blobs: &str,
+) -> Result<crate::domain::migrate::MigrateReport, String> {
+    let mut target_config = config.clone();
+    let env: std::collections::BTreeMap<String, String> = [
+        ("WHARF_DATABASE_URL".to_owned(), to.to_owned()),
+        ("WHARF_BLOB_STORE".to_owned(), blobs.to_owned()),
+    ]
+    .into();
+    let parsed = Config::load(None, &env).map_err(|e| e.to_string())?;
+    target_config.database = parsed.database;
+    target_config.blob_store = parsed.blob_store;
+    if target_config.database == config.database && target_config.blob_store == config.blob_store {
+        return Err("the target is the instance itself".to_owned());
+    }
+    let (source_db, _) = open_storage(config).await.map_err(|e| e.to_string())?;
+    let source_blobs = open_blobs(config).map_err(|e| e.to_string())?;
+    let (target_db, _) = open_storage(&target_config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let target_blobs = open_blobs(&target_config).map_err(|e| e.to_string())?;
+    let report =
+        crate::domain::migrate::migrate(&source_db, &source_blobs, &target_db, &target_blobs)
+            .await
+            .map_err(|e| e.to_string());
+    source_db.close().await;
+    target_db.close().await;
+    report
+}
+
 /// Everything [`serve`] needs, ready.
 pub async fn start(config: Config) -> Result<AppState, StartError> {
     let (db, secrets) = open_storage(&config).await?;

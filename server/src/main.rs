@@ -42,6 +42,17 @@ enum Command {
         #[arg(long, value_name = "SECONDS")]
         grace_seconds: Option<u64>,
     },
+    /// Copy this (embedded) instance's database and blobs into PostgreSQL and an object
+    /// store, verifying counts and checksums; safe to run again.
+    Migrate {
+        /// The target database: postgres://USER[:PASSWORD]@HOST:PORT/DB
+        #[arg(long, value_name = "DATABASE_URL")]
+        to: String,
+        /// The target blob store: s3://BUCKET[/PREFIX] (WHARF_S3_ENDPOINT and the AWS
+        /// variables say where and as whom) or file://PATH
+        #[arg(long, value_name = "BLOB_STORE")]
+        blobs: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -108,6 +119,15 @@ fn main() -> ExitCode {
         } => {
             init_logging(config.log_format, "warn");
             runtime.block_on(set_plan(config, &name, matches!(plan, Plan::Premium)))
+        }
+        Command::Migrate { to, blobs } => {
+            init_logging(config.log_format, "warn");
+            runtime.block_on(async {
+                let report = server::migrate_to(&config, &to, &blobs).await?;
+                println!("Migrated: {report}.");
+                println!("Start the new replicas with WHARF_DATABASE_URL and WHARF_BLOB_STORE set to these, and this data directory's secret.key.");
+                Ok(())
+            })
         }
         Command::Gc { grace_seconds } => {
             init_logging(config.log_format, "warn");

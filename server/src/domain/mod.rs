@@ -10,6 +10,7 @@
 //! - [`accounts`], [`plans`], [`github_auth`]: users, API keys, sessions, the Free and
 //!   Premium plans, and the GitHub OAuth web flow;
 //! - [`gc`]: the collector of unreferenced blobs;
+//! - [`migrate`]: moving an embedded instance to PostgreSQL and an object store;
 //! - [`markdown`]: release notes rendered safely.
 
 pub mod accounts;
@@ -18,5 +19,6 @@ pub mod gc;
 pub mod github_auth;
 pub mod import;
 pub mod markdown;
+pub mod migrate;
 pub mod oci;
 pub mod plans;

@@ -495,6 +495,15 @@ impl BlobStore {
         self.stream_result(result).await
     }
 
+    /// The stored size of a blob, `None` when the store lacks it.
+    pub async fn size_of(&self, sha256: &str) -> Result<Option<u64>, StorageError> {
+        match self.store.head(&blob_path(sha256)).await {
+            Ok(meta) => Ok(Some(meta.size)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     pub async fn exists(&self, sha256: &str) -> bool {
         self.store.head(&blob_path(sha256)).await.is_ok()
     }

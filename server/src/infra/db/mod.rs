@@ -7,6 +7,7 @@
 
 mod attributes;
 mod blobs;
+mod copy;
 mod files;
 mod github;
 mod ids;
@@ -34,6 +35,7 @@ use sql::Pool;
 
 pub use attributes::AttrOwner;
 pub use blobs::RemovedBlob;
+pub use copy::{TableCount, TABLES};
 pub use files::{FileBatch, FileRecord, FileSearch, NewFile, PathHolder, PutFilesError};
 pub use github::{GitHubIdentity, GitHubLink, OAuthFlow};
 pub use ids::{FileId, PackageId, RepositoryId, UserId, VersionId};
