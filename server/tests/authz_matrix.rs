@@ -1438,6 +1438,7 @@ fn account_rows(w: &World) -> Vec<Row> {
     let signed_in = ex(S(401), OK, OK);
     vec![
         Row::new(M::GET, "/healthz", "/healthz", ALL),
+        Row::new(M::GET, "/metrics", "/metrics", ALL),
         Row::new(M::GET, "/api/openapi.json", "/api/openapi.json", ALL),
         Row::new(M::GET, "/repos/{subject}", "/repos/alice", ALL),
         Row::new(

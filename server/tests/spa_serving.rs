@@ -311,3 +311,46 @@ async fn shared_links_preview_public_things_and_nothing_private() {
     }
     server.stop().await;
 }
+
+/// Issue 12: `/metrics` counts requests by route template (never the raw path) and status,
+/// in Prometheus' text format, with the import, GC and store families present.
+#[tokio::test]
+async fn metrics_count_requests_by_route_template_and_status() {
+    let (_keep, dist) = fake_dist();
+    let server = TestServer::start(&dist).await;
+    let client = raw_client();
+    for _ in 0..3 {
+        let res = client
+            .get(server.url("/api/v1/repos/zq-metrics-subject"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+    }
+    let res = client.get(server.url("/metrics")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    let text = res.text().await.unwrap();
+    assert!(!text.contains("zq-metrics-subject"), "no raw paths");
+    let line = text
+        .lines()
+        .find(|l| {
+            l.starts_with("wharf_http_requests_total{")
+                && l.contains("route=\"/api/v1/repos/{subject}\"")
+                && l.contains("status=\"404\"")
+        })
+        .unwrap_or_else(|| panic!("no request counter for the route: {text}"));
+    let count: f64 = line.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(count >= 3.0, "{line}");
+    for family in [
+        "wharf_http_request_duration_seconds",
+        "wharf_import_jobs_running",
+        "wharf_gc_blobs_removed_total",
+    ] {
+        assert!(text.contains(family), "{family} missing: {text}");
+    }
+    server.stop().await;
+}

@@ -86,11 +86,24 @@ pub async fn collect_exclusive(
         .take_lease(GC_LEASE, &holder, now, now + millis(GC_LEASE_FOR))
         .await?
     {
+        crate::infra::metrics::global()
+            .gc_runs
+            .with_label_values(&["skipped"])
+            .inc();
         return Ok(None);
     }
     let report = collect(db, store, settings).await;
     if let Err(e) = db.drop_lease(GC_LEASE, &holder).await {
         tracing::warn!(error = %e, "could not give back the garbage collector's lease");
+    }
+    let m = crate::infra::metrics::global();
+    match &report {
+        Ok(r) => {
+            m.gc_runs.with_label_values(&["ran"]).inc();
+            m.gc_blobs_removed.inc_by(r.blobs_removed);
+            m.gc_bytes_freed.inc_by(r.bytes_freed);
+        }
+        Err(_) => m.gc_runs.with_label_values(&["failed"]).inc(),
     }
     report.map(Some)
 }

@@ -22,7 +22,10 @@ use route_table::Route;
 /// Every route the server answers (the SPA fallback aside): the router is built from this
 /// table, and the OpenAPI test checks the document against it.
 pub fn routes() -> Vec<Route> {
-    let mut all = vec![Route::get("/healthz", health::healthz).root_only()];
+    let mut all = vec![
+        Route::get("/healthz", health::healthz).root_only(),
+        Route::get("/metrics", health::metrics).root_only(),
+    ];
     all.extend(api::routes());
     all
 }
@@ -62,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(url_checks::well_formed_url))
         .merge(oci::router(state.clone()))
         .fallback(spa_fallback::spa_fallback)
+        .layer(axum::middleware::from_fn(health::count_requests))
         .layer(
             TraceLayer::new_for_http()
                 // The path only: query strings can carry OAuth codes and other secrets.

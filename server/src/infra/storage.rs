@@ -362,6 +362,7 @@ impl BlobStore {
     /// stored already. Callers hold the database's write lock around this (see
     /// `file_store`), so it cannot interleave with the garbage collector.
     pub async fn place(&self, staged: &Path, sha256: &str) -> Result<(), StorageError> {
+        let _timer = crate::infra::metrics::global().store_timer("place");
         let target = blob_path(sha256);
         if self.store.head(&target).await.is_ok() {
             self.delete_path(staged).await
@@ -491,12 +492,15 @@ impl BlobStore {
             range: range.map(GetRange::Bounded),
             ..GetOptions::default()
         };
+        let timer = crate::infra::metrics::global().store_timer("get");
         let result = self.store.get_opts(&blob_path(sha256), options).await?;
+        drop(timer);
         self.stream_result(result).await
     }
 
     /// The stored size of a blob, `None` when the store lacks it.
     pub async fn size_of(&self, sha256: &str) -> Result<Option<u64>, StorageError> {
+        let _timer = crate::infra::metrics::global().store_timer("head");
         match self.store.head(&blob_path(sha256)).await {
             Ok(meta) => Ok(Some(meta.size)),
             Err(object_store::Error::NotFound { .. }) => Ok(None),

@@ -154,6 +154,15 @@ impl Importer {
                 .await
             {
                 Ok(true) => {
+                    // A guard: the count comes down also when the job is aborted.
+                    struct Running;
+                    impl Drop for Running {
+                        fn drop(&mut self) {
+                            crate::infra::metrics::global().imports_running.dec();
+                        }
+                    }
+                    crate::infra::metrics::global().imports_running.inc();
+                    let _running = Running;
                     tokio::select! {
                         result = this.run(job_id) => if let Err(e) = result {
                             tracing::error!(job = job_id, error = %e, "an import job stopped");

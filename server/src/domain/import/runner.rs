@@ -86,6 +86,11 @@ impl Importer {
             self.notify();
             let outcome = self.run_item(&job, &item).await;
             self.db.set_import_waiting(job_id, None).await?;
+            let failed = !matches!(&outcome, Ok(f) if f.is_empty());
+            crate::infra::metrics::global()
+                .import_items
+                .with_label_values(&[if failed { "failed" } else { "done" }])
+                .inc();
             match outcome {
                 Ok(failures) if failures.is_empty() => {
                     self.db.finish_import_item(item.id, false, None).await?

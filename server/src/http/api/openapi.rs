@@ -87,6 +87,7 @@ Errors are JSON `{\"message\": \"...\"}`.";
         super::badges::download_badge,
         super::badges::latest_version,
         crate::http::health::healthz,
+        crate::http::health::metrics,
         document,
     ),
     components(
