@@ -789,7 +789,13 @@ async fn a_restart_mid_import_carries_on_where_it_stopped() {
         .await;
     assert_eq!(code, 200, "{body}");
     b2.csrf = body["csrf_token"].as_str().map(str::to_owned);
-    let job = finished_job(&mut b2, id).await;
+    assert_bench_imported(&mut b2, id, 4, 12).await;
+}
+
+/// The job finished with every item done, and each `bench-NNNN` package of `repos` has all
+/// `releases` versions and one file per release, none twice.
+async fn assert_bench_imported(b: &mut Browser, id: i64, repos: usize, releases: usize) {
+    let job = finished_job(b, id).await;
     assert!(
         job["items"]
             .as_array()
@@ -798,15 +804,15 @@ async fn a_restart_mid_import_carries_on_where_it_stopped() {
             .all(|i| i["status"] == "done"),
         "{job}"
     );
-    for i in 1..=4 {
-        let (_, pkg) = b2.get(&format!("/packages/alice/gh/bench-{i:04}")).await;
-        assert_eq!(pkg["versions"].as_array().unwrap().len(), 12, "{pkg}");
-        let (_, files) = b2
+    for i in 1..=repos {
+        let (_, pkg) = b.get(&format!("/packages/alice/gh/bench-{i:04}")).await;
+        assert_eq!(pkg["versions"].as_array().unwrap().len(), releases, "{pkg}");
+        let (_, files) = b
             .get(&format!("/packages/alice/gh/bench-{i:04}/files"))
             .await;
         assert_eq!(
             files.as_array().unwrap().len(),
-            12,
+            releases,
             "one asset per release, none twice"
         );
     }
@@ -1979,28 +1985,6 @@ async fn a_replica_killed_mid_import_is_taken_over_by_the_other() {
     gh.set_latency(Duration::ZERO);
 
     browser.base = b.url.clone();
-    let job = finished_job(&mut browser, id).await;
-    assert!(
-        job["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|i| i["status"] == "done"),
-        "{job}"
-    );
-    for i in 1..=3 {
-        let (_, pkg) = browser
-            .get(&format!("/packages/alice/gh/bench-{i:04}"))
-            .await;
-        assert_eq!(pkg["versions"].as_array().unwrap().len(), 12, "{pkg}");
-        let (_, files) = browser
-            .get(&format!("/packages/alice/gh/bench-{i:04}/files"))
-            .await;
-        assert_eq!(
-            files.as_array().unwrap().len(),
-            12,
-            "one asset per release, none twice"
-        );
-    }
+    assert_bench_imported(&mut browser, id, 3, 12).await;
     drop(b);
 }
