@@ -252,12 +252,14 @@ impl Db {
         include_unpublished: bool,
     ) -> Result<Vec<(String, i64, i64)>, DbError> {
         // A range on the path instead of LIKE: no wildcard escaping, and the index serves it.
+        // Byte order, whatever PostgreSQL's locale: there '0' follows '/' too.
         let low = format!("{dir}/");
         let high = format!("{dir}0"); // '0' follows '/'
-        let rows = query(
+        let path = self.dialect().bytewise("path");
+        let rows = query(&format!(
             "SELECT path, id, created_at FROM files WHERE repository_id = $1 \
-             AND path >= $2 AND path < $3 AND (is_published OR $4)",
-        )
+             AND {path} >= $2 AND {path} < $3 AND (is_published OR $4)"
+        ))
         .bind(repository_id)
         .bind(low)
         .bind(high)
@@ -282,7 +284,7 @@ impl Db {
         file_id: FileId,
         version_id: VersionId,
     ) -> Result<(), DbError> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_commutative().await?;
         query("UPDATE files SET downloads = downloads + 1 WHERE id = $1")
             .bind(file_id)
             .execute(tx.conn())

@@ -339,7 +339,7 @@ impl Db {
         version_id: VersionId,
         file_path: &str,
     ) -> Result<(), DbError> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_commutative().await?;
         query("UPDATE versions SET downloads = downloads + 1 WHERE id = $1")
             .bind(version_id)
             .execute(tx.conn())

@@ -52,6 +52,19 @@ impl Db {
     }
 }
 
+impl Db {
+    /// A transaction for writes that commute and that no rule reads back (download
+    /// counters): on PostgreSQL it does not wait for the one-writer lock, so downloads on
+    /// many replicas do not queue behind each other or behind uploads. SQLite has one
+    /// writer whatever is asked, so there it is a [`Db::begin`].
+    pub(super) async fn begin_commutative(&self) -> Result<Tx, DbError> {
+        match &self.pool {
+            Pool::Sqlite(_) => self.begin().await,
+            Pool::Pg(p) => Ok(Tx::Pg(p.begin().await?)),
+        }
+    }
+}
+
 impl Tx {
     /// The connection that the statements of this unit run on.
     pub(super) fn conn(&mut self) -> Ex<'_> {
