@@ -8,7 +8,8 @@
 //! records. A blob the target already holds at the right size is skipped, and rows are
 //! upserted by primary key (`db::copy`), so a second run after a failure, or after more
 //! was written to the source, finishes the job without doubling anything. At the end the
-//! row counts of every table must agree. Run it with the source server stopped (or no
+//! row counts of every table must agree. A target that holds accounts the source does not
+//! (another instance) is refused before anything is written. Run it with the source server stopped (or no
 //! longer taking writes): what is written meanwhile is only copied by the next run.
 
 use crate::infra::db::{Db, DbError, TableCount};
@@ -22,7 +23,13 @@ pub enum MigrateError {
     Storage(#[from] StorageError),
     #[error("blob {sha256} in the source store does not match its record ({detail}); nothing of it was copied")]
     CorruptSource { sha256: String, detail: String },
-    #[error("after the copy, table {table} has {in_source} rows in the source but {in_target} in the target")]
+    #[error("the target database already holds a different instance ({0}); migrate into an empty database")]
+    ForeignTarget(String),
+    #[error("the source must be an embedded (SQLite) instance; unset WHARF_DATABASE_URL or point it at sqlite://…")]
+    NotEmbedded,
+    #[error("after the copy, table {table} has {in_source} rows in the source but {in_target} in the target: \
+             rows deleted in the source since an earlier run are not removed from the target; \
+             drop the target database and bucket prefix, and migrate again")]
     CountMismatch {
         table: &'static str,
         in_source: i64,
@@ -67,6 +74,14 @@ pub async fn migrate(
     target_blobs: &BlobStore,
 ) -> Result<MigrateReport, MigrateError> {
     let mut report = MigrateReport::default();
+    // Checked before anything is written: only an embedded instance is copied, and only
+    // into an empty database or one an earlier run of this same migration filled.
+    if source_db.dialect() != crate::infra::db::Dialect::Sqlite {
+        return Err(MigrateError::NotEmbedded);
+    }
+    if let Some(why) = source_db.foreign_users_in(target_db).await? {
+        return Err(MigrateError::ForeignTarget(why));
+    }
     for (sha256, size) in source_db.all_blobs().await? {
         if target_blobs.size_of(&sha256).await? == Some(size as u64) {
             report.blobs_present += 1;

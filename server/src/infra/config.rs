@@ -143,11 +143,11 @@ pub fn redact_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
-    let (authority, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    match authority.rsplit_once('@') {
+    // The user information ends at the last '@' (a password may hold '/' or '@' itself).
+    match rest.rsplit_once('@') {
         Some((userinfo, host)) if userinfo.contains(':') => {
             let user = userinfo.split(':').next().unwrap_or_default();
-            format!("{scheme}://{user}:***@{host}{tail}")
+            format!("{scheme}://{user}:***@{host}")
         }
         _ => url.to_owned(),
     }
@@ -532,6 +532,19 @@ impl Config {
                 })?;
             }
         }
+        // S3's limit for a presigned URL is a week (SigV4 `X-Amz-Expires`).
+        if config.presigned_download_seconds > 604_800 {
+            return Err(ConfigError::BadValue {
+                origin: pick(
+                    &PRESIGNED,
+                    &from_file.presigned_download_seconds.map(|n| n.to_string()),
+                )
+                .map(|(_, o)| o)
+                .unwrap_or(Origin::Env(PRESIGNED.env)),
+                message: "a presigned URL can be valid for at most 604800 seconds (a week)"
+                    .to_owned(),
+            });
+        }
         if config.import_lease_seconds == 0 {
             return Err(ConfigError::BadValue {
                 origin: pick(
@@ -795,6 +808,19 @@ mod tests {
         .unwrap();
         assert_eq!(c.database, Some(DatabaseUrl::Sqlite("/srv/w.db".into())));
         assert_eq!(c.blob_store, Some(BlobStoreUrl::File("/srv/blobs".into())));
+        let err = Config::load(
+            None,
+            &env(&[("WHARF_PRESIGNED_DOWNLOAD_SECONDS", "999999999")]),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("604800"), "{err}");
+        // A password with '/' or '@' in it is hidden whole.
+        for url in [
+            "postgres://bob:Hun/ter2@h:1/db",
+            "postgres://bob:a@Hun/ter2@h:1/db",
+        ] {
+            assert_eq!(redact_password(url), "postgres://bob:***@h:1/db");
+        }
         for bad in ["mysql://u:hunter2@h/db", "sqlite://", "wharf.db"] {
             let err = Config::load(None, &env(&[("WHARF_DATABASE_URL", bad)])).unwrap_err();
             let text = err.to_string();

@@ -226,6 +226,24 @@ impl Db {
         Ok(())
     }
 
+    /// Why `target` is not empty nor an earlier copy of this database: an account there
+    /// that this one does not have under the same id. `None` when it may be copied into.
+    pub async fn foreign_users_in(&self, target: &Db) -> Result<Option<String>, DbError> {
+        let theirs: Vec<(i64, String)> = query_as("SELECT id, name_key FROM users ORDER BY id")
+            .fetch_all(&target.pool)
+            .await?;
+        let ours: std::collections::HashSet<(i64, String)> =
+            query_as::<(i64, String)>("SELECT id, name_key FROM users")
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .collect();
+        Ok(theirs
+            .into_iter()
+            .find(|u| !ours.contains(u))
+            .map(|(id, name)| format!("account {name} with id {id} is not this instance's")))
+    }
+
     /// Docker uploads in flight: their ids and how many parts each has.
     pub async fn oci_upload_parts(&self) -> Result<Vec<(String, i64)>, DbError> {
         Ok(query_as("SELECT id, parts FROM oci_uploads ORDER BY id")
