@@ -295,9 +295,15 @@ impl Row {
     }
 }
 
-/// A row read as a tuple, for [`query_as`].
+/// A row read as a tuple, for [`query_as`] (and, as a 1-tuple, [`query_scalar`]).
 pub(super) trait FromRow: Sized {
     fn from_row(row: &Row) -> Result<Self, sqlx::Error>;
+}
+
+impl<A: Value> FromRow for (A,) {
+    fn from_row(row: &Row) -> Result<Self, sqlx::Error> {
+        Ok((row.try_get_at(0)?,))
+    }
 }
 
 impl<A: Value, B: Value> FromRow for (A, B) {
@@ -332,6 +338,10 @@ impl<'q, T: FromRow> QueryAs<'q, T> {
         self
     }
 
+    pub(super) async fn fetch_one<'c>(self, ex: impl Into<Ex<'c>>) -> Result<T, sqlx::Error> {
+        T::from_row(&self.inner.fetch_one(ex).await?)
+    }
+
     pub(super) async fn fetch_optional<'c>(
         self,
         ex: impl Into<Ex<'c>>,
@@ -353,17 +363,15 @@ impl<'q, T: FromRow> QueryAs<'q, T> {
     }
 }
 
-/// A statement that selects one column, read as `T`.
+/// A statement that selects one column, read as `T`: a [`QueryAs`] of a 1-tuple.
 #[must_use]
 pub(super) struct QueryScalar<'q, T> {
-    inner: Query<'q>,
-    _value: std::marker::PhantomData<T>,
+    inner: QueryAs<'q, (T,)>,
 }
 
 pub(super) fn query_scalar<T: Value>(sql: &str) -> QueryScalar<'_, T> {
     QueryScalar {
-        inner: query(sql),
-        _value: std::marker::PhantomData,
+        inner: query_as(sql),
     }
 }
 
@@ -374,27 +382,24 @@ impl<'q, T: Value> QueryScalar<'q, T> {
     }
 
     pub(super) async fn fetch_one<'c>(self, ex: impl Into<Ex<'c>>) -> Result<T, sqlx::Error> {
-        self.inner.fetch_one(ex).await?.try_get_at(0)
+        Ok(self.inner.fetch_one(ex).await?.0)
     }
 
     pub(super) async fn fetch_optional<'c>(
         self,
         ex: impl Into<Ex<'c>>,
     ) -> Result<Option<T>, sqlx::Error> {
-        self.inner
-            .fetch_optional(ex)
-            .await?
-            .map(|r| r.try_get_at(0))
-            .transpose()
+        Ok(self.inner.fetch_optional(ex).await?.map(|(v,)| v))
     }
 
     pub(super) async fn fetch_all<'c>(self, ex: impl Into<Ex<'c>>) -> Result<Vec<T>, sqlx::Error> {
-        self.inner
+        Ok(self
+            .inner
             .fetch_all(ex)
             .await?
-            .iter()
-            .map(|r| r.try_get_at(0))
-            .collect()
+            .into_iter()
+            .map(|(v,)| v)
+            .collect())
     }
 }
 
