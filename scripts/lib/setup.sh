@@ -151,7 +151,8 @@ build_server() {
 
 ensure_test_tools() {
   # skopeo: the Docker client the registry tests push and pull with (server/tests/oci_skopeo.rs).
-  ensure_apt chromium skopeo
+  # nginx-light: the proxy in front of two replicas in server/tests/cluster.rs.
+  ensure_apt chromium skopeo nginx-light
   command -v npm >/dev/null || ensure_apt nodejs npm
   local stamp="$WHARF_ROOT/end2end/node_modules/.package-lock.json"
   if [ ! -f "$stamp" ] || [ "$WHARF_ROOT/end2end/package-lock.json" -nt "$stamp" ]; then

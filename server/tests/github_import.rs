@@ -5,12 +5,12 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::time::Duration;
 
+use common::browser::Browser;
+use common::replica::{github_settings, suite_backends, Replica};
 use common::*;
 use github_standin::{Fault, StandIn, StandInConfig, StandInHandle, DEMO_USER};
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::{json, Value};
 
 struct World {
@@ -47,135 +47,6 @@ async fn world_with(config: StandInConfig, all_premium: bool) -> World {
 
 async fn world() -> World {
     world_with(StandInConfig::default(), false).await
-}
-
-/// A browser: keeps cookies per host, follows no redirects, sends the CSRF token.
-struct Browser {
-    client: reqwest::Client,
-    base: String,
-    cookies: HashMap<String, String>,
-    csrf: Option<String>,
-    /// Every body Wharf sent this browser, to check that no GitHub token is among them.
-    seen: Vec<String>,
-}
-
-impl Browser {
-    fn new(base: &str) -> Browser {
-        Browser {
-            client: raw_client(),
-            base: base.to_owned(),
-            cookies: HashMap::new(),
-            csrf: None,
-            seen: vec![],
-        }
-    }
-
-    async fn send(&mut self, req: reqwest::RequestBuilder) -> reqwest::Response {
-        let cookie = self
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        let req = if cookie.is_empty() {
-            req
-        } else {
-            req.header(COOKIE, cookie)
-        };
-        let req = match &self.csrf {
-            Some(t) => req.header("x-csrf-token", t),
-            None => req,
-        };
-        let res = req.send().await.unwrap();
-        for c in res.headers().get_all(SET_COOKIE) {
-            let c = c.to_str().unwrap();
-            let (pair, attrs) = c.split_once(';').unwrap_or((c, ""));
-            let (k, v) = pair.split_once('=').unwrap();
-            if v.is_empty() || attrs.contains("Max-Age=0") {
-                self.cookies.remove(k);
-            } else {
-                self.cookies.insert(k.to_owned(), v.to_owned());
-            }
-        }
-        if let Some(l) = res.headers().get(LOCATION) {
-            self.seen.push(l.to_str().unwrap().to_owned());
-        }
-        res
-    }
-
-    async fn json(
-        &mut self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        let mut req = self.client.request(method, format!("{}{path}", self.base));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let res = self.send(req).await;
-        let status = res.status().as_u16();
-        let text = res.text().await.unwrap();
-        self.seen.push(text.clone());
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    }
-
-    async fn get(&mut self, path: &str) -> (u16, Value) {
-        self.json(reqwest::Method::GET, path, None).await
-    }
-
-    async fn post(&mut self, path: &str, body: Value) -> (u16, Value) {
-        self.json(reqwest::Method::POST, path, Some(body)).await
-    }
-
-    async fn sign_up(&mut self, name: &str) {
-        let (status, body) = self
-            .post(
-                "/api/ui/signup",
-                json!({"name": name, "password": "password-123"}),
-            )
-            .await;
-        assert_eq!(status, 201, "{body}");
-        self.csrf = body["csrf_token"].as_str().map(str::to_owned);
-    }
-
-    /// Starts a flow; GitHub's authorize URL.
-    async fn authorize(&mut self, purpose: &str, private: bool) -> (u16, Value) {
-        self.post(
-            "/api/ui/github/authorize",
-            json!({"purpose": purpose, "private_access": private}),
-        )
-        .await
-    }
-
-    /// Answers GitHub's consent page; where GitHub sends the browser back.
-    async fn consent(&mut self, authorize_url: &str, login: &str, decision: &str) -> String {
-        let url = reqwest::Url::parse(authorize_url).unwrap();
-        let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-        form.push(("login".into(), login.into()));
-        form.push(("decision".into(), decision.into()));
-        let action = format!("{}://{}{}", url.scheme(), url.authority(), url.path());
-        let res = self.client.post(action).form(&form).send().await.unwrap();
-        assert_eq!(res.status(), 302, "{}", res.text().await.unwrap());
-        res.headers()[LOCATION].to_str().unwrap().to_owned()
-    }
-
-    /// Follows GitHub's redirect back to Wharf; where Wharf sends the browser next.
-    async fn back_from_github(&mut self, callback: &str) -> String {
-        let res = self.send(self.client.get(callback)).await;
-        assert!(res.status().is_redirection(), "{}", res.status());
-        res.headers()[LOCATION].to_str().unwrap().to_owned()
-    }
-
-    /// The whole link (or sign-in) journey with the demo user approving.
-    async fn link_github(&mut self, login: &str, private: bool) -> String {
-        let (status, body) = self.authorize("link", private).await;
-        assert_eq!(status, 200, "{body}");
-        let callback = self
-            .consent(body["url"].as_str().unwrap(), login, "approve")
-            .await;
-        self.back_from_github(&callback).await
-    }
 }
 
 fn decode(s: &str) -> String {
@@ -836,7 +707,7 @@ async fn progress_streams_as_server_sent_events_until_the_end() {
         .join("; ");
     let res = raw_client()
         .get(w.server.url(&format!("/api/ui/imports/{id}/events")))
-        .header(COOKIE, cookie)
+        .header(reqwest::header::COOKIE, cookie)
         .send()
         .await
         .unwrap();
@@ -1846,67 +1717,6 @@ async fn a_release_whose_file_step_fails_leaves_no_version() {
     assert!(w.server.count("SELECT COUNT(*) FROM files").await > 0);
 }
 
-/// A `wharf serve` process of its own (a replica), on the database and store the suite
-/// runs on; it is killed (SIGKILL) when dropped.
-struct Replica {
-    child: std::process::Child,
-    url: String,
-}
-
-impl Replica {
-    /// Starts a replica on `data` (the shared server key; SQLite and blobs unless the
-    /// suite runs on PostgreSQL and S3, then `backends` holds their settings).
-    fn start(
-        data: &std::path::Path,
-        dist: &std::path::Path,
-        gh: &StandInHandle,
-        backends: &[(String, String)],
-    ) -> Replica {
-        use std::io::BufRead;
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_wharf"));
-        for (key, _) in std::env::vars() {
-            if key.starts_with("WHARF_") {
-                cmd.env_remove(key);
-            }
-        }
-        cmd.arg("serve")
-            .env("WHARF_LISTEN", "127.0.0.1:0")
-            .env("WHARF_DATA_DIR", data)
-            .env("WHARF_DIST_DIR", dist)
-            .env("WHARF_LOG", "warn")
-            .env("WHARF_GC_INTERVAL_SECONDS", "0")
-            .env("WHARF_IMPORT_LEASE_SECONDS", "2")
-            .env("WHARF_GITHUB_WEB_URL", &gh.web_url)
-            .env("WHARF_GITHUB_API_URL", &gh.api_url)
-            .env("WHARF_GITHUB_CLIENT_ID", "wharf-demo")
-            .env("WHARF_GITHUB_CLIENT_SECRET", "wharf-demo-secret")
-            .envs(backends.iter().map(|(k, v)| (k, v)))
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::inherit());
-        let mut child = cmd.spawn().unwrap();
-        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-        let url = loop {
-            let line = lines
-                .next()
-                .expect("the replica says where it listens")
-                .unwrap();
-            if let Some(url) = line.strip_prefix("Wharf is listening on ") {
-                break url.trim().to_owned();
-            }
-        };
-        // Keep reading so that the replica never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Replica { child, url }
-    }
-}
-
-impl Drop for Replica {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Issue 12 item 3: two replicas on one database. A session made on one works on the
 /// other; the replica running an import is SIGKILLed mid-job, and the other one takes
 /// the job over once its lease runs out and finishes it, with every release imported
@@ -1922,25 +1732,11 @@ async fn a_replica_killed_mid_import_is_taken_over_by_the_other() {
     let (_keep, dist) = fake_dist();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    // The backends of the suite: a database and a prefix of this test's own.
-    let mut chosen = server::infra::config::Config::default();
-    Backends::choose(&mut chosen).await;
-    let mut backends = Vec::new();
-    if let Some(db) = &chosen.database {
-        backends.push(("WHARF_DATABASE_URL".to_owned(), db.as_url()));
-    }
-    if let Some(server::infra::config::BlobStoreUrl::S3 { bucket, prefix }) = &chosen.blob_store {
-        backends.push((
-            "WHARF_BLOB_STORE".to_owned(),
-            format!("s3://{bucket}/{prefix}"),
-        ));
-        backends.push((
-            "WHARF_S3_ENDPOINT".to_owned(),
-            chosen.s3_endpoint.clone().unwrap(),
-        ));
-    }
-    let mut a = Replica::start(&data, &dist, &gh, &backends);
-    let b = Replica::start(&data, &dist, &gh, &backends);
+    // The backends of the suite (a database and a prefix of this test's own), and GitHub.
+    let mut settings = suite_backends().await;
+    settings.extend(github_settings(&gh));
+    let mut a = Replica::start(&data, &dist, &settings);
+    let b = Replica::start(&data, &dist, &settings);
 
     let mut browser = Browser::new(&a.url);
     browser.sign_up("alice").await;

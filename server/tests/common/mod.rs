@@ -11,8 +11,11 @@ use serde_json::Value;
 use server::infra::config::Config;
 use tokio::sync::oneshot;
 
+pub mod browser;
 pub mod oci;
+pub mod oci_layout;
 pub mod raw;
+pub mod replica;
 
 /// Which backends the suite runs on. By default SQLite and local disk; the test command
 /// runs the suite again with these set (scripts/lib/services.sh starts the services):
