@@ -64,7 +64,8 @@ http {
   client_body_temp_path $work/nginx/body;
   proxy_temp_path $work/nginx/proxy;
   upstream wharf {
-$upstreams  }
+$upstreams    keepalive 16;
+  }
   server {
     listen 127.0.0.1:$port;
     client_max_body_size 0;

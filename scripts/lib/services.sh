@@ -42,8 +42,11 @@ pg_bin() {
 
 # start_postgres: a fresh cluster in a directory of its own (removed by stop_services);
 # exports WHARF_TEST_POSTGRES (the server URL, without a database: each test makes its own).
+# With "durable" (the benchmarks), PostgreSQL keeps its default fsync and commit settings,
+# so it is compared with SQLite on equal terms.
 start_postgres() {
-  local dir port bin
+  local dir port bin speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${1:-}" = durable ] && speed=""
   bin="$(pg_bin)"
   port="$(free_port)"
   # PostgreSQL refuses to run as root: its own user owns the cluster, in a directory it
@@ -52,13 +55,20 @@ start_postgres() {
   if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; fi
   su postgres -s /bin/sh -c "$bin/initdb -D '$dir/db' -A trust -U postgres" >"$dir/initdb.log" 2>&1 ||
     die "initdb failed: see $dir/initdb.log"
-  # Many test databases at once; fsync off: a throw-away cluster need not survive a crash.
+  # Many test databases at once; for the tests, fsync off: a throw-away cluster need not
+  # survive a crash.
   su postgres -s /bin/sh -c "$bin/pg_ctl -D '$dir/db' -w -l '$dir/log' -o \"-p $port -k '$dir' \
-    -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off \
-    -c synchronous_commit=off -c full_page_writes=off\" start" >/dev/null ||
+    -c listen_addresses=127.0.0.1 -c max_connections=400 $speed\" start" >/dev/null ||
     die "PostgreSQL did not start: see $dir/log"
-  _pg_dir=$dir
+  _pg_dir=$dir _pg_port=$port
   export WHARF_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port"
+}
+
+# create_database NAME: a new database in the cluster start_postgres made; prints its URL.
+create_database() {
+  su postgres -s /bin/sh -c "$(pg_bin)/psql -q -h 127.0.0.1 -p $_pg_port -U postgres \
+    -c 'CREATE DATABASE $1'" >&2 || die "could not create database $1"
+  echo "$WHARF_TEST_POSTGRES/$1"
 }
 
 # start_garage DIR: a one-node Garage with bucket "wharf" and a key for it; exports the

@@ -38,6 +38,11 @@ pub enum StartError {
     Spa(#[from] SpaError),
     #[error("cannot open the blob store: {0}")]
     Storage(#[from] crate::infra::storage::StorageError),
+    #[error("the blob store {place} does not answer: {source}")]
+    BlobStore {
+        place: String,
+        source: crate::infra::storage::StorageError,
+    },
     #[error("cannot set up the GitHub client: {0}")]
     Github(String),
 }
@@ -58,7 +63,6 @@ pub fn prepare_data_dir(data_dir: &Path) -> Result<(), StartError> {
         source,
     };
     std::fs::create_dir_all(data_dir).map_err(err)?;
-    std::fs::create_dir_all(blobs_dir(data_dir)).map_err(err)?;
     let probe = data_dir.join(".write-test");
     std::fs::write(&probe, b"ok").map_err(err)?;
     std::fs::remove_file(&probe).map_err(err)?;
@@ -86,7 +90,8 @@ pub async fn open_storage(config: &Config) -> Result<(Db, Secrets), StartError> 
     Ok((db, secrets))
 }
 
-/// Opens the blob store `WHARF_BLOB_STORE` names (by default `<data dir>/blobs`).
+/// Opens the blob store `WHARF_BLOB_STORE` names (by default `<data dir>/blobs`; a local
+/// directory is created when missing). It is not contacted: see [`check_blobs`].
 pub fn open_blobs(config: &Config) -> Result<crate::infra::storage::BlobStore, StartError> {
     use crate::infra::config::BlobStoreUrl;
     use crate::infra::storage::{BlobStore, S3Location};
@@ -98,6 +103,25 @@ pub fn open_blobs(config: &Config) -> Result<crate::infra::storage::BlobStore, S
             prefix,
             endpoint: config.s3_endpoint.as_deref(),
         })?,
+    })
+}
+
+/// Proves at start-up that the blob store answers, so that a wrong endpoint, bucket or
+/// key stops the server with the store's own words instead of failing every download.
+pub async fn check_blobs(
+    config: &Config,
+    blobs: &crate::infra::storage::BlobStore,
+) -> Result<(), StartError> {
+    blobs.ping().await.map_err(|source| StartError::BlobStore {
+        place: match &config.blob_store {
+            Some(crate::infra::config::BlobStoreUrl::S3 { bucket, prefix }) => {
+                let at = config.s3_endpoint.as_deref().unwrap_or("AWS");
+                format!("s3://{bucket}/{prefix} at {at}")
+            }
+            Some(crate::infra::config::BlobStoreUrl::File(dir)) => dir.display().to_string(),
+            None => blobs_dir(&config.data_dir).display().to_string(),
+        },
+        source,
     })
 }
 
@@ -159,6 +183,7 @@ pub async fn migrate_to(
 pub async fn start(config: Config) -> Result<AppState, StartError> {
     let (db, secrets) = open_storage(&config).await?;
     let blobs = open_blobs(&config)?;
+    check_blobs(&config, &blobs).await?;
     let spa = Spa::load(&config.dist_dir)?;
     if spa.is_built() {
         spa.compress_in_background();

@@ -306,3 +306,38 @@ fn gc_removes_what_nothing_uses_and_says_what_it_did() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("1 orphaned objects"));
     assert!(!orphan.exists());
 }
+
+#[test]
+fn a_blob_store_that_does_not_answer_stops_the_server_at_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    // A port nothing listens on: the store is down, or the endpoint is wrong.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = wharf(dir.path())
+        .arg("serve")
+        .env("WHARF_LISTEN", "127.0.0.1:0")
+        .env("WHARF_BLOB_STORE", "s3://wharf-nowhere/prefix")
+        .env("WHARF_S3_ENDPOINT", format!("http://127.0.0.1:{port}"))
+        .env("AWS_ACCESS_KEY_ID", "GK0000")
+        .env("AWS_SECRET_ACCESS_KEY", "not-a-real-secret")
+        .env("AWS_REGION", "garage")
+        .output()
+        .unwrap();
+    assert_one_line_failure(&out, "wharf: ");
+    let err = stderr_of(&out);
+    assert!(
+        err.contains(&format!(
+            "s3://wharf-nowhere/prefix at http://127.0.0.1:{port}"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("does not answer"), "{err}");
+    assert!(!err.contains("not-a-real-secret"), "{err}");
+    assert!(
+        !dir.path().join("blobs").exists(),
+        "an S3 instance makes no local blob directory"
+    );
+}

@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 use common::browser::Browser;
 use common::oci::{data, sha256};
 use common::oci_layout::*;
-use common::replica::{suite_backends, Proxy, Replica};
+use common::replica::{start_replica, suite_backends};
 use common::*;
+use replicas::{Proxy, Replica};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -33,8 +34,8 @@ impl Cluster {
         let data = dir.path().join("data");
         let mut env = suite_backends().await;
         env.extend(settings.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        let a = Replica::start(&data, &dist, &env);
-        let b = Replica::start(&data, &dist, &env);
+        let a = start_replica(&data, &dist, &env);
+        let b = start_replica(&data, &dist, &env);
         let proxy = Proxy::start(&[&a, &b]);
         Cluster {
             a,

@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use common::browser::Browser;
-use common::replica::{github_settings, suite_backends, Replica};
+use common::replica::{github_settings, start_replica, suite_backends};
 use common::*;
 use github_standin::{Fault, StandIn, StandInConfig, StandInHandle, DEMO_USER};
 use serde_json::{json, Value};
@@ -1735,8 +1735,8 @@ async fn a_replica_killed_mid_import_is_taken_over_by_the_other() {
     // The backends of the suite (a database and a prefix of this test's own), and GitHub.
     let mut settings = suite_backends().await;
     settings.extend(github_settings(&gh));
-    let mut a = Replica::start(&data, &dist, &settings);
-    let b = Replica::start(&data, &dist, &settings);
+    let mut a = start_replica(&data, &dist, &settings);
+    let b = start_replica(&data, &dist, &settings);
 
     let mut browser = Browser::new(&a.url);
     browser.sign_up("alice").await;

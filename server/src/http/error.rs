@@ -51,12 +51,14 @@ impl ApiError {
         }
     }
 
+    /// The database or the store did not answer: 503 with `Retry-After`, so that clients
+    /// and load balancers try again (RFC 9110 §15.6.4).
     pub fn unavailable(detail: impl std::fmt::Display) -> ApiError {
         ApiError {
             status: StatusCode::SERVICE_UNAVAILABLE,
-            message: "Service unavailable".to_owned(),
+            message: "Service unavailable: the database or file store is not answering; try again shortly".to_owned(),
             detail: Some(detail.to_string()),
-            headers: Vec::new(),
+            headers: vec![(axum::http::header::RETRY_AFTER, "5".to_owned())],
         }
     }
 }
@@ -96,8 +98,23 @@ impl From<CatalogError> for ApiError {
             CatalogError::BadRequest(_) => StatusCode::BAD_REQUEST,
             CatalogError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             CatalogError::Internal(detail) => return ApiError::internal(detail),
+            CatalogError::Unavailable(detail) => return ApiError::unavailable(detail),
         };
         ApiError::new(status, e.to_string())
+    }
+}
+
+/// A database failure: 503 when it did not answer, else a 500 (detail logged only).
+impl From<crate::infra::db::DbError> for ApiError {
+    fn from(e: crate::infra::db::DbError) -> Self {
+        CatalogError::from(e).into()
+    }
+}
+
+/// A store failure: 503 when it did not answer, else as [`CatalogError`] maps it.
+impl From<crate::infra::storage::StorageError> for ApiError {
+    fn from(e: crate::infra::storage::StorageError) -> Self {
+        CatalogError::from(e).into()
     }
 }
 

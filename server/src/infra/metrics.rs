@@ -76,6 +76,14 @@ fn build() -> Metrics {
     ] {
         registry.register(c).expect("registered once");
     }
+    // Every outcome's series exists from the start at 0, so that a dashboard or an alert
+    // on `rate(...)` sees the family before its first event.
+    for outcome in ["done", "failed"] {
+        import_items.with_label_values(&[outcome]);
+    }
+    for outcome in ["ran", "skipped", "failed"] {
+        gc_runs.with_label_values(&[outcome]);
+    }
     Metrics {
         registry,
         http_requests,

@@ -9,9 +9,13 @@
 //! until the upload is closed. This module knows objects only; `file_store` keeps them in
 //! step with the database.
 
+use std::future::Future;
 use std::ops::Range;
 use std::path::Path as FsPath;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -31,6 +35,12 @@ const CHUNK: usize = 8 * 1024 * 1024;
 const LOCAL_CHUNK: usize = 1024 * 1024;
 /// Bytes read at a time when serving a blob from local disk.
 const READ_CHUNK: usize = 256 * 1024;
+/// How long a remote store may take to answer a request (its first byte), or to send the
+/// next bytes of a body Wharf is waiting for, before the request fails. A stopped store
+/// then fails requests and `/healthz` in seconds instead of minutes of retries.
+pub const STORE_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a request to a remote store is retried (with backoff) when it fails.
+const STORE_RETRY: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -42,6 +52,8 @@ pub enum StorageError {
     Interrupted(String),
     #[error("storage error: {0}")]
     Store(#[from] object_store::Error),
+    #[error("the store did not answer within {} s", .0.as_secs())]
+    Timeout(Duration),
 }
 
 impl StorageError {
@@ -50,6 +62,37 @@ impl StorageError {
             self,
             StorageError::Store(object_store::Error::NotFound { .. })
         )
+    }
+
+    /// The store did not answer (a timeout, a refused or broken connection), as opposed
+    /// to answering with an error: worth a 503 and a retry, not a 500.
+    pub fn is_unavailable(&self) -> bool {
+        use object_store::client::{HttpError, HttpErrorKind};
+        match self {
+            StorageError::Timeout(_) => true,
+            StorageError::Store(e) => {
+                let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+                while let Some(err) = source {
+                    // object_store's own error when it is in the chain; its retry
+                    // error reports the transport's (reqwest's) error in its place.
+                    if let Some(http) = err.downcast_ref::<HttpError>() {
+                        return matches!(
+                            http.kind(),
+                            HttpErrorKind::Connect
+                                | HttpErrorKind::Request
+                                | HttpErrorKind::Timeout
+                                | HttpErrorKind::Interrupted
+                        );
+                    }
+                    if let Some(http) = err.downcast_ref::<reqwest::Error>() {
+                        return http.is_connect() || http.is_timeout() || http.is_request();
+                    }
+                    source = err.source();
+                }
+                false
+            }
+            _ => false,
+        }
     }
 }
 
@@ -104,6 +147,10 @@ pub const TRASH_PREFIX: &str = "trash";
 #[derive(Clone, Debug)]
 pub struct BlobStore {
     store: Arc<dyn ObjectStore>,
+    /// The same store for blob downloads: without a whole-request timeout, because a
+    /// client may take hours over a large file and the body is read at its pace; the
+    /// waits for the store itself are bounded by [`STORE_TIMEOUT`] instead.
+    reader: Arc<dyn ObjectStore>,
     chunk: usize,
     /// An S3 store can answer a download with a presigned URL of its own.
     presigner: Option<Presigner>,
@@ -207,8 +254,10 @@ impl BlobStore {
                 source: Box::new(e),
             })
         })?;
+        let store: Arc<dyn ObjectStore> = Arc::new(LocalFileSystem::new_with_prefix(dir)?);
         Ok(BlobStore {
-            store: Arc::new(LocalFileSystem::new_with_prefix(dir)?),
+            reader: store.clone(),
+            store,
             chunk: LOCAL_CHUNK,
             presigner: None,
         })
@@ -217,6 +266,7 @@ impl BlobStore {
     /// Any other object store, written in parts of 8 MiB.
     pub fn new(store: Arc<dyn ObjectStore>) -> BlobStore {
         BlobStore {
+            reader: store.clone(),
             store,
             chunk: CHUNK,
             presigner: None,
@@ -225,27 +275,48 @@ impl BlobStore {
 
     /// An S3-compatible store (AWS, Garage, MinIO, …): path-style requests, SigV4, uploads
     /// as multipart uploads of 8 MiB parts, two in flight (about 24 MiB per upload).
+    /// Requests fail after [`STORE_TIMEOUT`] without an answer and are retried for
+    /// [`STORE_RETRY`] (object_store's defaults, 30 s per request and 3 minutes of
+    /// retries, would hold a client for minutes when the store stops).
     pub fn s3(at: &S3Location<'_>) -> Result<BlobStore, StorageError> {
-        let mut builder =
-            object_store::aws::AmazonS3Builder::from_env().with_bucket_name(at.bucket);
-        if let Some(endpoint) = at.endpoint {
-            builder = builder
-                .with_endpoint(endpoint)
-                .with_allow_http(endpoint.starts_with("http://"));
-        }
-        let s3 = Arc::new(builder.build()?);
+        let client = |whole_request: Option<Duration>| {
+            let mut builder = object_store::aws::AmazonS3Builder::from_env()
+                .with_bucket_name(at.bucket)
+                .with_retry(object_store::RetryConfig {
+                    retry_timeout: STORE_RETRY,
+                    max_retries: 3,
+                    ..object_store::RetryConfig::default()
+                });
+            let mut options = object_store::ClientOptions::new()
+                .with_connect_timeout(Duration::from_secs(5))
+                .with_allow_http(at.endpoint.is_some_and(|e| e.starts_with("http://")));
+            options = match whole_request {
+                Some(t) => options.with_timeout(t),
+                None => options.with_timeout_disabled(),
+            };
+            builder = builder.with_client_options(options);
+            if let Some(endpoint) = at.endpoint {
+                builder = builder.with_endpoint(endpoint);
+            }
+            builder.build()
+        };
+        let s3 = Arc::new(client(Some(STORE_TIMEOUT))?);
+        let reader = Arc::new(client(None)?);
         let prefix = at.prefix.trim_matches('/').to_owned();
-        let store: Arc<dyn ObjectStore> = if prefix.is_empty() {
-            s3.clone()
-        } else {
-            let inner: Arc<dyn ObjectStore> = s3.clone();
-            Arc::new(object_store::prefix::PrefixStore::new(
-                inner,
-                prefix.as_str(),
-            ))
+        let prefixed = |inner: Arc<object_store::aws::AmazonS3>| -> Arc<dyn ObjectStore> {
+            let inner: Arc<dyn ObjectStore> = inner;
+            if prefix.is_empty() {
+                inner
+            } else {
+                Arc::new(object_store::prefix::PrefixStore::new(
+                    inner,
+                    prefix.as_str(),
+                ))
+            }
         };
         Ok(BlobStore {
-            store,
+            store: prefixed(s3.clone()),
+            reader: prefixed(reader),
             chunk: CHUNK,
             presigner: Some(Presigner { s3, prefix }),
         })
@@ -274,12 +345,14 @@ impl BlobStore {
         Ok(Some(url.to_string()))
     }
 
-    /// Checks that the store answers (`/healthz`): lists one key.
+    /// Checks that the store answers (`/healthz`, start-up): lists one key, within
+    /// [`STORE_TIMEOUT`].
     pub async fn ping(&self) -> Result<(), StorageError> {
         let mut listing = self.store.list(Some(&Path::from(BLOBS_PREFIX)));
-        match listing.next().await {
-            None | Some(Ok(_)) => Ok(()),
-            Some(Err(e)) => Err(e.into()),
+        match tokio::time::timeout(STORE_TIMEOUT, listing.next()).await {
+            Err(_) => Err(StorageError::Timeout(STORE_TIMEOUT)),
+            Ok(None | Some(Ok(_))) => Ok(()),
+            Ok(Some(Err(e))) => Err(e.into()),
         }
     }
 
@@ -478,7 +551,9 @@ impl BlobStore {
                     .map_err(|e| StorageError::Interrupted(e.to_string()))
                     .boxed())
             }
-            GetResultPayload::Stream(stream) => Ok(stream.map_err(StorageError::from).boxed()),
+            GetResultPayload::Stream(stream) => {
+                Ok(StallLimit::new(stream.map_err(StorageError::from), STORE_TIMEOUT).boxed())
+            }
         }
     }
 
@@ -493,7 +568,12 @@ impl BlobStore {
             ..GetOptions::default()
         };
         let timer = crate::infra::metrics::global().store_timer("get");
-        let result = self.store.get_opts(&blob_path(sha256), options).await?;
+        let result = tokio::time::timeout(
+            STORE_TIMEOUT,
+            self.reader.get_opts(&blob_path(sha256), options),
+        )
+        .await
+        .map_err(|_| StorageError::Timeout(STORE_TIMEOUT))??;
         drop(timer);
         self.stream_result(result).await
     }
@@ -519,6 +599,51 @@ impl BlobStore {
     /// How many uploads are staged (tests check that failures leave none behind).
     pub async fn staged_uploads(&self) -> Result<usize, StorageError> {
         Ok(self.list(STAGING_PREFIX).await?.len())
+    }
+}
+
+/// A store's body that fails when the store sends nothing for `limit` while Wharf waits
+/// for it. Only waiting counts: a slow client that leaves the stream unpolled for an hour
+/// (the body is read at its pace) is not the store stalling.
+struct StallLimit<S> {
+    inner: S,
+    limit: Duration,
+    waiting: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<S> StallLimit<S> {
+    fn new(inner: S, limit: Duration) -> StallLimit<S> {
+        StallLimit {
+            inner,
+            limit,
+            waiting: None,
+        }
+    }
+}
+
+impl<S> Stream for StallLimit<S>
+where
+    S: Stream<Item = Result<Bytes, StorageError>> + Unpin,
+{
+    type Item = Result<Bytes, StorageError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if let Poll::Ready(item) = this.inner.poll_next_unpin(cx) {
+            this.waiting = None;
+            return Poll::Ready(item);
+        }
+        let limit = this.limit;
+        let timer = this
+            .waiting
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => {
+                this.waiting = None;
+                Poll::Ready(Some(Err(StorageError::Timeout(limit))))
+            }
+            Poll::Pending => Poll::Pending,
+        }
     }
 }
 

@@ -14,6 +14,7 @@ use tokio::sync::oneshot;
 pub mod browser;
 pub mod oci;
 pub mod oci_layout;
+pub mod outage;
 pub mod raw;
 pub mod replica;
 

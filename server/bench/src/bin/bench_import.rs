@@ -14,8 +14,16 @@
 //! the account's API key. The stand-in runs in the same process, so the peak RSS figure
 //! covers both (it holds the 10,000 generated releases in memory).
 //!
-//! Scale with BENCH_REPOS and BENCH_RELEASES.
+//! On SQLite and local disk, and also on PostgreSQL and an S3 store when
+//! `BENCH_DATABASE_URL` (an empty database) and `BENCH_BLOB_STORE` (`s3://BUCKET/PREFIX`,
+//! with `WHARF_S3_ENDPOINT` and the AWS variables) are set, as `scripts/bench-import.sh`
+//! does: the imports of step 1 alternate the two for `BENCH_ROUNDS` rounds, each into a
+//! fresh repository, and the PostgreSQL / SQLite ratio of their median is printed.
+//!
+//! Scale with BENCH_REPOS, BENCH_RELEASES and BENCH_ROUNDS.
 
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
@@ -57,9 +65,12 @@ fn rss_text() -> String {
     }
 }
 
-struct Bench {
-    gh: StandInHandle,
+struct Bench<'a> {
+    label: &'static str,
+    gh: &'a StandInHandle,
     state: AppState,
+    stop: tokio::sync::oneshot::Sender<()>,
+    serving: tokio::task::JoinHandle<std::io::Result<()>>,
     url: String,
     user_id: server::infra::db::UserId,
     api_key: String,
@@ -76,7 +87,92 @@ struct Outcome {
     first_failure: Option<String>,
 }
 
-impl Bench {
+impl<'a> Bench<'a> {
+    /// An in-process Wharf on `data`, on the backends that `backends` (`WHARF_*` settings)
+    /// name, with the account and its GitHub link.
+    async fn start(
+        label: &'static str,
+        gh: &'a StandInHandle,
+        data: &Path,
+        backends: &[(String, String)],
+        repos: usize,
+    ) -> anyhow::Result<Bench<'a>> {
+        let mut env: BTreeMap<String, String> = backends.iter().cloned().collect();
+        env.insert("WHARF_DATA_DIR".into(), data.display().to_string());
+        env.insert(
+            "WHARF_DIST_DIR".into(),
+            data.join("dist").display().to_string(),
+        );
+        env.insert("WHARF_LISTEN".into(), "127.0.0.1:0".into());
+        let (client_id, client_secret) = gh.client_credentials();
+        let state = server::start(Config {
+            github: GitHubSettings {
+                web_url: gh.web_url.clone(),
+                api_url: gh.api_url.clone(),
+                client_id: Some(client_id),
+                client_secret: Some(client_secret),
+            },
+            ..Config::load(None, &env)?
+        })
+        .await?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let serving = tokio::spawn(server::serve(listener, state.clone(), async move {
+            let _ = stopped.await;
+        }));
+
+        // The account, and its GitHub link as the OAuth callback would have stored it.
+        let (user, key) = server::domain::accounts::create_user(
+            &state.db,
+            &state.secrets,
+            USER,
+            PASSWORD,
+            false,
+            false,
+        )
+        .await?;
+        let token = gh
+            .issue_token(DEMO_USER, &["read:user"])
+            .context("the stand-in has no demo user")?;
+        let identity: User = state
+            .github
+            .session(GitHubToken::new(token.clone()))
+            .user()
+            .await?;
+        state
+            .db
+            .link_github(
+                user.id,
+                &GitHubIdentity {
+                    github_id: identity.id as i64,
+                    login: identity.login,
+                    avatar_url: identity.avatar_url,
+                    token_sealed: state.secrets.seal(&token),
+                    scopes: "read:user".to_owned(),
+                },
+            )
+            .await?;
+        Ok(Bench {
+            label,
+            gh,
+            state,
+            stop,
+            serving,
+            url,
+            user_id: user.id,
+            api_key: key.expose().to_owned(),
+            client: reqwest::Client::new(),
+            repos,
+        })
+    }
+
+    async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(());
+        self.serving.await??;
+        Ok(())
+    }
+
     fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         self.client
             .request(method, format!("{}{path}", self.url))
@@ -150,8 +246,14 @@ impl Bench {
         })
     }
 
-    /// Runs a job and prints its figures; GitHub's counters start from zero.
-    async fn measured(&self, label: &str, into: &str, with_assets: bool) -> anyhow::Result<()> {
+    /// Runs a job and prints its figures; GitHub's counters start from zero. The job's
+    /// wall time.
+    async fn measured(
+        &self,
+        label: &str,
+        into: &str,
+        with_assets: bool,
+    ) -> anyhow::Result<Duration> {
         self.gh.reset_counters();
         self.state.github.reset_counts();
         let o = self.import(into, with_assets).await?;
@@ -159,8 +261,9 @@ impl Bench {
         let c = self.state.github.counts();
         let secs = o.wall.as_secs_f64();
         println!(
-            "{label}: {} releases{} from {} repositories in {secs:.2} s ({:.0} releases/s); \
+            "{}, {label}: {} releases{} from {} repositories in {secs:.2} s ({:.0} releases/s); \
              GitHub requests {} (stand-in saw {} API + {} asset-host, {} answered 304); {}",
+            self.label,
             o.releases,
             if with_assets {
                 format!(" and {} files", o.files)
@@ -182,7 +285,7 @@ impl Bench {
                 o.first_failure.unwrap_or_default()
             );
         }
-        Ok(())
+        Ok(o.wall)
     }
 
     /// Every package of a Wharf repository has the expected number of versions.
@@ -225,6 +328,7 @@ async fn main() -> anyhow::Result<()> {
     let repos = env_num("BENCH_REPOS", 500);
     let releases = env_num("BENCH_RELEASES", 20);
     let assets = env_num("BENCH_ASSETS", 1) != 0;
+    let rounds = env_num("BENCH_ROUNDS", 2).max(1);
 
     let started = Instant::now();
     let gh = StandIn::start(StandInConfig {
@@ -241,86 +345,81 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let dir = tempfile::tempdir()?;
-    let (client_id, client_secret) = gh.client_credentials();
-    let state = server::start(Config {
-        listen: "127.0.0.1:0".parse()?,
-        data_dir: dir.path().join("data"),
-        dist_dir: dir.path().join("dist"),
-        github: GitHubSettings {
-            web_url: gh.web_url.clone(),
-            api_url: gh.api_url.clone(),
-            client_id: Some(client_id),
-            client_secret: Some(client_secret),
-        },
-        ..Config::default()
-    })
-    .await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let serving = tokio::spawn(server::serve(listener, state.clone(), async move {
-        let _ = stopped.await;
-    }));
-
-    // The account, and its GitHub link as the OAuth callback would have stored it.
-    let (user, key) = server::domain::accounts::create_user(
-        &state.db,
-        &state.secrets,
-        USER,
-        PASSWORD,
-        false,
-        false,
-    )
-    .await?;
-    let token = gh
-        .issue_token(DEMO_USER, &["read:user"])
-        .context("the stand-in has no demo user")?;
-    let identity: User = state
-        .github
-        .session(GitHubToken::new(token.clone()))
-        .user()
-        .await?;
-    state
-        .db
-        .link_github(
-            user.id,
-            &GitHubIdentity {
-                github_id: identity.id as i64,
-                login: identity.login,
-                avatar_url: identity.avatar_url,
-                token_sealed: state.secrets.seal(&token),
-                scopes: "read:user".to_owned(),
-            },
+    let mut benches = vec![
+        Bench::start(
+            "SQLite + disk",
+            &gh,
+            &dir.path().join("embedded"),
+            &[],
+            repos,
         )
-        .await?;
-
-    let bench = Bench {
-        gh,
-        state,
-        url,
-        user_id: user.id,
-        api_key: key.expose().to_owned(),
-        client: reqwest::Client::new(),
-        repos,
-    };
-    println!("before importing: {}", rss_text());
-    bench.create_repository("github").await?;
-    bench.measured("import (metadata)", "github", false).await?;
-    bench.check("github", releases).await?;
-    bench
-        .measured("re-import (metadata, idempotent)", "github", false)
-        .await?;
-    bench.check("github", releases).await?;
-    if assets {
-        bench.create_repository("with-assets").await?;
-        bench
-            .measured("import with assets (fresh repository)", "with-assets", true)
-            .await?;
-        bench.check("with-assets", releases).await?;
+        .await?,
+    ];
+    match (
+        std::env::var("BENCH_DATABASE_URL"),
+        std::env::var("BENCH_BLOB_STORE"),
+    ) {
+        (Ok(db), Ok(store)) => {
+            let mut backends = vec![
+                ("WHARF_DATABASE_URL".to_owned(), db),
+                ("WHARF_BLOB_STORE".to_owned(), store),
+            ];
+            if let Ok(endpoint) = std::env::var("WHARF_S3_ENDPOINT") {
+                backends.push(("WHARF_S3_ENDPOINT".to_owned(), endpoint));
+            }
+            let data = dir.path().join("shared");
+            benches.push(Bench::start("PostgreSQL + S3", &gh, &data, &backends, repos).await?);
+        }
+        _ => println!("BENCH_DATABASE_URL and BENCH_BLOB_STORE unset: SQLite + disk only"),
     }
 
-    let _ = stop.send(());
-    serving.await??;
-    bench.gh.shutdown().await?;
+    println!("before importing: {}", rss_text());
+    // Step 1, alternating the backends, each round into a fresh repository.
+    let mut walls: Vec<Vec<Duration>> = vec![Vec::new(); benches.len()];
+    for round in 1..=rounds {
+        for (bench, walls) in benches.iter().zip(&mut walls) {
+            let repo = format!("github-{round}");
+            bench.create_repository(&repo).await?;
+            walls.push(
+                bench
+                    .measured(&format!("import (metadata), round {round}"), &repo, false)
+                    .await?,
+            );
+            bench.check(&repo, releases).await?;
+        }
+    }
+    let medians: Vec<f64> = walls
+        .into_iter()
+        .map(|mut w| {
+            w.sort();
+            w[w.len() / 2].as_secs_f64()
+        })
+        .collect();
+    for (bench, m) in benches.iter().zip(&medians) {
+        println!(
+            "import of {} releases, {}: median {m:.2} s ({:.0} releases/s), x{:.2} the time of SQLite",
+            repos * releases,
+            bench.label,
+            (repos * releases) as f64 / m,
+            m / medians[0]
+        );
+    }
+    for bench in &benches {
+        bench
+            .measured("re-import (metadata, idempotent)", "github-1", false)
+            .await?;
+        bench.check("github-1", releases).await?;
+        if assets {
+            bench.create_repository("with-assets").await?;
+            bench
+                .measured("import with assets (fresh repository)", "with-assets", true)
+                .await?;
+            bench.check("with-assets", releases).await?;
+        }
+    }
+    for bench in benches {
+        bench.stop().await?;
+    }
+    gh.shutdown().await?;
     Ok(())
 }

@@ -1,22 +1,34 @@
-//! `bench-registry [WHARF_BIN]`: measures a real `wharf` on loopback and prints figures.
+//! `bench-registry [WHARF_BIN]`: measures real `wharf` processes on loopback and prints
+//! figures, for each set-up it is given (issue 12's benchmark):
+//! - **embedded**: one replica on SQLite and local disk (always);
+//! - **shared**: one replica on PostgreSQL and an S3 store, and **cluster**: two replicas
+//!   on them behind Debian's nginx, when `BENCH_DATABASE_URL` (an empty PostgreSQL
+//!   database) and `BENCH_BLOB_STORE` (`s3://BUCKET/PREFIX`, with `WHARF_S3_ENDPOINT` and
+//!   the AWS variables) are set, as `scripts/bench-registry.sh` does.
 //!
-//! 1. Seeds 10,000 packages × 10 versions through the REST API.
-//! 2. `GET /packages/:s/:r/:p` from 64 concurrent connections for a while: requests/s,
-//!    p50 and p99 latency.
-//! 3. Uploads a 1 GiB file (streamed, never held in memory) and reports the server's peak
-//!    resident memory (VmHWM) before and after.
-//! 4. Downloads it and compares the throughput with reading the stored blob from disk.
+//! 1. Seeds 10,000 packages × 10 versions through the REST API into each database.
+//! 2. `GET /packages/:s/:r/:p` from 64 concurrent connections, `BENCH_SECONDS` per set-up,
+//!    alternating the set-ups for `BENCH_ROUNDS` rounds: requests/s, p50 and p99, the
+//!    median round of each, and its ratio to the embedded one.
+//! 3. Uploads a 1 GiB file (streamed, never held in memory) to each database and store,
+//!    with the server's peak resident memory (VmHWM) before and after.
+//! 4. Downloads it: the embedded one against reading the stored blob from disk, the S3 one
+//!    through Wharf and as a presigned redirect straight to the store (the second replica
+//!    runs with `WHARF_PRESIGNED_DOWNLOAD_SECONDS`).
 //!
-//! Sizes can be scaled down with BENCH_PACKAGES, BENCH_VERSIONS, BENCH_SECONDS and
-//! BENCH_FILE_MIB. Only figures measured in the same run should be compared.
+//! Sizes can be scaled down with BENCH_PACKAGES, BENCH_VERSIONS, BENCH_SECONDS,
+//! BENCH_ROUNDS and BENCH_FILE_MIB. Only figures measured in the same run should be
+//! compared.
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Command, Stdio};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
+use replicas::{Proxy, Replica};
 
 fn env_num(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -25,87 +37,92 @@ fn env_num(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-fn vm_hwm_kib(pid: u32) -> u64 {
+fn vm_hwm_mib(pid: u32) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
                 .find(|l| l.starts_with("VmHWM:"))
                 .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|n| n.parse().ok())
+                .and_then(|n| n.parse::<f64>().ok())
         })
-        .unwrap_or(0)
+        .unwrap_or(0.0)
+        / 1024.0
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let packages = env_num("BENCH_PACKAGES", 10_000);
-    let versions = env_num("BENCH_VERSIONS", 10);
-    let seconds = env_num("BENCH_SECONDS", 10);
-    let file_mib = env_num("BENCH_FILE_MIB", 1024);
-    let bin = std::env::args()
-        .nth(1)
-        .or_else(|| std::env::var("WHARF_BIN").ok())
-        .unwrap_or_else(|| "wharf".to_owned());
-    let data = tempfile::tempdir()?;
+/// One Wharf under measure: its processes, where clients reach it, and its user's key.
+struct Target {
+    label: &'static str,
+    data: PathBuf,
+    replicas: Vec<Replica>,
+    proxy: Option<Proxy>,
+    key: String,
+}
 
-    // A user, made with the real CLI.
-    let out = Command::new(&bin)
+impl Target {
+    /// Where reads go: the proxy when there is one, else the only replica.
+    fn base(&self) -> &str {
+        match &self.proxy {
+            Some(p) => &p.url,
+            None => &self.replicas[0].url,
+        }
+    }
+}
+
+/// The figures of one read run.
+#[derive(Clone, Copy)]
+struct Reads {
+    per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+/// `wharf user add bench` on the given data directory and backends; its API key.
+fn add_user(bin: &Path, data: &Path, settings: &[(String, String)]) -> anyhow::Result<String> {
+    let mut cmd = Command::new(bin);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("WHARF_") {
+            cmd.env_remove(key);
+        }
+    }
+    let out = cmd
         .args(["user", "add", "bench"])
-        .env("WHARF_DATA_DIR", data.path())
+        .env("WHARF_DATA_DIR", data)
         .env("WHARF_PASSWORD", "benchmark password")
+        .envs(settings.iter().map(|(k, v)| (k, v)))
         .output()?;
     anyhow::ensure!(
         out.status.success(),
         "user add failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let key = String::from_utf8(out.stdout)?
+    Ok(String::from_utf8(out.stdout)?
         .lines()
         .last()
         .unwrap_or_default()
-        .to_owned();
+        .to_owned())
+}
 
-    let mut child = Command::new(&bin)
-        .args(["serve", "--stop-on-stdin-eof"])
-        .env("WHARF_DATA_DIR", data.path())
-        .env("WHARF_LISTEN", "127.0.0.1:0")
-        .env("WHARF_LOG", "warn")
-        .env("WHARF_DIST_DIR", data.path().join("no-ui"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let pid = child.id();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line)?;
-    let base = line
-        .trim()
-        .strip_prefix("Wharf is listening on ")
-        .unwrap_or_default()
-        .to_owned();
-    anyhow::ensure!(!base.is_empty(), "wharf did not start: {line}");
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(128)
-        .build()?;
-    let auth = |r: reqwest::RequestBuilder| r.basic_auth("bench", Some(&key));
-
-    println!("wharf {bin} at {base}, pid {pid}");
-    let status = auth(client.post(format!("{base}/repos/bench/generic")))
+/// A repository `generic` and `packages` × (`versions` + 1) writes in it, 32 at a time.
+async fn seed(
+    client: &reqwest::Client,
+    t: &Target,
+    packages: u64,
+    versions: u64,
+) -> anyhow::Result<()> {
+    let base = t.base().to_owned();
+    let status = client
+        .post(format!("{base}/repos/bench/generic"))
+        .basic_auth("bench", Some(&t.key))
         .body("{}")
         .send()
         .await?
         .status();
     anyhow::ensure!(status == 201, "create repository: {status}");
-
-    // 1. Seed.
     let started = Instant::now();
-    let work: Vec<u64> = (0..packages).collect();
-    let results = futures_util::stream::iter(work)
+    let results = futures_util::stream::iter(0..packages)
         .map(|i| {
-            let client = client.clone();
-            let base = base.clone();
-            let key = key.clone();
+            let (client, base, key) = (client.clone(), base.clone(), t.key.clone());
             async move {
                 let name = format!("pkg{i:05}");
                 let r = client
@@ -135,21 +152,27 @@ async fn main() -> anyhow::Result<()> {
     for r in results {
         r?;
     }
-    let seeded = started.elapsed();
+    let seeded = started.elapsed().as_secs_f64();
     let writes = packages * (versions + 1);
     println!(
-        "seed: {packages} packages x {versions} versions = {writes} writes in {:.1} s ({:.0} writes/s)",
-        seeded.as_secs_f64(),
-        writes as f64 / seeded.as_secs_f64()
+        "seed {}: {packages} packages x {versions} versions = {writes} writes in {seeded:.1} s ({:.0} writes/s)",
+        t.label,
+        writes as f64 / seeded
     );
+    Ok(())
+}
 
-    // 2. Reads under 64 connections.
+/// Anonymous `GET /packages/bench/generic/pkgN` from 64 connections for `seconds`.
+async fn reads(
+    client: &reqwest::Client,
+    base: &str,
+    packages: u64,
+    seconds: u64,
+) -> anyhow::Result<Reads> {
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
     for t in 0..64u64 {
-        let client = client.clone();
-        let base = base.clone();
-        let stop = stop.clone();
+        let (client, base, stop) = (client.clone(), base.to_owned(), stop.clone());
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut i = t * 7919;
@@ -159,16 +182,12 @@ async fn main() -> anyhow::Result<()> {
                 let r = client
                     .get(format!("{base}/packages/bench/generic/pkg{i:05}"))
                     .send()
-                    .await;
-                match r {
-                    Ok(r) if r.status() == 200 => {
-                        let _ = r.bytes().await;
-                        latencies.push(begin.elapsed());
-                    }
-                    _ => return Err(anyhow::anyhow!("a read failed")),
-                }
+                    .await?;
+                anyhow::ensure!(r.status() == 200, "a read answered {}", r.status());
+                r.bytes().await?;
+                latencies.push(begin.elapsed());
             }
-            Ok(latencies)
+            anyhow::Ok(latencies)
         }));
     }
     tokio::time::sleep(Duration::from_secs(seconds)).await;
@@ -177,57 +196,63 @@ async fn main() -> anyhow::Result<()> {
     for t in tasks {
         all.extend(t.await??);
     }
+    anyhow::ensure!(!all.is_empty(), "no read finished");
     all.sort();
     let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
-    println!(
-        "GET /packages/:s/:r/:p, 64 connections, {seconds} s: {:.0} requests/s, p50 {:.2} ms, p99 {:.2} ms",
-        all.len() as f64 / seconds as f64,
-        pct(0.50).as_secs_f64() * 1e3,
-        pct(0.99).as_secs_f64() * 1e3
-    );
+    Ok(Reads {
+        per_second: all.len() as f64 / seconds as f64,
+        p50_ms: pct(0.50).as_secs_f64() * 1e3,
+        p99_ms: pct(0.99).as_secs_f64() * 1e3,
+    })
+}
 
-    // 3. A large upload, streamed from a generator.
-    let hwm_before = vm_hwm_kib(pid);
+/// Streams `mib` MiB from a generator to `base`; the time it took.
+async fn upload(
+    client: &reqwest::Client,
+    base: &str,
+    key: &str,
+    mib: u64,
+) -> anyhow::Result<Duration> {
     let chunk = bytes::Bytes::from(
         (0..1024 * 1024u32)
             .map(|i| (i.wrapping_mul(2654435761) >> 24) as u8)
             .collect::<Vec<u8>>(),
     );
-    let body_stream = futures_util::stream::iter(
-        (0..file_mib).map(move |_| Ok::<_, std::io::Error>(chunk.clone())),
-    );
+    let body =
+        futures_util::stream::iter((0..mib).map(move |_| Ok::<_, std::io::Error>(chunk.clone())));
     let started = Instant::now();
-    let r = auth(client.put(format!(
-        "{base}/content/bench/generic/pkg00000/1.0.0/big.bin?publish=1"
-    )))
-    .body(reqwest::Body::wrap_stream(body_stream))
-    .send()
-    .await?;
+    let r = client
+        .put(format!(
+            "{base}/content/bench/generic/pkg00000/1.0.0/big.bin?publish=1"
+        ))
+        .basic_auth("bench", Some(key))
+        .body(reqwest::Body::wrap_stream(body))
+        .send()
+        .await?;
     anyhow::ensure!(r.status() == 201, "upload: {}", r.status());
-    let up = started.elapsed();
-    let hwm_after = vm_hwm_kib(pid);
-    println!(
-        "upload {file_mib} MiB: {:.1} s ({:.0} MiB/s); server peak RSS {:.1} MiB before, {:.1} MiB after",
-        up.as_secs_f64(),
-        file_mib as f64 / up.as_secs_f64(),
-        hwm_before as f64 / 1024.0,
-        hwm_after as f64 / 1024.0
-    );
+    Ok(started.elapsed())
+}
 
-    // 4. Download versus reading the stored blob from disk.
+/// Downloads `/dl/bench/generic/big.bin` (following a redirect); MiB/s.
+async fn download(client: &reqwest::Client, base: &str, mib: u64) -> anyhow::Result<f64> {
     let started = Instant::now();
-    let mut stream = client
+    let res = client
         .get(format!("{base}/dl/bench/generic/big.bin"))
         .send()
         .await?
-        .bytes_stream();
+        .error_for_status()?;
+    let mut stream = res.bytes_stream();
     let mut got = 0u64;
     while let Some(c) = stream.next().await {
         got += c?.len() as u64;
     }
-    let http = started.elapsed();
-    anyhow::ensure!(got == file_mib * 1024 * 1024, "downloaded {got} bytes");
-    let blob = walk_largest(&data.path().join("blobs"))?;
+    anyhow::ensure!(got == mib * 1024 * 1024, "downloaded {got} bytes");
+    Ok(mib as f64 / started.elapsed().as_secs_f64())
+}
+
+/// Reads the largest file under `dir`, as the baseline of a local-disk download; MiB/s.
+fn disk_read(dir: &Path) -> anyhow::Result<f64> {
+    let blob = walk_largest(dir)?;
     let started = Instant::now();
     let mut f = std::fs::File::open(&blob)?;
     let mut buf = vec![0u8; 1024 * 1024];
@@ -239,21 +264,165 @@ async fn main() -> anyhow::Result<()> {
         }
         read += n as u64;
     }
-    let disk = started.elapsed();
-    let mib = |b: u64, d: Duration| b as f64 / 1048576.0 / d.as_secs_f64();
-    println!(
-        "download {file_mib} MiB: {:.0} MiB/s over HTTP vs {:.0} MiB/s from disk: ratio {:.2}",
-        mib(got, http),
-        mib(read, disk),
-        mib(got, http) / mib(read, disk)
-    );
+    Ok(read as f64 / 1048576.0 / started.elapsed().as_secs_f64())
+}
 
-    drop(child.stdin.take());
-    let _ = child.wait();
+fn median(mut runs: Vec<Reads>) -> Reads {
+    runs.sort_by(|a, b| a.per_second.total_cmp(&b.per_second));
+    runs[runs.len() / 2]
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let packages = env_num("BENCH_PACKAGES", 10_000);
+    let versions = env_num("BENCH_VERSIONS", 10);
+    let seconds = env_num("BENCH_SECONDS", 10);
+    let rounds = env_num("BENCH_ROUNDS", 3).max(1);
+    let file_mib = env_num("BENCH_FILE_MIB", 1024);
+    let bin = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .or_else(|| std::env::var("WHARF_BIN").ok())
+            .unwrap_or_else(|| "wharf".to_owned()),
+    );
+    let dir = tempfile::tempdir()?;
+    let dist = dir.path().join("no-ui");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(128)
+        .build()?;
+
+    let embedded = {
+        let data = dir.path().join("embedded");
+        let key = add_user(&bin, &data, &[])?;
+        let replica = Replica::start(&bin, &data, &dist, &[]);
+        Target {
+            label: "SQLite + disk, 1 replica",
+            data,
+            replicas: vec![replica],
+            proxy: None,
+            key,
+        }
+    };
+    println!("wharf {}: embedded at {}", bin.display(), embedded.base());
+    seed(&client, &embedded, packages, versions).await?;
+    let mut targets = vec![embedded];
+
+    let shared = match (
+        std::env::var("BENCH_DATABASE_URL"),
+        std::env::var("BENCH_BLOB_STORE"),
+    ) {
+        (Ok(db), Ok(store)) => {
+            let mut settings = vec![
+                ("WHARF_DATABASE_URL".to_owned(), db),
+                ("WHARF_BLOB_STORE".to_owned(), store),
+            ];
+            if let Ok(endpoint) = std::env::var("WHARF_S3_ENDPOINT") {
+                settings.push(("WHARF_S3_ENDPOINT".to_owned(), endpoint));
+            }
+            Some(settings)
+        }
+        _ => {
+            println!("BENCH_DATABASE_URL and BENCH_BLOB_STORE unset: SQLite + disk only");
+            None
+        }
+    };
+    if let Some(settings) = &shared {
+        let data = dir.path().join("shared");
+        let key = add_user(&bin, &data, settings)?;
+        let a = Replica::start(&bin, &data, &dist, settings);
+        let single = Target {
+            label: "PostgreSQL + S3, 1 replica",
+            data: data.clone(),
+            replicas: vec![a],
+            proxy: None,
+            key: key.clone(),
+        };
+        seed(&client, &single, packages, versions).await?;
+        // The second replica answers downloads with a presigned redirect.
+        let mut presigning = settings.clone();
+        presigning.push((
+            "WHARF_PRESIGNED_DOWNLOAD_SECONDS".to_owned(),
+            "300".to_owned(),
+        ));
+        let b = Replica::start(&bin, &data, &dist, &presigning);
+        let cluster = Target {
+            label: "PostgreSQL + S3, 2 replicas behind nginx",
+            data,
+            proxy: Some(Proxy::start(&[&single.replicas[0], &b])),
+            replicas: vec![b],
+            key,
+        };
+        targets.push(single);
+        targets.push(cluster);
+    }
+
+    // 2. Reads, alternating the set-ups.
+    let mut runs: Vec<Vec<Reads>> = vec![Vec::new(); targets.len()];
+    for round in 1..=rounds {
+        for (t, runs) in targets.iter().zip(&mut runs) {
+            let r = reads(&client, t.base(), packages, seconds).await?;
+            println!(
+                "round {round}, {}: {:.0} requests/s, p50 {:.2} ms, p99 {:.2} ms",
+                t.label, r.per_second, r.p50_ms, r.p99_ms
+            );
+            runs.push(r);
+        }
+    }
+    println!("GET /packages/:s/:r/:p, 64 connections, median of {rounds} rounds of {seconds} s:");
+    let medians: Vec<Reads> = runs.into_iter().map(median).collect();
+    for (t, m) in targets.iter().zip(&medians) {
+        println!(
+            "  {:<42} {:>6.0} requests/s (x{:.2} of embedded), p50 {:.2} ms, p99 {:.2} ms",
+            t.label,
+            m.per_second,
+            m.per_second / medians[0].per_second,
+            m.p50_ms,
+            m.p99_ms
+        );
+    }
+
+    // 3 and 4. A large file into each store and back; the cluster target shares the
+    // single replica's database and store, so it only adds the presigned download.
+    let mut through_wharf = Vec::new();
+    for t in targets.iter().take(2) {
+        let pid = t.replicas[0].child.id();
+        let before = vm_hwm_mib(pid);
+        let up = upload(&client, t.base(), &t.key, file_mib).await?;
+        println!(
+            "upload {file_mib} MiB, {}: {:.1} s ({:.0} MiB/s); server peak RSS {before:.1} MiB before, {:.1} MiB after",
+            t.label,
+            up.as_secs_f64(),
+            file_mib as f64 / up.as_secs_f64(),
+            vm_hwm_mib(pid)
+        );
+        let before = vm_hwm_mib(pid);
+        let down = download(&client, t.base(), file_mib).await?;
+        println!(
+            "download {file_mib} MiB, {}: {down:.0} MiB/s through Wharf; server peak RSS {before:.1} MiB before, {:.1} MiB after",
+            t.label,
+            vm_hwm_mib(pid)
+        );
+        through_wharf.push(down);
+    }
+    let disk = disk_read(&targets[0].data.join("blobs"))?;
+    println!(
+        "download, SQLite + disk: {:.0} MiB/s over HTTP vs {disk:.0} MiB/s reading the blob file: ratio {:.2}",
+        through_wharf[0],
+        through_wharf[0] / disk
+    );
+    if let Some(cluster) = targets.get(2) {
+        let direct = download(&client, &cluster.replicas[0].url, file_mib).await?;
+        println!(
+            "download, S3: {:.0} MiB/s through Wharf vs {direct:.0} MiB/s by presigned redirect: ratio {:.2}; vs local disk through Wharf: ratio {:.2}",
+            through_wharf[1],
+            through_wharf[1] / direct,
+            through_wharf[1] / through_wharf[0]
+        );
+    }
     Ok(())
 }
 
-fn walk_largest(dir: &std::path::Path) -> std::io::Result<std::path::PathBuf> {
+fn walk_largest(dir: &Path) -> std::io::Result<PathBuf> {
     let mut best = (0u64, dir.to_path_buf());
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {

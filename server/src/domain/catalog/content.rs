@@ -30,7 +30,12 @@ impl From<StorageError> for CatalogError {
             StorageError::TooLarge(_) => CatalogError::PayloadTooLarge(e.to_string()),
             StorageError::ChecksumMismatch { .. } => CatalogError::Conflict(e.to_string()),
             StorageError::Interrupted(_) => CatalogError::BadRequest(e.to_string()),
-            StorageError::Store(_) => CatalogError::Internal(e.to_string()),
+            StorageError::Store(_) | StorageError::Timeout(_) if e.is_unavailable() => {
+                CatalogError::Unavailable(e.to_string())
+            }
+            StorageError::Store(_) | StorageError::Timeout(_) => {
+                CatalogError::Internal(e.to_string())
+            }
         }
     }
 }
@@ -651,9 +656,14 @@ pub async fn list_files(
 pub async fn downloadable_file(db: &Db, caller: &Caller, at: &FileCoord) -> Result<FileRecord> {
     let path = at.file_path.as_str();
     let not_found = || CatalogError::FileNotFound(path.to_owned());
+    // A missing subject or repository is a missing file; a database that does not
+    // answer is not.
     let repo = find_repository(db, caller, &at.repository())
         .await
-        .map_err(|_| not_found())?;
+        .map_err(|e| match e {
+            CatalogError::SubjectNotFound(_) | CatalogError::RepoNotFound(_) => not_found(),
+            other => other,
+        })?;
     let path = FilePath::parse(path).map_err(|_| not_found())?;
     let file = found(db.find_file(repo.id, path.as_str()).await, not_found)?;
     let is_owner = caller.owns(repo.owner_id);

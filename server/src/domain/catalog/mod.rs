@@ -51,11 +51,18 @@ pub enum CatalogError {
     PayloadTooLarge(String),
     #[error("internal error: {0}")]
     Internal(String),
+    /// The database or the store did not answer; the detail is for the log.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl From<DbError> for CatalogError {
     fn from(e: DbError) -> Self {
-        CatalogError::Internal(e.to_string())
+        if e.is_unavailable() {
+            CatalogError::Unavailable(e.to_string())
+        } else {
+            CatalogError::Internal(e.to_string())
+        }
     }
 }
 

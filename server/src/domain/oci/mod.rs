@@ -66,11 +66,18 @@ pub enum OciError {
     BlobTooLarge(u64),
     #[error("internal error: {0}")]
     Internal(String),
+    /// The database or the store did not answer; the detail is for the log.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl From<DbError> for OciError {
     fn from(e: DbError) -> Self {
-        OciError::Internal(e.to_string())
+        if e.is_unavailable() {
+            OciError::Unavailable(e.to_string())
+        } else {
+            OciError::Internal(e.to_string())
+        }
     }
 }
 
@@ -82,7 +89,10 @@ impl From<StorageError> for OciError {
             StorageError::ChecksumMismatch { expected, actual } => {
                 OciError::DigestInvalid(format!("the content's digest is {actual}, not {expected}"))
             }
-            StorageError::Store(e) => OciError::Internal(e.to_string()),
+            StorageError::Store(_) | StorageError::Timeout(_) if e.is_unavailable() => {
+                OciError::Unavailable(e.to_string())
+            }
+            StorageError::Store(_) | StorageError::Timeout(_) => OciError::Internal(e.to_string()),
         }
     }
 }

@@ -382,11 +382,7 @@ pub async fn search_packages(
     let mut out = Vec::with_capacity(packages.len());
     for p in &packages {
         let attrs = shown(&state, AttrOwner::Package(p.id), is_publisher).await?;
-        out.push(
-            json::package(&state.db, &repo, p, &attrs, vq.with_values())
-                .await
-                .map_err(ApiError::internal)?,
-        );
+        out.push(json::package(&state.db, &repo, p, &attrs, vq.with_values()).await?);
     }
     Ok(Json(out))
 }

@@ -116,9 +116,7 @@ async fn from_session(parts: &Parts, state: &AppState) -> Result<ApiCaller, ApiE
         return Ok(ApiCaller(Caller::anonymous()));
     };
     // An expired or unknown session is simply no session: the page signs in again.
-    let Some((user, csrf)) = accounts::resolve_session(&state.db, &state.secrets, &token)
-        .await
-        .map_err(ApiError::internal)?
+    let Some((user, csrf)) = accounts::resolve_session(&state.db, &state.secrets, &token).await?
     else {
         return Ok(ApiCaller(Caller::anonymous()));
     };

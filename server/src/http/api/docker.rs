@@ -87,11 +87,7 @@ pub async fn registry(
             (host.clone(), format!("{host}/{subject}/{repo}"))
         }
     };
-    let tags = state
-        .db
-        .oci_repository_tags(found.id)
-        .await
-        .map_err(ApiError::internal)?;
+    let tags = state.db.oci_repository_tags(found.id).await?;
     Ok(Json(DockerRegistry {
         login_host,
         image_prefix,

@@ -99,8 +99,7 @@ pub async fn download(
         let signed = state
             .blobs
             .presigned_get(&file.sha256, std::time::Duration::from_secs(presign_for))
-            .await
-            .map_err(ApiError::internal)?;
+            .await?;
         if let Some(url) = signed {
             if let Err(e) = state.db.count_download(file.id, file.version_id).await {
                 tracing::warn!(error = %e, "could not count a download");
@@ -148,11 +147,7 @@ pub async fn download(
     let body = if size == 0 {
         Body::empty()
     } else {
-        let stream = state
-            .blobs
-            .get(&file.sha256, byte_range)
-            .await
-            .map_err(ApiError::internal)?;
+        let stream = state.blobs.get(&file.sha256, byte_range).await?;
         Body::from_stream(stream.map_err(std::io::Error::other))
     };
     if let Err(e) = state.db.count_download(file.id, file.version_id).await {

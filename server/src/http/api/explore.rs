@@ -16,8 +16,7 @@ pub async fn explore(State(state): State<AppState>) -> Result<Json<Explore>, Api
     let repositories = state
         .db
         .explore_public_repositories(FRONT_PAGE_ITEMS)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .into_iter()
         .map(
             |(owner, name, repo_type, desc, package_count)| ExploreRepository {
@@ -32,8 +31,7 @@ pub async fn explore(State(state): State<AppState>) -> Result<Json<Explore>, Api
     let packages = state
         .db
         .explore_recent_packages(FRONT_PAGE_ITEMS)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .into_iter()
         .map(
             |(owner, repo, name, desc, version, published)| ExplorePackage {

@@ -42,9 +42,7 @@ pub async fn package(
     )
     .await?;
     Ok(Json(
-        json::package(&state.db, &repo, &package, &attrs, false)
-            .await
-            .map_err(ApiError::internal)?,
+        json::package(&state.db, &repo, &package, &attrs, false).await?,
     ))
 }
 

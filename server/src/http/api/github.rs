@@ -54,25 +54,19 @@ pub async fn status(
     headers: HeaderMap,
 ) -> Result<Json<GitHubStatus>, ApiError> {
     let linked = match &caller.user {
-        Some(user) => state
-            .db
-            .github_link(user.id)
-            .await
-            .map_err(ApiError::internal)?
-            .map(|l| GitHubAccount {
-                // What imports may do now (a grant outlives a move back to Free).
-                private_access: state.plans().may_import_private(user, &l),
-                login: l.login,
-                avatar_url: l.avatar_url,
-            }),
+        Some(user) => state.db.github_link(user.id).await?.map(|l| GitHubAccount {
+            // What imports may do now (a grant outlives a move back to Free).
+            private_access: state.plans().may_import_private(user, &l),
+            login: l.login,
+            avatar_url: l.avatar_url,
+        }),
         None => None,
     };
     let pending_signup = match cookie(&headers, FLOW_COOKIE) {
         Some(token) if caller.user.is_none() => state
             .db
             .pending_signup(&github_auth::browser_mac(&state.secrets, &token))
-            .await
-            .map_err(ApiError::internal)?
+            .await?
             .map(|p| p.login),
         _ => None,
     };
@@ -206,11 +200,7 @@ pub async fn disconnect(
     ApiCaller(caller): ApiCaller,
 ) -> Result<Json<Success>, ApiError> {
     let user = caller.user.as_ref().ok_or_else(ApiError::unauthenticated)?;
-    let link = state
-        .db
-        .github_link(user.id)
-        .await
-        .map_err(ApiError::internal)?;
+    let link = state.db.github_link(user.id).await?;
     if let Some(link) = link {
         if let (Some((id, secret)), Ok(token)) = (
             state.config.github.client(),
@@ -223,11 +213,7 @@ pub async fn disconnect(
                 tracing::warn!(error = %e, "could not revoke a GitHub token");
             }
         }
-        state
-            .db
-            .unlink_github(user.id)
-            .await
-            .map_err(ApiError::internal)?;
+        state.db.unlink_github(user.id).await?;
     }
     Ok(Json(Success::new()))
 }

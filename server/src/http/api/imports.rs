@@ -72,8 +72,7 @@ async fn github_token(
     let link = state
         .db
         .github_link(user.id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::from(ImportError::NotLinked))?;
     let token = state
         .secrets
@@ -235,16 +234,9 @@ pub async fn target(
     Path(at): Path<catalog::RepoCoord>,
 ) -> Result<Json<ImportTarget>, ApiError> {
     let repo = catalog::owned_repository(&state.db, &caller, &at).await?;
-    let packages = rules::existing_packages(&state.db, repo.id)
-        .await
-        .map_err(ApiError::internal)?;
+    let packages = rules::existing_packages(&state.db, repo.id).await?;
     let mut imported = std::collections::BTreeMap::<String, Vec<String>>::new();
-    for (from, tag) in state
-        .db
-        .imported_tags(repo.id)
-        .await
-        .map_err(ApiError::internal)?
-    {
+    for (from, tag) in state.db.imported_tags(repo.id).await? {
         imported.entry(from.to_lowercase()).or_default().push(tag);
     }
     Ok(Json(ImportTarget {

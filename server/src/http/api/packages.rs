@@ -112,9 +112,7 @@ pub async fn get(
     let is_publisher = caller.owns(repo.owner_id);
     let attrs = attributes::shown(&state, AttrOwner::Package(package.id), is_publisher).await?;
     Ok(Json(
-        json::package(&state.db, &repo, &package, &attrs, vq.with_values())
-            .await
-            .map_err(ApiError::internal)?,
+        json::package(&state.db, &repo, &package, &attrs, vq.with_values()).await?,
     ))
 }
 
@@ -139,9 +137,7 @@ pub async fn create(
     JsonBody(changes): JsonBody<PackageChanges>,
 ) -> Result<(StatusCode, Json<Package>), ApiError> {
     let (repo, package) = catalog::create_package(&state.db, &caller, &at, changes).await?;
-    let body = json::package(&state.db, &repo, &package, &[], false)
-        .await
-        .map_err(ApiError::internal)?;
+    let body = json::package(&state.db, &repo, &package, &[], false).await?;
     Ok((StatusCode::CREATED, Json(body)))
 }
 

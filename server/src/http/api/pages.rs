@@ -25,9 +25,7 @@ pub async fn versions(
     Path(at): Path<catalog::PackageCoord>,
 ) -> Result<Json<PackageVersions>, ApiError> {
     let (_, package) = catalog::find_package(&state.db, &caller, &at).await?;
-    let (rows, latest) = catalog::ordered_versions(&state.db, package.id)
-        .await
-        .map_err(ApiError::internal)?;
+    let (rows, latest) = catalog::ordered_versions(&state.db, package.id).await?;
     let latest_name = latest.map(|i| rows[i].name.clone());
     // The mark is in force only when the rule honoured it (a published version).
     let pinned = latest
@@ -92,9 +90,7 @@ pub async fn packages(
     let (_, page) = catalog::list_packages(&state.db, &caller, &at, start, prefix).await?;
     let web = state.config.github.web_url.trim_end_matches('/');
     let ids: Vec<PackageId> = page.items.iter().map(|p| p.id).collect();
-    let mut orders = catalog::version_orders(&state.db, &ids)
-        .await
-        .map_err(ApiError::internal)?;
+    let mut orders = catalog::version_orders(&state.db, &ids).await?;
     let mut packages = Vec::with_capacity(page.items.len());
     for p in page.items {
         let order = orders.remove(&p.id).unwrap_or_default();

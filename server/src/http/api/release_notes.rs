@@ -78,8 +78,7 @@ pub async fn set(
     state
         .db
         .set_release_notes(version.id, (!content.is_empty()).then_some(content))
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     Ok(Json(Success::new()))
 }
 

@@ -174,10 +174,6 @@ pub async fn search(
             "Search needs at least one of 'name' and 'desc'",
         ));
     }
-    let repos = state
-        .db
-        .search_repositories(name, desc)
-        .await
-        .map_err(ApiError::internal)?;
+    let repos = state.db.search_repositories(name, desc).await?;
     Ok(Json(repos.iter().map(json::repository).collect()))
 }

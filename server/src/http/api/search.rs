@@ -122,8 +122,7 @@ pub async fn files(
             offset: start,
             limit: PAGE_SIZE,
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     let mut headers = HeaderMap::new();
     let count = found.len() as i64;
     headers.insert("x-rangelimit-total", HeaderValue::from(total));

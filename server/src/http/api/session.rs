@@ -32,7 +32,8 @@ impl From<AccountError> for ApiError {
                 ApiError::new(StatusCode::TOO_MANY_REQUESTS, e.to_string())
                     .with_header(header::RETRY_AFTER, wait.as_secs().max(1).to_string())
             }
-            AccountError::Db(_) | AccountError::Hashing(_) => ApiError::internal(e),
+            AccountError::Db(db) => db.into(),
+            AccountError::Hashing(_) => ApiError::internal(e),
         }
     }
 }
@@ -153,11 +154,7 @@ pub async fn sign_up(
     ) {
         (true, Some(token)) => {
             let mac = github_auth::browser_mac(&state.secrets, &token);
-            let found = state
-                .db
-                .pending_signup(&mac)
-                .await
-                .map_err(ApiError::internal)?;
+            let found = state.db.pending_signup(&mac).await?;
             Some((
                 mac,
                 found.ok_or_else(|| {

@@ -53,6 +53,8 @@ fn code_and_status(e: &OciError) -> (&'static str, StatusCode) {
         TooManyRequests(_) => ("TOOMANYREQUESTS", StatusCode::TOO_MANY_REQUESTS),
         BlobTooLarge(_) => ("BLOB_UPLOAD_INVALID", StatusCode::PAYLOAD_TOO_LARGE),
         Internal(_) => ("UNKNOWN", StatusCode::INTERNAL_SERVER_ERROR),
+        // Not a code of the spec's table; distribution answers the same.
+        Unavailable(_) => ("UNAVAILABLE", StatusCode::SERVICE_UNAVAILABLE),
     }
 }
 
@@ -66,6 +68,10 @@ fn message_and_detail(e: &OciError) -> (String, Value) {
         ),
         ManifestUnknown(Some(why)) => ("manifest unknown to registry".into(), json!(why)),
         Internal(_) => ("internal server error".into(), Value::Null),
+        Unavailable(_) => (
+            "the database or file store is not answering; try again shortly".into(),
+            Value::Null,
+        ),
         other => (other.to_string(), Value::Null),
     }
 }
@@ -73,7 +79,7 @@ fn message_and_detail(e: &OciError) -> (String, Value) {
 impl IntoResponse for OciHttpError {
     fn into_response(self) -> Response {
         let (code, status) = code_and_status(&self.error);
-        if let OciError::Internal(detail) = &self.error {
+        if let OciError::Internal(detail) | OciError::Unavailable(detail) = &self.error {
             tracing::error!(%detail, "registry request failed");
         }
         let (message, detail) = message_and_detail(&self.error);
@@ -82,10 +88,18 @@ impl IntoResponse for OciHttpError {
             entry["detail"] = detail;
         }
         let mut response = (status, Json(json!({ "errors": [entry] }))).into_response();
-        if let OciError::TooManyRequests(wait) = &self.error {
-            response
-                .headers_mut()
-                .insert("retry-after", HeaderValue::from(wait.as_secs().max(1)));
+        match &self.error {
+            OciError::TooManyRequests(wait) => {
+                response
+                    .headers_mut()
+                    .insert("retry-after", HeaderValue::from(wait.as_secs().max(1)));
+            }
+            OciError::Unavailable(_) => {
+                response
+                    .headers_mut()
+                    .insert("retry-after", HeaderValue::from_static("5"));
+            }
+            _ => {}
         }
         for (name, value) in self.headers {
             if let Ok(v) = HeaderValue::from_str(&value) {

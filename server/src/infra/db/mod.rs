@@ -67,6 +67,21 @@ pub enum DbError {
 }
 
 impl DbError {
+    /// The database did not answer (no connection within the pool's timeout, a broken
+    /// connection), as opposed to refusing a query: worth a 503 and a retry, not a 500.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            DbError::Other(
+                sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::Io(_)
+                    | sqlx::Error::Tls(_)
+                    | sqlx::Error::WorkerCrashed
+            )
+        )
+    }
+
     /// Turns unique-constraint violations into [`DbError::Conflict`].
     fn from_write(e: sqlx::Error) -> DbError {
         match &e {

@@ -1,0 +1,195 @@
+//! Wharf as several machines see it (issue 12): `wharf serve` processes of their own
+//! (replicas) on one database and store, and Debian's nginx alternating between them.
+//! Each is killed when dropped. Used by `server/tests/cluster.rs` and `bench-registry`.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A `wharf serve` process; it is killed (SIGKILL) when dropped.
+pub struct Replica {
+    pub child: Child,
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+}
+
+impl Replica {
+    /// Starts the `wharf` at `bin` as a replica on `data` (the shared server key; SQLite and blobs unless
+    /// `settings` name other backends), with no periodic collection and 2 s import leases
+    /// unless `settings` say otherwise. No `WHARF_*` variable of the test's own environment
+    /// reaches it.
+    pub fn start(bin: &Path, data: &Path, dist: &Path, settings: &[(String, String)]) -> Replica {
+        let mut cmd = Command::new(bin);
+        for (key, _) in std::env::vars() {
+            if key.starts_with("WHARF_") {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.arg("serve")
+            .env("WHARF_LISTEN", "127.0.0.1:0")
+            .env("WHARF_DATA_DIR", data)
+            .env("WHARF_DIST_DIR", dist)
+            .env("WHARF_LOG", "warn")
+            .env("WHARF_GC_INTERVAL_SECONDS", "0")
+            .env("WHARF_IMPORT_LEASE_SECONDS", "2")
+            .envs(settings.iter().map(|(k, v)| (k, v)))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        let mut child = cmd.spawn().unwrap();
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let url = loop {
+            let line = lines
+                .next()
+                .expect("the replica says where it listens")
+                .unwrap();
+            if let Some(url) = line.strip_prefix("Wharf is listening on ") {
+                break url.trim().to_owned();
+            }
+        };
+        // Keep reading so that the replica never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Replica { child, url }
+    }
+
+    /// `host:port`, as nginx and the Docker clients name it.
+    pub fn authority(&self) -> &str {
+        self.url.trim_start_matches("http://")
+    }
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Debian's nginx in front of replicas, round-robin per request (idle upstream
+/// connections kept open, as in the README's example), streaming bodies both ways, with an access log that names the
+/// replica each request went to.
+pub struct Proxy {
+    child: Child,
+    dir: tempfile::TempDir,
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+}
+
+impl Proxy {
+    /// Starts nginx on a free loopback port (nginx cannot be told port 0: a port the
+    /// kernel just handed out is tried, again with another one if it was taken meanwhile).
+    pub fn start(upstreams: &[&Replica]) -> Proxy {
+        let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())
+            .expect("nginx is installed (the test set-up installs nginx-light)");
+        for _ in 0..5 {
+            let dir = tempfile::tempdir().unwrap();
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let conf = dir.path().join("nginx.conf");
+            std::fs::write(&conf, nginx_conf(dir.path(), port, upstreams)).unwrap();
+            let mut child = Command::new(nginx)
+                .arg("-c")
+                .arg(&conf)
+                .arg("-e")
+                .arg(dir.path().join("error.log"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            for _ in 0..100 {
+                if child.try_wait().unwrap().is_some() {
+                    break;
+                }
+                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return Proxy {
+                        child,
+                        dir,
+                        url: format!("http://127.0.0.1:{port}"),
+                    };
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("nginx did not start");
+    }
+
+    pub fn authority(&self) -> &str {
+        self.url.trim_start_matches("http://")
+    }
+
+    /// Every request so far as `(replica authority, method, path and query)`.
+    pub fn log(&self) -> Vec<(String, String, String)> {
+        let text = std::fs::read_to_string(self.access_log()).unwrap_or_default();
+        text.lines()
+            .filter_map(|l| {
+                let mut parts = l.splitn(3, ' ');
+                Some((
+                    parts.next()?.to_owned(),
+                    parts.next()?.to_owned(),
+                    parts.next()?.to_owned(),
+                ))
+            })
+            .collect()
+    }
+
+    fn access_log(&self) -> PathBuf {
+        self.dir.path().join("access.log")
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn nginx_conf(dir: &Path, port: u16, upstreams: &[&Replica]) -> String {
+    let d = dir.display();
+    let servers: String = upstreams
+        .iter()
+        .map(|r| format!("    server {};\n", r.authority()))
+        .collect();
+    // Log lines are unbuffered so that a test reads every request it made.
+    format!(
+        r#"daemon off;
+master_process off;
+pid {d}/nginx.pid;
+error_log {d}/error.log warn;
+events {{}}
+http {{
+  log_format replica '$upstream_addr $request_method $request_uri';
+  access_log {d}/access.log replica;
+  client_body_temp_path {d}/body;
+  proxy_temp_path {d}/proxy;
+  fastcgi_temp_path {d}/fastcgi;
+  uwsgi_temp_path {d}/uwsgi;
+  scgi_temp_path {d}/scgi;
+  upstream wharf {{
+{servers}    keepalive 16;
+  }}
+  server {{
+    listen 127.0.0.1:{port};
+    client_max_body_size 0;
+    location / {{
+      proxy_pass http://wharf;
+      proxy_http_version 1.1;
+      proxy_set_header Host $http_host;
+      proxy_set_header Connection "";
+      proxy_request_buffering off;
+      proxy_buffering off;
+      proxy_next_upstream off;
+      proxy_read_timeout 1h;
+    }}
+  }}
+}}
+"#
+    )
+}
