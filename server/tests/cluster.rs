@@ -87,6 +87,20 @@ fn as_alice(key: &str, method: Method, url: String) -> reqwest::RequestBuilder {
         .basic_auth("alice", Some(key))
 }
 
+/// alice's Docker repository `images`, made through the proxy.
+async fn docker_repository(c: &Cluster, key: &str) {
+    let res = as_alice(
+        key,
+        Method::POST,
+        format!("{}/repos/alice/images", c.proxy.url),
+    )
+    .json(&json!({"type": "docker"}))
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 201);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_session_and_a_file_work_through_either_replica() {
     let c = Cluster::start(&[]).await;
@@ -159,16 +173,7 @@ async fn a_session_and_a_file_work_through_either_replica() {
 async fn chunks_of_one_upload_on_different_replicas_make_one_blob() {
     let c = Cluster::start(&[]).await;
     let (_, key) = alice(&c).await;
-    let res = as_alice(
-        &key,
-        Method::POST,
-        format!("{}/repos/alice/images", c.proxy.url),
-    )
-    .json(&json!({"type": "docker"}))
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(res.status(), 201);
+    docker_repository(&c, &key).await;
     let blob = data(11, 3 * 1024 * 1024 + 5);
     let digest = sha256(&blob);
     let res = as_alice(
@@ -285,16 +290,7 @@ async fn pushes_through_the_proxy_survive_both_replicas_collecting_garbage() {
     .await;
     let (_, key) = alice(&c).await;
     let creds = format!("alice:{key}");
-    let res = as_alice(
-        &key,
-        Method::POST,
-        format!("{}/repos/alice/images", c.proxy.url),
-    )
-    .json(&json!({"type": "docker"}))
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(res.status(), 201);
+    docker_repository(&c, &key).await;
     let dir = tempfile::tempdir().unwrap();
 
     // An image pushed, then deleted: its config and 3 layers become garbage.

@@ -193,3 +193,20 @@ http {{
 "#
     )
 }
+
+/// The shared backends a benchmark is given (`scripts/bench-*.sh` sets them): as `WHARF_*`
+/// settings from `BENCH_DATABASE_URL` (an empty PostgreSQL database), `BENCH_BLOB_STORE`
+/// (`s3://BUCKET/PREFIX`) and `WHARF_S3_ENDPOINT`; `None` when either of the first two is
+/// unset.
+pub fn bench_backends() -> Option<Vec<(String, String)>> {
+    let db = std::env::var("BENCH_DATABASE_URL").ok()?;
+    let store = std::env::var("BENCH_BLOB_STORE").ok()?;
+    let mut settings = vec![
+        ("WHARF_DATABASE_URL".to_owned(), db),
+        ("WHARF_BLOB_STORE".to_owned(), store),
+    ];
+    if let Ok(endpoint) = std::env::var("WHARF_S3_ENDPOINT") {
+        settings.push(("WHARF_S3_ENDPOINT".to_owned(), endpoint));
+    }
+    Some(settings)
+}

@@ -355,22 +355,12 @@ async fn main() -> anyhow::Result<()> {
         )
         .await?,
     ];
-    match (
-        std::env::var("BENCH_DATABASE_URL"),
-        std::env::var("BENCH_BLOB_STORE"),
-    ) {
-        (Ok(db), Ok(store)) => {
-            let mut backends = vec![
-                ("WHARF_DATABASE_URL".to_owned(), db),
-                ("WHARF_BLOB_STORE".to_owned(), store),
-            ];
-            if let Ok(endpoint) = std::env::var("WHARF_S3_ENDPOINT") {
-                backends.push(("WHARF_S3_ENDPOINT".to_owned(), endpoint));
-            }
+    match replicas::bench_backends() {
+        Some(backends) => {
             let data = dir.path().join("shared");
             benches.push(Bench::start("PostgreSQL + S3", &gh, &data, &backends, repos).await?);
         }
-        _ => println!("BENCH_DATABASE_URL and BENCH_BLOB_STORE unset: SQLite + disk only"),
+        None => println!("BENCH_DATABASE_URL and BENCH_BLOB_STORE unset: SQLite + disk only"),
     }
 
     println!("before importing: {}", rss_text());

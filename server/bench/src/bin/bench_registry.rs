@@ -307,25 +307,10 @@ async fn main() -> anyhow::Result<()> {
     seed(&client, &embedded, packages, versions).await?;
     let mut targets = vec![embedded];
 
-    let shared = match (
-        std::env::var("BENCH_DATABASE_URL"),
-        std::env::var("BENCH_BLOB_STORE"),
-    ) {
-        (Ok(db), Ok(store)) => {
-            let mut settings = vec![
-                ("WHARF_DATABASE_URL".to_owned(), db),
-                ("WHARF_BLOB_STORE".to_owned(), store),
-            ];
-            if let Ok(endpoint) = std::env::var("WHARF_S3_ENDPOINT") {
-                settings.push(("WHARF_S3_ENDPOINT".to_owned(), endpoint));
-            }
-            Some(settings)
-        }
-        _ => {
-            println!("BENCH_DATABASE_URL and BENCH_BLOB_STORE unset: SQLite + disk only");
-            None
-        }
-    };
+    let shared = replicas::bench_backends();
+    if shared.is_none() {
+        println!("BENCH_DATABASE_URL and BENCH_BLOB_STORE unset: SQLite + disk only");
+    }
     if let Some(settings) = &shared {
         let data = dir.path().join("shared");
         let key = add_user(&bin, &data, settings)?;
