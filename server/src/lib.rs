@@ -11,6 +11,7 @@ pub mod state;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
@@ -209,6 +210,9 @@ pub async fn start(config: Config) -> Result<AppState, StartError> {
         std::time::Duration::from_secs(config.import_lease_seconds),
     );
     let throttle = crate::infra::throttle::Throttle::new(db.clone());
+    let download_counts = Arc::new(crate::infra::download_counts::DownloadCounts::new(
+        db.clone(),
+    ));
     Ok(AppState::new(Inner {
         config,
         db,
@@ -218,6 +222,7 @@ pub async fn start(config: Config) -> Result<AppState, StartError> {
         throttle,
         github,
         importer,
+        download_counts,
         uploads: Default::default(),
     }))
 }
@@ -257,6 +262,11 @@ pub async fn serve(
     };
     let gc = (state.config.gc_interval_seconds > 0)
         .then(|| tokio::spawn(gc::run_periodically(state.clone())));
+    let counts = state.download_counts.clone();
+    let counter = {
+        let (counts, every) = (counts.clone(), state.config.counter_flush);
+        tokio::spawn(async move { counts.flush_periodically(every).await })
+    };
     let result = axum::serve(listener, http::service(state))
         .with_graceful_shutdown(shutdown)
         .await;
@@ -265,6 +275,12 @@ pub async fn serve(
     if let Some(gc) = gc {
         gc.abort();
         let _ = gc.await;
+    }
+    // After the last request: a clean stop loses no count.
+    counter.abort();
+    let _ = counter.await;
+    if let Err(e) = counts.flush().await {
+        tracing::error!(error = %e, "could not write the last download counts");
     }
     releaser.release_leases().await;
     db.close().await;

@@ -24,6 +24,8 @@ pub struct Inner {
     /// GitHub's REST API (or GitHub Enterprise's, or the stand-in's).
     pub github: crate::infra::github::GitHubClient,
     pub importer: std::sync::Arc<crate::domain::import::Importer>,
+    /// Downloads and pulls counted since the last flush.
+    pub download_counts: std::sync::Arc<crate::infra::download_counts::DownloadCounts>,
     /// Running digests of Docker uploads in progress.
     pub uploads: crate::domain::oci::uploads::Uploads,
 }

@@ -92,6 +92,9 @@ pub struct Config {
     /// (`WHARF_IMPORT_LEASE_SECONDS`, default 30): when a replica dies mid-import, another
     /// one takes the job over after at most this long.
     pub import_lease_seconds: u64,
+    /// How often batched download counts are written (not configurable from outside;
+    /// tests change it). A crash loses at most this much counting.
+    pub counter_flush: std::time::Duration,
     /// How much an archive uploaded with `explode=1` may unpack to (not configurable
     /// from outside yet; tests lower it).
     pub explode_limits: crate::domain::catalog::ExplodeLimits,
@@ -252,6 +255,7 @@ impl Default for Config {
             registry_domain: None,
             gc_interval_seconds: 6 * 3600,
             gc_grace_seconds: 3600,
+            counter_flush: std::time::Duration::from_secs(2),
             explode_limits: crate::domain::catalog::ExplodeLimits::default(),
         }
     }

@@ -7,12 +7,14 @@
 //! - [`secrets`]: the server's key (MACs of API keys and sessions, sealed tokens);
 //! - [`config`]: settings from the environment and an optional TOML file;
 //! - [`spa`], [`compress`]: the built web UI and its precompressed files;
+//! - [`download_counts`]: download and pull counters, batched;
 //! - [`throttle`]: failed sign-in attempts; [`shutdown`]: signals and standard input;
 //! - [`metrics`]: what `/metrics` reports.
 
 pub mod compress;
 pub mod config;
 pub mod db;
+pub mod download_counts;
 pub mod file_store;
 pub mod github;
 pub mod metrics;

@@ -16,6 +16,7 @@ use super::{OciError, Result};
 use crate::infra::db::{
     tag_file_path, AttrOwner, Db, ManifestRecord, NewManifest, PackageRecord, Tx, VersionId,
 };
+use crate::infra::download_counts::DownloadCounts;
 use crate::infra::file_store;
 use crate::infra::storage::{BlobStore, Want};
 
@@ -337,18 +338,17 @@ pub async fn find(
     }))
 }
 
-/// A pull of a tag counts as a download of its version, as a file download does.
-pub async fn count_pull(
-    db: &Db,
+/// A pull of a tag counts as a download of its version, as a file download does
+/// (batched, see [`DownloadCounts`]).
+pub fn count_pull(
+    counts: &DownloadCounts,
     registry: &Registry,
     image: &str,
     tag: &str,
     version_id: VersionId,
 ) {
     let path = crate::infra::db::tag_file_path(image, tag);
-    if let Err(e) = db.count_tag_pull(registry.repo.id, version_id, &path).await {
-        tracing::warn!(error = %e, "could not count a pull");
-    }
+    counts.tag_pull(registry.repo.id, version_id, path);
 }
 
 /// The manifest to send a client whose `Accept` is `accept`. A manifest fetched by tag

@@ -69,7 +69,13 @@ pub async fn get(ctx: &Ctx, reference: &str, head: bool) -> HttpResult<Response>
         .await
         .map_err(OciError::from)?;
     if let (Reference::Tag(tag), Some(version_id)) = (&reference, found.version_id) {
-        manifests::count_pull(&state.db, &registry, &ctx.target.image, tag, version_id).await;
+        manifests::count_pull(
+            &state.download_counts,
+            &registry,
+            &ctx.target.image,
+            tag,
+            version_id,
+        );
     }
     Ok(response
         .body(Body::from_stream(stream.map_err(std::io::Error::other)))

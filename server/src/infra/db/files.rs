@@ -278,21 +278,42 @@ impl Db {
             .map_err(DbError::from)
     }
 
-    /// Counts one download of a file and of its version.
-    pub async fn count_download(
+    /// Adds batched download counts (`crate::infra::download_counts`) in one transaction
+    /// that commutes with others. Rows are updated in id order, so two replicas flushing at
+    /// once on PostgreSQL cannot deadlock on each other's row locks.
+    pub async fn add_downloads(
         &self,
-        file_id: FileId,
-        version_id: VersionId,
+        counts: &crate::infra::download_counts::Pending,
     ) -> Result<(), DbError> {
+        let mut files: Vec<_> = counts.files.iter().collect();
+        files.sort();
+        let mut versions: Vec<_> = counts.versions.iter().collect();
+        versions.sort();
+        let mut tag_files: Vec<_> = counts.tag_files.iter().collect();
+        tag_files.sort();
         let mut tx = self.begin_commutative().await?;
-        query("UPDATE files SET downloads = downloads + 1 WHERE id = $1")
-            .bind(file_id)
-            .execute(tx.conn())
-            .await?;
-        query("UPDATE versions SET downloads = downloads + 1 WHERE id = $1")
-            .bind(version_id)
-            .execute(tx.conn())
-            .await?;
+        for (id, n) in files {
+            query("UPDATE files SET downloads = downloads + $2 WHERE id = $1")
+                .bind(*id)
+                .bind(*n)
+                .execute(tx.conn())
+                .await?;
+        }
+        for ((repository_id, path), n) in tag_files {
+            query("UPDATE files SET downloads = downloads + $3 WHERE repository_id = $1 AND path = $2")
+                .bind(*repository_id)
+                .bind(path)
+                .bind(*n)
+                .execute(tx.conn())
+                .await?;
+        }
+        for (id, n) in versions {
+            query("UPDATE versions SET downloads = downloads + $2 WHERE id = $1")
+                .bind(*id)
+                .bind(*n)
+                .execute(tx.conn())
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

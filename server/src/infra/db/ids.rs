@@ -1,5 +1,5 @@
 //! Row ids as types of their own. An id of one table cannot stand where another table's
-//! id is expected, so `count_download(file, version)` does not compile with its arguments
+//! id is expected, so `DownloadCounts::file(file, version)` does not compile with its arguments
 //! swapped. Each id is the table's `INTEGER PRIMARY KEY`, and sqlx binds and reads it as
 //! the integer it wraps (`#[sqlx(transparent)]`).
 

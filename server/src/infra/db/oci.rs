@@ -332,27 +332,6 @@ impl Db {
         Ok(true)
     }
 
-    /// Counts a pull of a tag: its version's downloads and its manifest file's.
-    pub async fn count_tag_pull(
-        &self,
-        repository_id: RepositoryId,
-        version_id: VersionId,
-        file_path: &str,
-    ) -> Result<(), DbError> {
-        let mut tx = self.begin_commutative().await?;
-        query("UPDATE versions SET downloads = downloads + 1 WHERE id = $1")
-            .bind(version_id)
-            .execute(tx.conn())
-            .await?;
-        query("UPDATE files SET downloads = downloads + 1 WHERE repository_id = $1 AND path = $2")
-            .bind(repository_id)
-            .bind(file_path)
-            .execute(tx.conn())
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Tags of an image in byte order, after `last`, at most `limit`.
     pub async fn list_oci_tags(
         &self,

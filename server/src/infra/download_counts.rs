@@ -1,0 +1,111 @@
+//! Download and pull counters, batched in memory (issue 15): a download is a read, so it
+//! must not wait for a write transaction. Counts gather here and reach the database in one
+//! transaction per flush: every [`Config::counter_flush`](crate::infra::config::Config)
+//! (2 s by default) and once more when the server stops cleanly, after the last request.
+//! A crash loses at most one interval's counts; a database that does not answer keeps
+//! them for the next flush.
+//!
+//! Memory is bounded by the number of distinct files counted since the last flush.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use super::db::{Db, DbError, FileId, RepositoryId, VersionId};
+
+/// Counts waiting for the next flush.
+#[derive(Debug, Default)]
+pub struct Pending {
+    /// Downloads by file id.
+    pub files: HashMap<FileId, i64>,
+    /// Downloads and pulls by version id.
+    pub versions: HashMap<VersionId, i64>,
+    /// Pulls by tag: the tag's manifest file, by repository and path (its id is not
+    /// known on the pull path).
+    pub tag_files: HashMap<(RepositoryId, String), i64>,
+}
+
+impl Pending {
+    fn is_empty(&self) -> bool {
+        self.files.is_empty() && self.versions.is_empty() && self.tag_files.is_empty()
+    }
+
+    /// Adds `other`'s counts to these (a flush that failed gives its counts back).
+    fn merge(&mut self, other: Pending) {
+        for (k, n) in other.files {
+            *self.files.entry(k).or_default() += n;
+        }
+        for (k, n) in other.versions {
+            *self.versions.entry(k).or_default() += n;
+        }
+        for (k, n) in other.tag_files {
+            *self.tag_files.entry(k).or_default() += n;
+        }
+    }
+}
+
+/// The server's counters; cheap to call from any request.
+#[derive(Debug)]
+pub struct DownloadCounts {
+    db: Db,
+    pending: Mutex<Pending>,
+}
+
+impl DownloadCounts {
+    pub fn new(db: Db) -> DownloadCounts {
+        DownloadCounts {
+            db,
+            pending: Mutex::default(),
+        }
+    }
+
+    fn pending(&self) -> std::sync::MutexGuard<'_, Pending> {
+        // A panic while holding the lock leaves whole integers behind: keep counting.
+        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// One download of a file of a version.
+    pub fn file(&self, file: FileId, version: VersionId) {
+        let mut p = self.pending();
+        *p.files.entry(file).or_default() += 1;
+        *p.versions.entry(version).or_default() += 1;
+    }
+
+    /// One pull of a tag: its version and its manifest file (`path` in `repository`).
+    pub fn tag_pull(&self, repository: RepositoryId, version: VersionId, path: String) {
+        let mut p = self.pending();
+        *p.versions.entry(version).or_default() += 1;
+        *p.tag_files.entry((repository, path)).or_default() += 1;
+    }
+
+    /// Writes what gathered since the last flush in one transaction; on failure the
+    /// counts stay for the next one. Returns how many rows it changed.
+    pub async fn flush(&self) -> Result<usize, DbError> {
+        let taken = std::mem::take(&mut *self.pending());
+        if taken.is_empty() {
+            return Ok(0);
+        }
+        let rows = taken.files.len() + taken.versions.len() + taken.tag_files.len();
+        match self.db.add_downloads(&taken).await {
+            Ok(()) => Ok(rows),
+            Err(e) => {
+                self.pending().merge(taken);
+                Err(e)
+            }
+        }
+    }
+
+    /// Flushes every `every` until the task is aborted; [`crate::serve`] flushes once
+    /// more after it.
+    pub async fn flush_periodically(&self, every: Duration) {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            if let Err(e) = self.flush().await {
+                tracing::warn!(error = %e, "could not write download counts; they wait for the next flush");
+            }
+        }
+    }
+}
