@@ -1,6 +1,7 @@
 //! Wharf as several machines see it (issue 12): `wharf serve` processes of their own
 //! (replicas) on one database and store, and Debian's nginx alternating between them.
-//! Each is killed when dropped. Used by `server/tests/cluster.rs` and `bench-registry`.
+//! Each is killed when dropped. Used by `server/tests/cluster.rs` and `bench-registry`;
+//! [`StaticSite`] is the nginx reference of `bench-hotpaths`.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -76,48 +77,10 @@ pub struct Proxy {
 }
 
 impl Proxy {
-    /// Starts nginx on a free loopback port (nginx cannot be told port 0: a port the
-    /// kernel just handed out is tried, again with another one if it was taken meanwhile).
+    /// Starts nginx on a free loopback port in front of `upstreams`.
     pub fn start(upstreams: &[&Replica]) -> Proxy {
-        let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"]
-            .into_iter()
-            .find(|p| Path::new(p).exists())
-            .expect("nginx is installed (the test set-up installs nginx-light)");
-        for _ in 0..5 {
-            let dir = tempfile::tempdir().unwrap();
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port();
-            let conf = dir.path().join("nginx.conf");
-            std::fs::write(&conf, nginx_conf(dir.path(), port, upstreams)).unwrap();
-            let mut child = Command::new(nginx)
-                .arg("-c")
-                .arg(&conf)
-                .arg("-e")
-                .arg(dir.path().join("error.log"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
-            for _ in 0..100 {
-                if child.try_wait().unwrap().is_some() {
-                    break;
-                }
-                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    return Proxy {
-                        child,
-                        dir,
-                        url: format!("http://127.0.0.1:{port}"),
-                    };
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        panic!("nginx did not start");
+        let (child, dir, url) = start_nginx(|dir, port| nginx_conf(dir, port, upstreams));
+        Proxy { child, dir, url }
     }
 
     pub fn authority(&self) -> &str {
@@ -147,6 +110,113 @@ impl Proxy {
 impl Drop for Proxy {
     fn drop(&mut self) {
         let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts Debian's nginx with the configuration `conf(dir, port)` writes, on a free
+/// loopback port (nginx cannot be told port 0: a port the kernel just handed out is
+/// tried, again with another one if it was taken meanwhile). Its process, its directory
+/// and `http://127.0.0.1:PORT`.
+fn start_nginx(conf: impl Fn(&Path, u16) -> String) -> (Child, tempfile::TempDir, String) {
+    let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("nginx is installed (the test set-up installs nginx-light)");
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let path = dir.path().join("nginx.conf");
+        std::fs::write(&path, conf(dir.path(), port)).unwrap();
+        let mut child = Command::new(nginx)
+            .arg("-c")
+            .arg(&path)
+            .arg("-e")
+            .arg(dir.path().join("error.log"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        for _ in 0..100 {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return (child, dir, format!("http://127.0.0.1:{port}"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    panic!("nginx did not start");
+}
+
+/// Debian's nginx serving the files of a directory, configured as one would to serve
+/// downloads (`sendfile`, a worker per core, no access log): the reference the hot-path
+/// benchmark measures Wharf against (issue 15). Stopped (SIGTERM to its master, which
+/// ends its workers) when dropped.
+pub struct StaticSite {
+    child: Child,
+    _dir: tempfile::TempDir,
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+}
+
+impl StaticSite {
+    pub fn start(root: &Path) -> StaticSite {
+        let (child, dir, url) = start_nginx(|dir, port| {
+            let d = dir.display();
+            let r = root.display();
+            format!(
+                r#"daemon off;
+worker_processes auto;
+pid {d}/nginx.pid;
+error_log {d}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  default_type application/octet-stream;
+  types {{ application/json json; }}
+  client_body_temp_path {d}/body;
+  proxy_temp_path {d}/proxy;
+  fastcgi_temp_path {d}/fastcgi;
+  uwsgi_temp_path {d}/uwsgi;
+  scgi_temp_path {d}/scgi;
+  server {{
+    listen 127.0.0.1:{port} backlog=4096;
+    root {r};
+  }}
+}}
+"#
+            )
+        });
+        StaticSite {
+            child,
+            _dir: dir,
+            url,
+        }
+    }
+
+    /// The master process, for its memory figures.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for StaticSite {
+    fn drop(&mut self) {
+        // The master ends its workers on SIGTERM; SIGKILL would leave them behind.
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
         let _ = self.child.wait();
     }
 }
