@@ -7,6 +7,7 @@ mod hosts;
 mod oci;
 mod page_meta;
 mod range;
+pub mod revalidate;
 pub mod route_table;
 mod spa_fallback;
 mod url_checks;

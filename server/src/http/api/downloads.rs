@@ -82,10 +82,7 @@ pub async fn download(
         .header("x-checksum-sha1", &file.sha1)
         .header("x-checksum-sha256", &file.sha256)
         .header("x-checksum-md5", &file.md5);
-    let if_none_match = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok());
-    if if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*")) {
+    if crate::http::revalidate::not_modified(&headers, &etag) {
         return Ok(response
             .status(StatusCode::NOT_MODIFIED)
             .body(Body::empty())

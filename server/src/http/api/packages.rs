@@ -4,6 +4,7 @@ use super::extract::{Path, Query};
 use app::api_types::{Package, PackageChanges, PackageSummary, Success};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 
@@ -14,6 +15,7 @@ use super::json;
 use super::openapi_responses::{CreateErrors, ReadErrors, WriteErrors};
 use crate::domain::catalog;
 use crate::http::error::ApiError;
+use crate::http::revalidate;
 use crate::infra::db::AttrOwner;
 use crate::state::AppState;
 
@@ -95,9 +97,17 @@ pub async fn list(
     path = "/packages/{subject}/{repo}/{package}",
     operation_id = "getPackage",
     tag = "packages",
-    params(catalog::PackageCoord, ValuesQuery),
+    params(
+        catalog::PackageCoord,
+        ValuesQuery,
+        ("If-None-Match" = Option<String>, Header, description = "An ETag the caller has"),
+    ),
     responses(
-        (status = 200, description = "The package", body = Package),
+        (status = 200, description = "The package", body = Package, headers(
+            ("ETag" = String, description = "Changes exactly when the answer does"),
+            ("Cache-Control" = String, description = "`no-cache`, `private` with credentials"),
+        )),
+        (status = 304, description = "The caller's copy is current"),
         ReadErrors,
     ),
     security((), ("basic" = []))
@@ -107,13 +117,13 @@ pub async fn get(
     ApiCaller(caller): ApiCaller,
     Path(at): Path<catalog::PackageCoord>,
     Query(vq): Query<ValuesQuery>,
-) -> Result<Json<Package>, ApiError> {
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let (repo, package) = catalog::find_package(&state.db, &caller, &at).await?;
     let is_publisher = caller.owns(repo.owner_id);
     let attrs = attributes::shown(&state, AttrOwner::Package(package.id), is_publisher).await?;
-    Ok(Json(
-        json::package(&state.db, &repo, &package, &attrs, vq.with_values()).await?,
-    ))
+    let body = json::package(&state.db, &repo, &package, &attrs, vq.with_values()).await?;
+    revalidate::json(&headers, &body)
 }
 
 /// Create a package

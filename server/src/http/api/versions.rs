@@ -3,7 +3,8 @@
 use super::extract::{Path, Query};
 use app::api_types::{Success, Version, VersionChanges};
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::Json;
 
 use super::attributes::{self, ValuesQuery};
@@ -13,6 +14,7 @@ use super::json;
 use super::openapi_responses::{CreateErrors, ReadErrors, WriteErrors};
 use crate::domain::catalog;
 use crate::http::error::ApiError;
+use crate::http::revalidate;
 use crate::infra::db::AttrOwner;
 use crate::state::AppState;
 
@@ -22,9 +24,17 @@ use crate::state::AppState;
     path = "/packages/{subject}/{repo}/{package}/versions/{version}",
     operation_id = "getVersion",
     tag = "versions",
-    params(catalog::VersionCoord, ValuesQuery),
+    params(
+        catalog::VersionCoord,
+        ValuesQuery,
+        ("If-None-Match" = Option<String>, Header, description = "An ETag the caller has"),
+    ),
     responses(
-        (status = 200, description = "The version", body = Version),
+        (status = 200, description = "The version", body = Version, headers(
+            ("ETag" = String, description = "Changes exactly when the answer does"),
+            ("Cache-Control" = String, description = "`no-cache`, `private` with credentials"),
+        )),
+        (status = 304, description = "The caller's copy is current"),
         ReadErrors,
     ),
     security((), ("basic" = []))
@@ -34,17 +44,13 @@ pub async fn get(
     ApiCaller(caller): ApiCaller,
     Path(at): Path<catalog::VersionCoord>,
     Query(vq): Query<ValuesQuery>,
-) -> Result<Json<Version>, ApiError> {
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let (repo, package, version) = catalog::find_version(&state.db, &caller, &at).await?;
     let is_publisher = caller.owns(repo.owner_id);
     let attrs = attributes::shown(&state, AttrOwner::Version(version.id), is_publisher).await?;
-    Ok(Json(json::version(
-        &repo,
-        &package,
-        &version,
-        &attrs,
-        vq.with_values(),
-    )))
+    let body = json::version(&repo, &package, &version, &attrs, vq.with_values());
+    revalidate::json(&headers, &body)
 }
 
 /// Create a version
