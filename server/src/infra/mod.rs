@@ -3,6 +3,7 @@
 //! - [`db`]: SQLite or PostgreSQL through sqlx, with typed statements and units of work
 //!   ([`db::Tx`]);
 //! - [`storage`], [`file_store`]: blob objects on disk or S3, and their rows kept in step;
+//!   [`blob_cache`]: small blobs in memory for downloads;
 //! - [`github`]: GitHub's REST API client (ETags, rate limits, pagination);
 //! - [`secrets`]: the server's key (MACs of API keys and sessions, sealed tokens);
 //! - [`config`]: settings from the environment and an optional TOML file;
@@ -11,6 +12,7 @@
 //! - [`throttle`]: failed sign-in attempts; [`shutdown`]: signals and standard input;
 //! - [`metrics`]: what `/metrics` reports.
 
+pub mod blob_cache;
 pub mod compress;
 pub mod config;
 pub mod db;

@@ -154,6 +154,8 @@ pub struct BlobStore {
     chunk: usize,
     /// An S3 store can answer a download with a presigned URL of its own.
     presigner: Option<Presigner>,
+    /// Small blobs recently downloaded, shared by the clones of this store.
+    small: Arc<super::blob_cache::BlobCache>,
 }
 
 /// Signs S3 GET URLs for objects under the store's prefix.
@@ -260,6 +262,7 @@ impl BlobStore {
             store,
             chunk: LOCAL_CHUNK,
             presigner: None,
+            small: Arc::default(),
         })
     }
 
@@ -270,6 +273,7 @@ impl BlobStore {
             store,
             chunk: CHUNK,
             presigner: None,
+            small: Arc::default(),
         }
     }
 
@@ -319,6 +323,7 @@ impl BlobStore {
             reader: prefixed(reader),
             chunk: CHUNK,
             presigner: Some(Presigner { s3, prefix }),
+            small: Arc::default(),
         })
     }
 
@@ -576,6 +581,47 @@ impl BlobStore {
         .map_err(|_| StorageError::Timeout(STORE_TIMEOUT))??;
         drop(timer);
         self.stream_result(result).await
+    }
+
+    /// The bytes of a blob of `size` bytes for a download, or the byte range `range` of
+    /// them. A blob of at most [`BlobCache::LARGEST`](super::blob_cache::BlobCache) bytes
+    /// is read whole once and then served from memory; larger ones stream from the store.
+    pub async fn download(
+        &self,
+        sha256: &str,
+        size: u64,
+        range: Option<Range<u64>>,
+    ) -> Result<BoxStream<'static, Result<Bytes, StorageError>>, StorageError> {
+        if size > super::blob_cache::BlobCache::LARGEST {
+            return self.get(sha256, range).await;
+        }
+        let whole = match self.small.get(sha256) {
+            Some(bytes) => bytes,
+            None => {
+                let mut stream = self.get(sha256, None).await?;
+                let mut whole = bytes::BytesMut::with_capacity(size as usize);
+                while let Some(chunk) = stream.next().await {
+                    whole.extend_from_slice(&chunk?);
+                }
+                let whole = whole.freeze();
+                if whole.len() as u64 == size {
+                    self.small.put(sha256, whole.clone());
+                }
+                whole
+            }
+        };
+        let part = match range {
+            Some(r) if r.end <= whole.len() as u64 && r.start <= r.end => {
+                whole.slice(r.start as usize..r.end as usize)
+            }
+            Some(_) => {
+                return Err(StorageError::Interrupted(format!(
+                    "the blob {sha256} is shorter than the range asked for"
+                )))
+            }
+            None => whole,
+        };
+        Ok(futures_util::stream::once(async move { Ok(part) }).boxed())
     }
 
     /// The stored size of a blob, `None` when the store lacks it.

@@ -4,14 +4,14 @@
 use app::domain::file_path::FilePath;
 use app::domain::flags::parse_flag;
 use app::domain::matrix::MatrixPath;
-use app::domain::names::VersionName;
+use app::domain::names::{SubjectName, VersionName};
 use bytes::Bytes;
 use futures_util::Stream;
 
 use super::versions::version_in;
 use super::{
-    find_package, find_repository, found, owned_package, owned_version, Caller, CatalogError,
-    FileCoord, PackageCoord, RepoCoord, Result, VersionCoord,
+    find_package, found, owned_package, owned_version, Caller, CatalogError, FileCoord,
+    PackageCoord, RepoCoord, Result, VersionCoord,
 };
 
 use std::sync::atomic::AtomicU64;
@@ -656,21 +656,21 @@ pub async fn list_files(
 pub async fn downloadable_file(db: &Db, caller: &Caller, at: &FileCoord) -> Result<FileRecord> {
     let path = at.file_path.as_str();
     let not_found = || CatalogError::FileNotFound(path.to_owned());
-    // A missing subject or repository is a missing file; a database that does not
-    // answer is not.
-    let repo = find_repository(db, caller, &at.repository())
-        .await
-        .map_err(|e| match e {
-            CatalogError::SubjectNotFound(_) | CatalogError::RepoNotFound(_) => not_found(),
-            other => other,
-        })?;
+    // A missing subject, repository or file is a missing file; a database that does not
+    // answer is not. The query is scoped by the caller: public or their repository,
+    // published or their file.
+    let subject = SubjectName::parse(at.subject.as_str()).map_err(|_| not_found())?;
     let path = FilePath::parse(path).map_err(|_| not_found())?;
-    let file = found(db.find_file(repo.id, path.as_str()).await, not_found)?;
-    let is_owner = caller.owns(repo.owner_id);
-    if !file.is_published && !is_owner {
-        return Err(not_found());
-    }
-    Ok(file)
+    found(
+        db.find_downloadable_file(
+            &subject.key(),
+            at.repo.as_str(),
+            path.as_str(),
+            caller.viewer(),
+        )
+        .await,
+        not_found,
+    )
 }
 
 /// The package and version a visible file belongs to.

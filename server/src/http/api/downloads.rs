@@ -142,7 +142,7 @@ pub async fn download(
     let body = if size == 0 {
         Body::empty()
     } else {
-        let stream = state.blobs.get(&file.sha256, byte_range).await?;
+        let stream = state.blobs.download(&file.sha256, size, byte_range).await?;
         Body::from_stream(stream.map_err(std::io::Error::other))
     };
     state.download_counts.file(file.id, file.version_id);

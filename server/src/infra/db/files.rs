@@ -181,6 +181,34 @@ impl Db {
         find_file(&self.pool, repository_id, path).await
     }
 
+    /// The file a download names, in one query (issue 15: a download's only lookup): at
+    /// `path` in the repository `repo` of the subject whose name key is `subject_key`,
+    /// when `viewer` may download it: the repository is public or theirs, and the file
+    /// is published or theirs (Bintray API 1.8: unpublished files are for the owner).
+    pub async fn find_downloadable_file(
+        &self,
+        subject_key: &str,
+        repo: &str,
+        path: &str,
+        viewer: super::Viewer,
+    ) -> Result<FileRecord, DbError> {
+        let row = query(&format!(
+            "{SELECT} JOIN repositories r ON r.id = f.repository_id \
+             JOIN users u ON u.id = r.owner_id \
+             WHERE u.name_key = $1 AND r.name = $2 AND f.path = $3 \
+             AND (r.is_private = FALSE OR r.owner_id = $4) \
+             AND (f.is_published OR r.owner_id = $4)"
+        ))
+        .bind(subject_key)
+        .bind(repo)
+        .bind(path)
+        .bind(viewer.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(DbError::NotFound)?;
+        Ok(from_row(&row)?)
+    }
+
     /// The file at `path` of a repository and the package and version it belongs to.
     pub async fn path_holder(
         &self,
