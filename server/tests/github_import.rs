@@ -1784,3 +1784,41 @@ async fn a_replica_killed_mid_import_is_taken_over_by_the_other() {
     assert_bench_imported(&mut browser, id, 3, 12).await;
     drop(b);
 }
+
+/// Releases without assets are written in units of several hundred (issue 15); a
+/// repository with more than one unit's worth gets every version once, in release order.
+#[tokio::test]
+async fn a_repository_with_more_releases_than_one_unit_of_work_imports_every_one() {
+    let w = world_with(
+        StandInConfig {
+            generate: Some((1, 1_100)),
+            ..Default::default()
+        },
+        false,
+    )
+    .await;
+    let mut b = linked_alice_with_repo(&w).await;
+    let repos = json!([{"full_name": format!("{DEMO_USER}/bench-0001"), "releases": "all"}]);
+    let id = start_import(&mut b, repos.clone(), false).await;
+    let job = finished_job(&mut b, id).await;
+    let item = &job["items"][0];
+    assert_eq!(item["status"], "done", "{item}");
+    assert_eq!(item["versions_done"], 1_100);
+    assert_eq!(item["outcomes"]["new"].as_array().unwrap().len(), 1_100);
+    let (_, pkg) = b.get("/packages/alice/gh/bench-0001").await;
+    let versions = pkg["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 1_100);
+    let distinct: std::collections::BTreeSet<&str> =
+        versions.iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(distinct.len(), 1_100, "no version twice");
+    // Newest first; without files no version is "latest" (it needs a published file).
+    assert_eq!(versions[0], "v1.1099.0");
+    assert_eq!(versions[1_099], "v1.0.0");
+
+    // Again: every version is there already and unchanged.
+    let id = start_import(&mut b, repos, false).await;
+    let job = finished_job(&mut b, id).await;
+    let o = &job["items"][0]["outcomes"];
+    assert_eq!(o["unchanged"].as_array().unwrap().len(), 1_100, "{o}");
+    assert!(o["new"].as_array().is_none_or(|n| n.is_empty()), "{o}");
+}

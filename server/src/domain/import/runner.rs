@@ -14,7 +14,7 @@ use super::{rules, Importer};
 use crate::domain::catalog::{self, Caller};
 use crate::infra::db::{
     DbError, FileBatch, ImportItemRecord, ImportJobRecord, NewFile, PackageRecord, PathHolder,
-    RepositoryRecord, VersionFields,
+    RepositoryRecord, VersionFields, VersionRecord,
 };
 use crate::infra::file_store;
 use crate::infra::github::{GitHubError, GitHubToken, ReleaseAsset, Session};
@@ -44,6 +44,49 @@ enum ItemError {
 
 /// One release (or tag) to import, with its assets.
 type Wanted = Candidate;
+
+/// Releases without assets to fetch are written this many to a unit of work (issue 15:
+/// one per release made 10,000 releases take 10 s). The bound keeps other writers from
+/// waiting long behind a repository with thousands of releases.
+const METADATA_BATCH: usize = 500;
+
+/// How often an item's progress is written at most while it runs; the last is always.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Whether progress is due: a row update per release would be a write per release.
+#[derive(Default)]
+struct ProgressGate {
+    last: Option<std::time::Instant>,
+}
+
+impl ProgressGate {
+    fn due(&mut self, finished: bool) -> bool {
+        let now = std::time::Instant::now();
+        let due = finished || self.last.is_none_or(|t| now - t >= PROGRESS_EVERY);
+        if due {
+            self.last = Some(now);
+        }
+        due
+    }
+}
+
+/// A release's version name and fields (Bintray's version object from GitHub's release).
+fn version_of(want: &Wanted) -> Result<(VersionName, VersionFields), mapping::MappingError> {
+    let released_at = want
+        .facts
+        .published_at
+        .as_deref()
+        .and_then(|p| catalog::parse_released(p).ok());
+    mapping::version(&want.facts, released_at)
+}
+
+/// A release without assets, mapped, with its version as it was and whether it changes.
+struct MetadataRow {
+    version: VersionName,
+    fields: VersionFields,
+    before: Option<VersionRecord>,
+    changed: bool,
+}
 
 /// An asset fetched and stored as a blob, waiting for its release's unit of work to
 /// become a file. Until then it is an unreferenced blob, which the collector removes
@@ -225,25 +268,68 @@ impl Importer {
             .await?;
         self.notify();
 
+        // The package once for the whole repository, not once per release.
+        let (repo_record, pkg) = catalog::owned_package(
+            &self.db,
+            caller,
+            &super::target_of(job).package(package.as_str()),
+        )
+        .await?;
         let mut failures = Vec::new();
-        for want in wanted {
-            let tag = want.facts.tag.clone();
-            match self
-                .import_release(job, caller, session, package.as_str(), want, &mut files)
-                .await
-            {
-                Ok((version, outcome, mut notes)) => {
-                    outcomes.record(&version, outcome);
-                    failures.append(&mut notes)
+        let mut progress = ProgressGate::default();
+        // Releases without assets to fetch wait here and are written together.
+        let mut batch: Vec<Wanted> = Vec::new();
+        let mut wanted = wanted.into_iter().peekable();
+        while let Some(want) = wanted.next() {
+            let fetches = job.with_assets && !want.assets.is_empty();
+            if fetches {
+                // Release order is version order: what waits is written first.
+                done += self
+                    .import_metadata(
+                        job,
+                        session,
+                        &repo_record,
+                        &pkg,
+                        std::mem::take(&mut batch),
+                        &mut outcomes,
+                        &mut failures,
+                    )
+                    .await;
+                let tag = want.facts.tag.clone();
+                match self
+                    .import_release(job, session, &repo_record, &pkg, want, &mut files)
+                    .await
+                {
+                    Ok((version, outcome, mut notes)) => {
+                        outcomes.record(&version, outcome);
+                        failures.append(&mut notes)
+                    }
+                    Err(e) => failures.push(format!("{tag}: {e}")),
                 }
-                Err(e) => failures.push(format!("{tag}: {e}")),
+                done += 1;
+            } else {
+                batch.push(want);
+                if batch.len() >= METADATA_BATCH || wanted.peek().is_none() {
+                    done += self
+                        .import_metadata(
+                            job,
+                            session,
+                            &repo_record,
+                            &pkg,
+                            std::mem::take(&mut batch),
+                            &mut outcomes,
+                            &mut failures,
+                        )
+                        .await;
+                }
             }
-            done += 1;
-            let recorded = serde_json::to_string(&outcomes).expect("serialisable");
-            self.db
-                .import_item_progress(item.id, None, done, Some(total), files, Some(&recorded))
-                .await?;
-            self.notify();
+            if progress.due(done == total) {
+                let recorded = serde_json::to_string(&outcomes).expect("serialisable");
+                self.db
+                    .import_item_progress(item.id, None, done, Some(total), files, Some(&recorded))
+                    .await?;
+                self.notify();
+            }
         }
         failures.extend(
             missing
@@ -307,37 +393,22 @@ impl Importer {
     async fn import_release(
         &self,
         job: &ImportJobRecord,
-        caller: &Caller,
         session: &Session,
-        package: &str,
+        repo: &RepositoryRecord,
+        pkg: &PackageRecord,
         want: Wanted,
         files: &mut i64,
     ) -> Result<(String, VersionOutcome, Vec<String>), ItemError> {
-        let released_at = want
-            .facts
-            .published_at
-            .as_deref()
-            .and_then(|p| catalog::parse_released(p).ok());
-        let (version, fields) = mapping::version(&want.facts, released_at)?;
-        let (repo, pkg) =
-            catalog::owned_package(&self.db, caller, &super::target_of(job).package(package))
-                .await?;
-        // The version as it was, to tell new, updated and unchanged apart.
-        let before = self.db.find_version(pkg.id, version.as_str()).await.ok();
-        let changed = before.as_ref().is_some_and(|b| {
-            b.description != fields.description
-                || b.vcs_tag != fields.vcs_tag
-                || b.release_notes != fields.release_notes
-                || b.is_prerelease != fields.is_prerelease
-                || b.released_at != fields.released_at
-        });
+        let (version, fields) = version_of(&want)?;
+        let package = pkg.name.as_str();
+        let (before, changed) = self.before(pkg, &version, &fields).await;
         let mut failures = Vec::new();
         let mut fetched = Vec::new();
         let mut kept = 0i64;
         if job.with_assets {
             for asset in &want.assets {
                 match self
-                    .fetch_asset(job, session, &repo, package, version.as_str(), asset)
+                    .fetch_asset(job, session, repo, package, version.as_str(), asset)
                     .await
                 {
                     Ok(Some(f)) => fetched.push(f),
@@ -347,7 +418,7 @@ impl Importer {
             }
         }
         let (published_now, written) = self
-            .write_release(job, &repo, &pkg, &version, &fields, fetched, &mut failures)
+            .write_release(job, repo, pkg, &version, &fields, fetched, &mut failures)
             .await?;
         *files += kept + written.len() as i64;
         // The same bytes fetched again (GitHub gave no digest) change nothing.
@@ -366,6 +437,134 @@ impl Importer {
             failures.len(),
         );
         Ok((version.as_str().to_owned(), outcome, failures))
+    }
+
+    /// The version as it was, and whether `fields` change it: to tell new, updated and
+    /// unchanged apart.
+    async fn before(
+        &self,
+        pkg: &PackageRecord,
+        version: &VersionName,
+        fields: &VersionFields,
+    ) -> (Option<VersionRecord>, bool) {
+        let before = self.db.find_version(pkg.id, version.as_str()).await.ok();
+        let changed = before.as_ref().is_some_and(|b| {
+            b.description != fields.description
+                || b.vcs_tag != fields.vcs_tag
+                || b.release_notes != fields.release_notes
+                || b.is_prerelease != fields.is_prerelease
+                || b.released_at != fields.released_at
+        });
+        (before, changed)
+    }
+
+    /// Imports releases that bring no assets in one unit of work: each one's version,
+    /// publishing and count of missing assets (none), as [`Importer::write_release`]
+    /// writes them one at a time. Records each one's outcome, and the failures of
+    /// releases that do not map. If the unit fails, each release is written on its own
+    /// instead, so one bad release fails only itself. How many releases it handled.
+    #[allow(clippy::too_many_arguments)]
+    async fn import_metadata(
+        &self,
+        job: &ImportJobRecord,
+        session: &Session,
+        repo: &RepositoryRecord,
+        pkg: &PackageRecord,
+        wants: Vec<Wanted>,
+        outcomes: &mut VersionOutcomes,
+        failures: &mut Vec<String>,
+    ) -> i64 {
+        let handled = wants.len() as i64;
+        let mut rows = Vec::with_capacity(wants.len());
+        let mut mapped = Vec::with_capacity(wants.len());
+        for want in wants {
+            match version_of(&want) {
+                Ok((version, fields)) => {
+                    let (before, changed) = self.before(pkg, &version, &fields).await;
+                    rows.push(MetadataRow {
+                        version,
+                        fields,
+                        before,
+                        changed,
+                    });
+                    mapped.push(want);
+                }
+                Err(e) => failures.push(format!("{}: {e}", want.facts.tag)),
+            }
+        }
+        if rows.is_empty() {
+            return handled;
+        }
+        match self.write_metadata(job, pkg, &rows).await {
+            Ok(published) => {
+                for (row, published_now) in rows.iter().zip(published) {
+                    let newly_published = row
+                        .before
+                        .as_ref()
+                        .is_some_and(|b| job.publish && !b.published && published_now);
+                    outcomes.record(
+                        row.version.as_str(),
+                        VersionOutcome::of(
+                            row.before.is_some(),
+                            row.changed || newly_published,
+                            0,
+                            0,
+                        ),
+                    );
+                }
+            }
+            Err(e) => {
+                tracing::info!(job = job.id, error = %e, "a batch of releases failed; writing them one by one");
+                let mut files = 0;
+                for want in mapped {
+                    let tag = want.facts.tag.clone();
+                    match self
+                        .import_release(job, session, repo, pkg, want, &mut files)
+                        .await
+                    {
+                        Ok((version, outcome, mut notes)) => {
+                            outcomes.record(&version, outcome);
+                            failures.append(&mut notes)
+                        }
+                        Err(e) => failures.push(format!("{tag}: {e}")),
+                    }
+                }
+            }
+        }
+        handled
+    }
+
+    /// The unit of work of [`Importer::import_metadata`]; whether each version has a
+    /// published file afterwards.
+    async fn write_metadata(
+        &self,
+        job: &ImportJobRecord,
+        pkg: &PackageRecord,
+        rows: &[MetadataRow],
+    ) -> Result<Vec<bool>, DbError> {
+        let mut tx = self.db.begin().await?;
+        let mut ids = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id = tx
+                .upsert_version(pkg.id, row.version.as_str(), &row.fields)
+                .await?;
+            if job.publish {
+                tx.publish_files(id).await?;
+            }
+            tx.set_import_files_missing(id, 0).await?;
+            ids.push(id);
+        }
+        tx.commit().await?;
+        let mut published = Vec::with_capacity(ids.len());
+        for id in ids {
+            published.push(
+                self.db
+                    .find_version_by_id(id)
+                    .await
+                    .is_ok_and(|v| v.published),
+            );
+        }
+        Ok(published)
     }
 
     /// Writes one release as a unit of work (see [`Importer::import_release`]). Each
