@@ -263,9 +263,10 @@ pub async fn serve(
     let gc = (state.config.gc_interval_seconds > 0)
         .then(|| tokio::spawn(gc::run_periodically(state.clone())));
     let counts = state.download_counts.clone();
+    let (stop_counter, counter_stopped) = tokio::sync::oneshot::channel();
     let counter = {
         let (counts, every) = (counts.clone(), state.config.counter_flush);
-        tokio::spawn(async move { counts.flush_periodically(every).await })
+        tokio::spawn(async move { counts.flush_periodically(every, counter_stopped).await })
     };
     let result = axum::serve(listener, http::service(state))
         .with_graceful_shutdown(shutdown)
@@ -277,7 +278,7 @@ pub async fn serve(
         let _ = gc.await;
     }
     // After the last request: a clean stop loses no count.
-    counter.abort();
+    let _ = stop_counter.send(());
     let _ = counter.await;
     if let Err(e) = counts.flush().await {
         tracing::error!(error = %e, "could not write the last download counts");

@@ -78,31 +78,58 @@ impl DownloadCounts {
         *p.tag_files.entry((repository, path)).or_default() += 1;
     }
 
-    /// Writes what gathered since the last flush in one transaction; on failure the
-    /// counts stay for the next one. Returns how many rows it changed.
+    /// Writes what gathered since the last flush: the files' counts in one transaction,
+    /// then the versions' in another, so a flush never holds row locks on both tables
+    /// (units of work lock versions before files; the opposite order in one transaction
+    /// could deadlock with them on PostgreSQL). What a failed step would have written
+    /// waits for the next flush; what a step wrote is not written again. Returns how
+    /// many rows it changed.
     pub async fn flush(&self) -> Result<usize, DbError> {
         let taken = std::mem::take(&mut *self.pending());
         if taken.is_empty() {
             return Ok(0);
         }
-        let rows = taken.files.len() + taken.versions.len() + taken.tag_files.len();
-        match self.db.add_downloads(&taken).await {
-            Ok(()) => Ok(rows),
-            Err(e) => {
-                self.pending().merge(taken);
-                Err(e)
-            }
+        let Pending {
+            files,
+            versions,
+            tag_files,
+        } = taken;
+        let file_rows = files.len() + tag_files.len();
+        if let Err(e) = self.db.add_file_downloads(&files, &tag_files).await {
+            self.pending().merge(Pending {
+                files,
+                versions,
+                tag_files,
+            });
+            return Err(e);
         }
+        let version_rows = versions.len();
+        if let Err(e) = self.db.add_version_downloads(&versions).await {
+            self.pending().merge(Pending {
+                versions,
+                ..Pending::default()
+            });
+            return Err(e);
+        }
+        Ok(file_rows + version_rows)
     }
 
-    /// Flushes every `every` until the task is aborted; [`crate::serve`] flushes once
-    /// more after it.
-    pub async fn flush_periodically(&self, every: Duration) {
+    /// Flushes every `every` until `stop` fires, then returns; a flush under way is
+    /// never cut short (a cancelled flush would drop the counts it had taken).
+    /// [`crate::serve`] flushes once more after it.
+    pub async fn flush_periodically(
+        &self,
+        every: Duration,
+        mut stop: tokio::sync::oneshot::Receiver<()>,
+    ) {
         let mut ticks = tokio::time::interval(every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         ticks.tick().await;
         loop {
-            ticks.tick().await;
+            tokio::select! {
+                _ = ticks.tick() => {}
+                _ = &mut stop => return,
+            }
             if let Err(e) = self.flush().await {
                 tracing::warn!(error = %e, "could not write download counts; they wait for the next flush");
             }

@@ -601,7 +601,14 @@ impl BlobStore {
                 let mut stream = self.get(sha256, None).await?;
                 let mut whole = bytes::BytesMut::with_capacity(size as usize);
                 while let Some(chunk) = stream.next().await {
-                    whole.extend_from_slice(&chunk?);
+                    let chunk = chunk?;
+                    // Never hold more than the recorded size: a longer object is damage.
+                    if (whole.len() + chunk.len()) as u64 > size {
+                        return Err(StorageError::Interrupted(format!(
+                            "the blob {sha256} is longer than its recorded {size} bytes"
+                        )));
+                    }
+                    whole.extend_from_slice(&chunk);
                 }
                 let whole = whole.freeze();
                 if whole.len() as u64 == size {

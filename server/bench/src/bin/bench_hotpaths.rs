@@ -59,6 +59,8 @@ struct Wrk {
     /// Responses other than 2xx and 3xx, and socket errors (connect, read, write,
     /// timeout), summed.
     errors: u64,
+    /// The socket errors alone (wrk leaves timed-out requests out of its latencies).
+    socket_errors: u64,
     /// The lines a Lua `done` wrote (`LOAD …`).
     script_lines: Vec<String>,
 }
@@ -90,10 +92,11 @@ fn parse_wrk(out: &str) -> anyhow::Result<Wrk> {
             ["Requests/sec:", v] => w.per_second = v.parse()?,
             ["Non-2xx", "or", "3xx", "responses:", n] => w.errors += n.parse::<u64>()?,
             ["Socket", "errors:", rest @ ..] => {
-                w.errors += rest
+                w.socket_errors = rest
                     .iter()
                     .filter_map(|s| s.trim_end_matches(',').parse::<u64>().ok())
                     .sum::<u64>();
+                w.errors += w.socket_errors;
             }
             ["LOAD", ..] => w.script_lines.push(t.to_owned()),
             _ => {}
@@ -432,12 +435,14 @@ fn measure(
     for line in &load.script_lines {
         println!("  {line}");
     }
+    // wrk counts the intended 404s as non-2xx; the script tells them apart. Errors are
+    // the other statuses and every socket error (connect, read, write, timeout).
     let other: u64 = load
         .script_lines
         .iter()
         .find_map(|l| l.rsplit("other=").next()?.trim().parse().ok())
-        .unwrap_or(u64::MAX);
-    // wrk counts the intended 404s as non-2xx; the script tells them apart.
+        .unwrap_or(u64::MAX)
+        .saturating_add(load.socket_errors);
     rows.push(Row {
         workload: format!(
             "mixed load, {} connections, {load_seconds} s",
@@ -481,6 +486,11 @@ async fn main() -> anyhow::Result<()> {
     );
     let file_bytes = env_num("BENCH_FILE_MIB", 1024) << 20;
     let dir = tempfile::tempdir()?;
+    // nginx's workers run as nobody when started by root: they must be able to enter.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))?;
+    }
     let root = dir.path().join("www");
     std::fs::create_dir_all(&root)?;
     write_noise(&root.join("small.bin"), 64 << 10)?;
@@ -560,6 +570,7 @@ mod tests {
         assert!((w.p50_ms - 0.85).abs() < 1e-9);
         assert!((w.p99_ms - 12.34).abs() < 1e-9);
         assert_eq!(w.errors, 7);
+        assert_eq!(w.socket_errors, 3);
         assert_eq!(w.script_lines.len(), 1);
         assert_eq!(wrk_duration_ms("1.02s"), Some(1020.0));
     }

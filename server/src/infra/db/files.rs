@@ -306,36 +306,50 @@ impl Db {
             .map_err(DbError::from)
     }
 
-    /// Adds batched download counts (`crate::infra::download_counts`) in one transaction
-    /// that commutes with others. Rows are updated in id order, so two replicas flushing at
-    /// once on PostgreSQL cannot deadlock on each other's row locks.
-    pub async fn add_downloads(
+    /// Adds batched download counts of files (`crate::infra::download_counts`), by id and
+    /// by repository and path (tag pulls), in one transaction that commutes with others.
+    /// Paths are resolved to ids first and rows are updated in id order, so two replicas
+    /// flushing at once on PostgreSQL cannot deadlock on each other's row locks.
+    pub async fn add_file_downloads(
         &self,
-        counts: &crate::infra::download_counts::Pending,
+        by_id: &std::collections::HashMap<FileId, i64>,
+        by_path: &std::collections::HashMap<(RepositoryId, String), i64>,
     ) -> Result<(), DbError> {
-        let mut files: Vec<_> = counts.files.iter().collect();
-        files.sort();
-        let mut versions: Vec<_> = counts.versions.iter().collect();
-        versions.sort();
-        let mut tag_files: Vec<_> = counts.tag_files.iter().collect();
-        tag_files.sort();
         let mut tx = self.begin_commutative().await?;
-        for (id, n) in files {
+        let mut counts: std::collections::BTreeMap<FileId, i64> =
+            by_id.iter().map(|(id, n)| (*id, *n)).collect();
+        for ((repository_id, path), n) in by_path {
+            let id: Option<FileId> =
+                query_scalar("SELECT id FROM files WHERE repository_id = $1 AND path = $2")
+                    .bind(*repository_id)
+                    .bind(path)
+                    .fetch_optional(tx.conn())
+                    .await?;
+            if let Some(id) = id {
+                *counts.entry(id).or_default() += n;
+            }
+        }
+        for (id, n) in counts {
             query("UPDATE files SET downloads = downloads + $2 WHERE id = $1")
-                .bind(*id)
-                .bind(*n)
+                .bind(id)
+                .bind(n)
                 .execute(tx.conn())
                 .await?;
         }
-        for ((repository_id, path), n) in tag_files {
-            query("UPDATE files SET downloads = downloads + $3 WHERE repository_id = $1 AND path = $2")
-                .bind(*repository_id)
-                .bind(path)
-                .bind(*n)
-                .execute(tx.conn())
-                .await?;
-        }
-        for (id, n) in versions {
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds batched download counts of versions, in id order, in one transaction that
+    /// commutes with others (see [`Db::add_file_downloads`]).
+    pub async fn add_version_downloads(
+        &self,
+        counts: &std::collections::HashMap<VersionId, i64>,
+    ) -> Result<(), DbError> {
+        let mut sorted: Vec<_> = counts.iter().collect();
+        sorted.sort();
+        let mut tx = self.begin_commutative().await?;
+        for (id, n) in sorted {
             query("UPDATE versions SET downloads = downloads + $2 WHERE id = $1")
                 .bind(*id)
                 .bind(*n)
