@@ -27,7 +27,6 @@ use object_store::path::Path;
 use object_store::{GetOptions, GetRange, GetResultPayload, ObjectStore, WriteMultipart};
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
-use tokio_util::io::ReaderStream;
 
 /// Bytes held in memory per upload and part written at a time. Object stores such as S3
 /// want parts of 5 MiB or more; local disk does not care, so uploads there stay small.
@@ -35,6 +34,8 @@ const CHUNK: usize = 8 * 1024 * 1024;
 const LOCAL_CHUNK: usize = 1024 * 1024;
 /// Bytes read at a time when serving a blob from local disk.
 const READ_CHUNK: usize = 256 * 1024;
+/// Chunks of a local blob read ahead of the client.
+const READ_AHEAD: usize = 2;
 /// How long a remote store may take to answer a request (its first byte), or to send the
 /// next bytes of a body Wharf is waiting for, before the request fails. A stopped store
 /// then fails requests and `/healthz` in seconds instead of minutes of retries.
@@ -245,6 +246,37 @@ impl Hashes {
         };
         (blob, self.sha512.map(|h| hex::encode(h.finalize())))
     }
+}
+
+/// The bytes `range` of a local file as a stream of [`READ_CHUNK`] chunks, each read on
+/// the blocking pool with `pread`, the next one already being read while the last is
+/// sent (issue 15: a large download no longer waits for the disk between chunks). At
+/// most [`READ_AHEAD`] chunks are in memory, and no thread waits on a slow client.
+fn read_ahead(
+    file: std::fs::File,
+    range: Range<u64>,
+) -> BoxStream<'static, Result<Bytes, StorageError>> {
+    use std::os::unix::fs::FileExt;
+    let file = Arc::new(file);
+    let chunk = READ_CHUNK as u64;
+    let starts = (range.start..range.end).step_by(READ_CHUNK);
+    futures_util::stream::iter(starts)
+        .map(move |at| {
+            let file = file.clone();
+            let len = chunk.min(range.end - at) as usize;
+            tokio::task::spawn_blocking(move || {
+                let mut buf = vec![0u8; len];
+                file.read_exact_at(&mut buf, at)?;
+                Ok::<_, std::io::Error>(Bytes::from(buf))
+            })
+        })
+        .buffered(READ_AHEAD)
+        .map(|joined| match joined {
+            Ok(Ok(bytes)) => Ok(bytes),
+            Ok(Err(e)) => Err(StorageError::Interrupted(e.to_string())),
+            Err(e) => Err(StorageError::Interrupted(e.to_string())),
+        })
+        .boxed()
 }
 
 impl BlobStore {
@@ -544,18 +576,7 @@ impl BlobStore {
         match result.payload {
             // object_store reads local files 8 KiB at a time, each on the blocking pool;
             // large reads from the file itself are many times faster.
-            GetResultPayload::File(file, _) => {
-                use tokio::io::{AsyncReadExt, AsyncSeekExt};
-                let range = result.range;
-                let mut file = tokio::fs::File::from_std(file);
-                file.seek(std::io::SeekFrom::Start(range.start))
-                    .await
-                    .map_err(|e| StorageError::Interrupted(e.to_string()))?;
-                let reader = file.take(range.end - range.start);
-                Ok(ReaderStream::with_capacity(reader, READ_CHUNK)
-                    .map_err(|e| StorageError::Interrupted(e.to_string()))
-                    .boxed())
-            }
+            GetResultPayload::File(file, _) => Ok(read_ahead(file, result.range)),
             GetResultPayload::Stream(stream) => {
                 Ok(StallLimit::new(stream.map_err(StorageError::from), STORE_TIMEOUT).boxed())
             }
