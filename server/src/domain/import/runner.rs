@@ -80,6 +80,16 @@ fn version_of(want: &Wanted) -> Result<(VersionName, VersionFields), mapping::Ma
     mapping::version(&want.facts, released_at)
 }
 
+/// Whether `fields` change the version `before` (new, updated and unchanged are told
+/// apart by it).
+fn changes(before: &VersionRecord, fields: &VersionFields) -> bool {
+    before.description != fields.description
+        || before.vcs_tag != fields.vcs_tag
+        || before.release_notes != fields.release_notes
+        || before.is_prerelease != fields.is_prerelease
+        || before.released_at != fields.released_at
+}
+
 /// A release without assets, mapped, with its version as it was and whether it changes.
 struct MetadataRow {
     version: VersionName,
@@ -448,13 +458,7 @@ impl Importer {
         fields: &VersionFields,
     ) -> (Option<VersionRecord>, bool) {
         let before = self.db.find_version(pkg.id, version.as_str()).await.ok();
-        let changed = before.as_ref().is_some_and(|b| {
-            b.description != fields.description
-                || b.vcs_tag != fields.vcs_tag
-                || b.release_notes != fields.release_notes
-                || b.is_prerelease != fields.is_prerelease
-                || b.released_at != fields.released_at
-        });
+        let changed = before.as_ref().is_some_and(|b| changes(b, fields));
         (before, changed)
     }
 
@@ -475,23 +479,37 @@ impl Importer {
         failures: &mut Vec<String>,
     ) -> i64 {
         let handled = wants.len() as i64;
-        let mut rows = Vec::with_capacity(wants.len());
+        let mut mapped_rows = Vec::with_capacity(wants.len());
         let mut mapped = Vec::with_capacity(wants.len());
         for want in wants {
             match version_of(&want) {
-                Ok((version, fields)) => {
-                    let (before, changed) = self.before(pkg, &version, &fields).await;
-                    rows.push(MetadataRow {
-                        version,
-                        fields,
-                        before,
-                        changed,
-                    });
+                Ok(row) => {
+                    mapped_rows.push(row);
                     mapped.push(want);
                 }
                 Err(e) => failures.push(format!("{}: {e}", want.facts.tag)),
             }
         }
+        // The versions as they were, in one query for the batch.
+        let names: Vec<&str> = mapped_rows.iter().map(|(v, _)| v.as_str()).collect();
+        let mut existing = self
+            .db
+            .find_versions(pkg.id, &names)
+            .await
+            .unwrap_or_default();
+        let rows: Vec<MetadataRow> = mapped_rows
+            .into_iter()
+            .map(|(version, fields)| {
+                let before = existing.remove(version.as_str());
+                let changed = before.as_ref().is_some_and(|b| changes(b, &fields));
+                MetadataRow {
+                    version,
+                    fields,
+                    before,
+                    changed,
+                }
+            })
+            .collect();
         if rows.is_empty() {
             return handled;
         }
@@ -543,7 +561,6 @@ impl Importer {
         rows: &[MetadataRow],
     ) -> Result<Vec<bool>, DbError> {
         let mut tx = self.db.begin().await?;
-        let mut ids = Vec::with_capacity(rows.len());
         for row in rows {
             let id = tx
                 .upsert_version(pkg.id, row.version.as_str(), &row.fields)
@@ -552,19 +569,14 @@ impl Importer {
                 tx.publish_files(id).await?;
             }
             tx.set_import_files_missing(id, 0).await?;
-            ids.push(id);
         }
         tx.commit().await?;
-        let mut published = Vec::with_capacity(ids.len());
-        for id in ids {
-            published.push(
-                self.db
-                    .find_version_by_id(id)
-                    .await
-                    .is_ok_and(|v| v.published),
-            );
-        }
-        Ok(published)
+        let names: Vec<&str> = rows.iter().map(|r| r.version.as_str()).collect();
+        let after = self.db.find_versions(pkg.id, &names).await?;
+        Ok(rows
+            .iter()
+            .map(|r| after.get(r.version.as_str()).is_some_and(|v| v.published))
+            .collect())
     }
 
     /// Writes one release as a unit of work (see [`Importer::import_release`]). Each

@@ -161,6 +161,31 @@ impl Db {
         Ok(from_row(&row)?)
     }
 
+    /// The versions of a package with these names, by name (one query per 500 names);
+    /// names it lacks are left out. Imports read a batch of releases' versions at once.
+    pub async fn find_versions(
+        &self,
+        package_id: PackageId,
+        names: &[&str],
+    ) -> Result<HashMap<String, VersionRecord>, DbError> {
+        let mut out = HashMap::with_capacity(names.len());
+        for chunk in names.chunks(super::IN_CHUNK) {
+            let sql = format!(
+                "{SELECT} WHERE v.package_id = $1 AND v.name IN ({})",
+                super::in_list(2, chunk.len())
+            );
+            let mut q = query(&sql).bind(package_id);
+            for name in chunk {
+                q = q.bind(*name);
+            }
+            for row in q.fetch_all(&self.pool).await? {
+                let v = from_row(&row)?;
+                out.insert(v.name.clone(), v);
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn find_version_by_id(&self, id: VersionId) -> Result<VersionRecord, DbError> {
         let row = query(&format!("{SELECT} WHERE v.id = $1"))
             .bind(id)
