@@ -280,3 +280,55 @@ pub fn bench_backends() -> Option<Vec<(String, String)>> {
     }
     Some(settings)
 }
+
+/// A number from the environment variable `name` (a benchmark's scale), else `default`.
+pub fn env_num(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The peak resident memory (VmHWM, proc(5)) of process `pid` in MiB; 0 when unreadable.
+pub fn peak_rss_mib(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse::<f64>().ok())
+        })
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+/// `wharf user add bench` (password "benchmark password") on `data` and the backends
+/// `settings` name, with no `WHARF_*` variable of the caller's own; the API key it prints,
+/// or its error output.
+pub fn add_user(bin: &Path, data: &Path, settings: &[(String, String)]) -> Result<String, String> {
+    let mut cmd = Command::new(bin);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("WHARF_") {
+            cmd.env_remove(key);
+        }
+    }
+    let out = cmd
+        .args(["user", "add", "bench"])
+        .env("WHARF_DATA_DIR", data)
+        .env("WHARF_PASSWORD", "benchmark password")
+        .envs(settings.iter().map(|(k, v)| (k, v)))
+        .output()
+        .map_err(|e| format!("{}: {e}", bin.display()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "user add failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_owned())
+}

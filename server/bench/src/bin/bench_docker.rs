@@ -18,31 +18,13 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use rand::{RngCore, SeedableRng};
+use replicas::{env_num, peak_rss_mib};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 const USER: &str = "bench";
 const PASSWORD: &str = "benchmark password";
-
-fn env_num(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn vm_hwm_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|n| n.parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 fn sha256(bytes: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
@@ -399,8 +381,8 @@ fn main() -> anyhow::Result<()> {
             );
             results.push((t.name, times));
         }
-        peak_kib[0] = peak_kib[0].max(vm_hwm_kib(wharf.child.id()));
-        peak_kib[1] = peak_kib[1].max(vm_hwm_kib(distribution.child.id()));
+        peak_kib[0] = peak_kib[0].max((peak_rss_mib(wharf.child.id()) * 1024.0) as u64);
+        peak_kib[1] = peak_kib[1].max((peak_rss_mib(distribution.child.id()) * 1024.0) as u64);
         drop(wharf);
         drop(distribution);
         std::fs::remove_dir_all(&dir)?;

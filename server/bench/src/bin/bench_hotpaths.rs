@@ -20,30 +20,9 @@
 //! figures come from `bench-docker` and `bench-import`. Only figures of one run compare.
 
 use base64::Engine;
-use replicas::{Replica, StaticSite};
+use replicas::{env_num, peak_rss_mib, Replica, StaticSite};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn env_num(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// Peak resident memory (VmHWM) of `pid` in MiB since the last [`reset_peak`].
-fn peak_rss_mib(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|n| n.parse::<f64>().ok())
-        })
-        .unwrap_or(0.0)
-        / 1024.0
-}
 
 /// Starts a new peak for [`peak_rss_mib`] (`clear_refs` 5, proc(5)).
 fn reset_peak(pid: u32) {
@@ -152,31 +131,6 @@ struct Wharf {
     label: &'static str,
     replica: Replica,
     key: String,
-}
-
-fn add_user(bin: &Path, data: &Path, settings: &[(String, String)]) -> anyhow::Result<String> {
-    let mut cmd = Command::new(bin);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("WHARF_") {
-            cmd.env_remove(key);
-        }
-    }
-    let out = cmd
-        .args(["user", "add", "bench"])
-        .env("WHARF_DATA_DIR", data)
-        .env("WHARF_PASSWORD", "benchmark password")
-        .envs(settings.iter().map(|(k, v)| (k, v)))
-        .output()?;
-    anyhow::ensure!(
-        out.status.success(),
-        "user add failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(String::from_utf8(out.stdout)?
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_owned())
 }
 
 /// The repository, the package `pkg` with 10 versions, `small.bin` and `big.bin`
@@ -506,7 +460,7 @@ async fn main() -> anyhow::Result<()> {
     let mut tables = Vec::new();
     for (i, (label, settings)) in backends.into_iter().enumerate() {
         let data = dir.path().join(format!("data{i}"));
-        let key = add_user(&bin, &data, &settings)?;
+        let key = replicas::add_user(&bin, &data, &settings).map_err(anyhow::Error::msg)?;
         let w = Wharf {
             label,
             replica: Replica::start(&bin, &data, &dist, &settings),

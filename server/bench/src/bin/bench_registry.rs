@@ -22,33 +22,12 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use replicas::{Proxy, Replica};
-
-fn env_num(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn vm_hwm_mib(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|n| n.parse::<f64>().ok())
-        })
-        .unwrap_or(0.0)
-        / 1024.0
-}
+use replicas::{env_num, peak_rss_mib, Proxy, Replica};
 
 /// One Wharf under measure: its processes, where clients reach it, and its user's key.
 struct Target {
@@ -75,32 +54,6 @@ struct Reads {
     per_second: f64,
     p50_ms: f64,
     p99_ms: f64,
-}
-
-/// `wharf user add bench` on the given data directory and backends; its API key.
-fn add_user(bin: &Path, data: &Path, settings: &[(String, String)]) -> anyhow::Result<String> {
-    let mut cmd = Command::new(bin);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("WHARF_") {
-            cmd.env_remove(key);
-        }
-    }
-    let out = cmd
-        .args(["user", "add", "bench"])
-        .env("WHARF_DATA_DIR", data)
-        .env("WHARF_PASSWORD", "benchmark password")
-        .envs(settings.iter().map(|(k, v)| (k, v)))
-        .output()?;
-    anyhow::ensure!(
-        out.status.success(),
-        "user add failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(String::from_utf8(out.stdout)?
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_owned())
 }
 
 /// A repository `generic` and `packages` × (`versions` + 1) writes in it, 32 at a time.
@@ -293,7 +246,7 @@ async fn main() -> anyhow::Result<()> {
 
     let embedded = {
         let data = dir.path().join("embedded");
-        let key = add_user(&bin, &data, &[])?;
+        let key = replicas::add_user(&bin, &data, &[]).map_err(anyhow::Error::msg)?;
         let replica = Replica::start(&bin, &data, &dist, &[]);
         Target {
             label: "SQLite + disk, 1 replica",
@@ -313,7 +266,7 @@ async fn main() -> anyhow::Result<()> {
     }
     if let Some(settings) = &shared {
         let data = dir.path().join("shared");
-        let key = add_user(&bin, &data, settings)?;
+        let key = replicas::add_user(&bin, &data, settings).map_err(anyhow::Error::msg)?;
         let a = Replica::start(&bin, &data, &dist, settings);
         let single = Target {
             label: "PostgreSQL + S3, 1 replica",
@@ -371,21 +324,21 @@ async fn main() -> anyhow::Result<()> {
     let mut through_wharf = Vec::new();
     for t in targets.iter().take(2) {
         let pid = t.replicas[0].child.id();
-        let before = vm_hwm_mib(pid);
+        let before = peak_rss_mib(pid);
         let up = upload(&client, t.base(), &t.key, file_mib).await?;
         println!(
             "upload {file_mib} MiB, {}: {:.1} s ({:.0} MiB/s); server peak RSS {before:.1} MiB before, {:.1} MiB after",
             t.label,
             up.as_secs_f64(),
             file_mib as f64 / up.as_secs_f64(),
-            vm_hwm_mib(pid)
+            peak_rss_mib(pid)
         );
-        let before = vm_hwm_mib(pid);
+        let before = peak_rss_mib(pid);
         let down = download(&client, t.base(), file_mib).await?;
         println!(
             "download {file_mib} MiB, {}: {down:.0} MiB/s through Wharf; server peak RSS {before:.1} MiB before, {:.1} MiB after",
             t.label,
-            vm_hwm_mib(pid)
+            peak_rss_mib(pid)
         );
         through_wharf.push(down);
     }

@@ -291,9 +291,17 @@ impl Importer {
         let mut batch: Vec<Wanted> = Vec::new();
         let mut wanted = wanted.into_iter().peekable();
         while let Some(want) = wanted.next() {
-            let fetches = job.with_assets && !want.assets.is_empty();
-            if fetches {
-                // Release order is version order: what waits is written first.
+            // Release order is version order: what waits is written before a release
+            // that fetches assets.
+            let fetching = if job.with_assets && !want.assets.is_empty() {
+                Some(want)
+            } else {
+                batch.push(want);
+                None
+            };
+            let write_batch =
+                fetching.is_some() || batch.len() >= METADATA_BATCH || wanted.peek().is_none();
+            if write_batch && !batch.is_empty() {
                 done += self
                     .import_metadata(
                         job,
@@ -305,6 +313,8 @@ impl Importer {
                         &mut failures,
                     )
                     .await;
+            }
+            if let Some(want) = fetching {
                 let tag = want.facts.tag.clone();
                 match self
                     .import_release(job, session, &repo_record, &pkg, want, &mut files)
@@ -317,21 +327,6 @@ impl Importer {
                     Err(e) => failures.push(format!("{tag}: {e}")),
                 }
                 done += 1;
-            } else {
-                batch.push(want);
-                if batch.len() >= METADATA_BATCH || wanted.peek().is_none() {
-                    done += self
-                        .import_metadata(
-                            job,
-                            session,
-                            &repo_record,
-                            &pkg,
-                            std::mem::take(&mut batch),
-                            &mut outcomes,
-                            &mut failures,
-                        )
-                        .await;
-                }
             }
             if progress.due(done == total) {
                 let recorded = serde_json::to_string(&outcomes).expect("serialisable");
