@@ -1,7 +1,8 @@
 //! Download and pull counters, batched in memory (issue 15): a download is a read, so it
-//! must not wait for a write transaction. Counts gather here and reach the database in one
-//! transaction per flush: every [`Config::counter_flush`](crate::infra::config::Config)
-//! (2 s by default) and once more when the server stops cleanly, after the last request.
+//! must not wait for a write transaction. Counts gather here and reach the database in a
+//! flush (files, then versions, a transaction each): every
+//! [`Config::counter_flush`](crate::infra::config::Config) (2 s by default) and once more
+//! when the server stops cleanly, after the last request.
 //! A crash loses at most one interval's counts; a database that does not answer keeps
 //! them for the next flush.
 //!
