@@ -20,7 +20,7 @@ use crate::api_types::{
     PasswordConfirmation, PublishRequest, ReleasesRequest, RenderedNotes, Repository,
     RepositoryChanges, RepositorySummary, SessionInfo, Success, Version, VersionFiles,
 };
-use crate::domain::url::path_segment;
+use crate::domain::url::{path_segment, query_value};
 
 /// Where the app calls Bintray's REST API.
 pub const REST: &str = "/api/v1";
@@ -178,7 +178,7 @@ impl PathBuilder {
             self.0.push(if i == 0 { '?' } else { '&' });
             self.0.push_str(key);
             self.0.push('=');
-            self.0.push_str(&path_segment(value));
+            self.0.push_str(&query_value(value));
         }
         self
     }
@@ -565,6 +565,11 @@ mod tests {
         assert_eq!(
             search_packages(PackageSearchBy::Desc, "a&b").path(),
             "/api/v1/search/packages?desc=a%26b"
+        );
+        // In a query `+` reads as a space: a search for C++ sends it encoded.
+        assert_eq!(
+            search_packages(PackageSearchBy::Desc, "c++").path(),
+            "/api/v1/search/packages?desc=c%2B%2B"
         );
         assert_eq!(import_events(7).path(), "/api/ui/imports/7/events");
         assert_eq!(retry_import(7).verb(), Verb::Post);

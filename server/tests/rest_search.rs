@@ -91,6 +91,36 @@ async fn package_search_sees_public_packages_only() {
     assert_eq!(anon.get("/search/packages").await.0, 400);
 }
 
+/// A search word with `+` in it (C++) reaches the server as typed, from the app's call.
+#[tokio::test]
+async fn a_search_for_c_plus_plus_finds_it() {
+    let (_s, alice, anon, _k) = setup().await;
+    assert_eq!(
+        alice
+            .post(
+                "/packages/alice/generic",
+                json!({"name": "bindings", "desc": "Bindings for C++ and C"})
+            )
+            .await
+            .0,
+        201
+    );
+    let (status, body) = anon
+        .call(&app::endpoints::search_packages(
+            app::endpoints::PackageSearchBy::Desc,
+            "c++",
+        ))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let names: Vec<&str> = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["bindings"]);
+}
+
 #[tokio::test]
 async fn file_search_by_glob_and_sha1() {
     let (_s, _alice, anon, _k) = setup().await;

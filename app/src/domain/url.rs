@@ -24,9 +24,25 @@ pub fn path_segment(s: &str) -> String {
     out
 }
 
+/// Percent-encodes one value of a query string (`?q=VALUE`) as [`path_segment`] does,
+/// and `+` too: in a query, servers and routers read `+` as a space
+/// (application/x-www-form-urlencoded), so a search for `c++` must send `c%2B%2B`.
+pub fn query_value(s: &str) -> String {
+    path_segment(s).replace('+', "%2B")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::path_segment;
+    use super::{path_segment, query_value};
+
+    #[test]
+    fn query_values_keep_their_plus_signs() {
+        assert_eq!(query_value("c++"), "c%2B%2B");
+        assert_eq!(query_value("1.0+build"), "1.0%2Bbuild");
+        assert_eq!(query_value("a b&c=d#e"), "a%20b%26c%3Dd%23e");
+        assert_eq!(query_value("%2B"), "%252B");
+        assert_eq!(query_value("é"), "%C3%A9");
+    }
 
     #[test]
     fn segments_are_encoded() {

@@ -58,7 +58,7 @@ pub fn HomePage() -> impl IntoView {
         let to = if t.is_empty() {
             "/".to_owned()
         } else {
-            format!("/?q={}", segment(&t))
+            format!("/?q={}", crate::domain::url::query_value(&t))
         };
         navigate(&to, Default::default());
     };
