@@ -30,6 +30,9 @@ fn socket_of(url: &str) -> SocketAddr {
 }
 
 /// alice's public file `tool.bin` in `generic`, through the REST API.
+/// Larger than the blobs kept in memory, so every download of it asks the store.
+const FILE_BYTES: usize = server::infra::blob_cache::BlobCache::LARGEST as usize + 1000;
+
 async fn a_public_file(server: &TestServer) -> String {
     let key = server.add_user("alice").await;
     let api = Api::user(server, "alice", &key);
@@ -52,7 +55,7 @@ async fn a_public_file(server: &TestServer) -> String {
             reqwest::Method::PUT,
             "/content/alice/generic/tool/1.0/tool.bin?publish=1",
         )
-        .body(vec![7u8; 100_000])
+        .body(vec![7u8; FILE_BYTES])
         .send()
         .await
         .unwrap();
@@ -144,7 +147,7 @@ async fn a_paused_or_stopped_store_fails_downloads_and_health_in_seconds() {
         forwarder.set(Mode::Open);
         let res = client.get(&dl).send().await.unwrap();
         assert_eq!(res.status(), 200);
-        assert_eq!(res.bytes().await.unwrap().len(), 100_000);
+        assert_eq!(res.bytes().await.unwrap().len(), FILE_BYTES);
     }
     server.stop().await;
 }
