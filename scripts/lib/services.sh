@@ -103,6 +103,11 @@ EOF
     sleep 0.2
   done
   [ -n "$node" ] || die "Garage did not start: see $dir/log"
+  # The node id is read from disk; the layout commands need its RPC listener up.
+  for i in $(seq 1 100); do
+    garage -c "$conf" status >/dev/null 2>&1 && break
+    sleep 0.2
+  done
   garage -c "$conf" layout assign -z dc1 -c 1G "$node" >/dev/null
   garage -c "$conf" layout apply --version 1 >/dev/null
   garage -c "$conf" bucket create wharf >/dev/null
